@@ -1,0 +1,283 @@
+"""Train the lmz GPT on WORK/tokens/{train,valid}.u16 for a wall-clock budget.
+
+Resumable: kill it at any time (SIGTERM/SIGINT save a checkpoint first; a
+hard kill loses at most ~5 minutes) and rerun the same command.
+
+Run with Debian's python:
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/train.py --minutes 120
+"""
+import argparse
+import json
+import math
+import os
+import random
+import signal
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy import
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import GPT, GPTConfig  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QUICK_VAL_WINDOWS = 64  # fixed subset of valid.u16 for the quick bpb
+LOG_COLS = ["step", "elapsed_s", "tokens_seen", "train_loss", "tokens_per_s", "lr", "valid_bpb"]
+
+
+# ---------------------------------------------------------------- data
+def load_data(work):
+    tdir = os.path.join(work, "tokens")
+    with open(os.path.join(tdir, "tokens.json")) as f:
+        meta = json.load(f)
+    train = np.memmap(os.path.join(tdir, "train.u16"), dtype="<u2", mode="r")
+    valid = np.memmap(os.path.join(tdir, "valid.u16"), dtype="<u2", mode="r")
+    assert len(train) == meta["train_tokens"] and len(valid) == meta["valid_tokens"], \
+        "token files disagree with tokens.json"
+    return meta, train, valid
+
+
+def sample_batch(data, rng, batch, ctx):
+    """Random windows of ctx+1 tokens -> (inputs, targets), both [batch, ctx] int64."""
+    starts = rng.integers(0, len(data) - ctx - 1, size=batch)
+    w = torch.from_numpy(np.stack([data[s:s + ctx + 1] for s in starts]).astype(np.int64))
+    return w[:, :-1], w[:, 1:]
+
+
+def make_optimizer(model, lr):
+    # weight decay on matrices (incl. embeddings) only, not on LayerNorm params
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
+                              {"params": no_decay, "weight_decay": 0.0}],
+                             lr=lr, betas=(0.9, 0.95))
+
+
+def lr_at(t, budget_s, lr, warmup_s):
+    """Linear warmup, then cosine to 10% of lr, keyed to training seconds t
+    (not steps) so the shape fits a wall-clock budget of unknown step count."""
+    if t < warmup_s:
+        return lr * max(t, 1e-3) / warmup_s
+    frac = min(1.0, (t - warmup_s) / max(1e-9, budget_s - warmup_s))
+    return lr * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * frac)))
+
+
+@torch.no_grad()
+def eval_windows(model, data, starts, ctx, batch=16):
+    """Sum of -ln p over all tokens of the windows data[s:s+ctx].  Token 0 of
+    each window has no context (no BOS token exists), so it is charged
+    ln(V), a uniform guess.  Returns (nats_total, nats_first, n_tokens)."""
+    model.eval()
+    V = model.cfg.vocab_size
+    total, first, n = 0.0, 0.0, 0
+    starts = list(starts)
+    # windows of equal length go together; only the last one may be short
+    for i in range(0, len(starts), batch):
+        group = starts[i:i + batch]
+        lens = [min(ctx, len(data) - s) for s in group]
+        for L in sorted(set(lens)):
+            ss = [s for s, l in zip(group, lens) if l == L]
+            x = torch.from_numpy(np.stack([data[s:s + L] for s in ss]).astype(np.int64))
+            if L > 1:
+                logits = model(x[:, :-1])[0]
+                total += F.cross_entropy(logits.reshape(-1, V), x[:, 1:].reshape(-1),
+                                         reduction="sum").item()
+            total += len(ss) * math.log(V)
+            first += len(ss) * math.log(V)
+            n += len(ss) * L
+    model.train()
+    return total, first, n
+
+
+def quick_val_starts(n_valid, ctx):
+    """A fixed, evenly spread subset of non-overlapping windows."""
+    n_win = n_valid // ctx
+    k = min(QUICK_VAL_WINDOWS, n_win)
+    return [int(i * n_win / k) * ctx for i in range(k)] if k else []
+
+
+def quick_bpb(model, valid, meta, ctx, exclude_first=False):
+    """Approximate bpb on the fixed subset: bytes are estimated from the
+    average bytes/token of valid.u16 (the subset's exact bytes are unknown)."""
+    starts = quick_val_starts(len(valid), ctx)
+    total, first, n = eval_windows(model, valid, starts, ctx)
+    bytes_per_tok = meta["valid_bytes"] / meta["valid_tokens"]
+    if exclude_first:  # only the tokens the model actually predicts
+        return (total - first) / math.log(2) / ((n - len(starts)) * bytes_per_tok)
+    return total / math.log(2) / (n * bytes_per_tok)
+
+
+# ---------------------------------------------------------------- checkpoint/log
+def save_atomic(obj, path):
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        torch.save(obj, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)  # a kill mid-save never leaves a truncated ckpt.pt
+
+
+def open_log(path, resume_step):
+    """Append to the log; on resume drop rows written after the checkpoint
+    (those steps are redone), so the log reads as one continuous run."""
+    rows = []
+    if resume_step is not None and os.path.exists(path):
+        with open(path) as f:
+            lines = f.read().splitlines()
+        rows = [l for l in lines[1:] if l and int(l.split("\t")[0]) <= resume_step]
+    with open(path + ".tmp", "w") as f:
+        f.write("\t".join(LOG_COLS) + "\n" + "".join(r + "\n" for r in rows))
+    os.replace(path + ".tmp", path)
+    return open(path, "a", buffering=1)
+
+
+# ---------------------------------------------------------------- main
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--d-model", type=int, default=256)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--ctx", type=int, default=256)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--minutes", type=float, default=60.0, help="training-time budget")
+    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--seed", type=int, default=1234)
+    # cadences (defaults per the recipe; small values only for testing)
+    ap.add_argument("--ckpt-every", type=float, default=300, help="wall-clock s between checkpoints")
+    ap.add_argument("--val-every", type=float, default=600, help="training s between quick validations")
+    ap.add_argument("--print-every", type=float, default=30, help="wall-clock s between progress lines")
+    args = ap.parse_args()
+
+    torch.set_num_threads(2)
+    meta, train, valid = load_data(args.work)
+    cfg = GPTConfig(meta["vocab_size"], args.layers, args.d_model, args.heads, args.ctx)
+    # everything that must match for a checkpoint to be resumable
+    run_cfg = dict(cfg.to_dict(), batch=args.batch, lr=args.lr, seed=args.seed)
+    budget_s = args.minutes * 60.0
+    warmup_s = min(120.0, 0.05 * budget_s)
+
+    random.seed(args.seed)
+    np_rng = np.random.default_rng(args.seed)
+    torch.manual_seed(args.seed)
+    model = GPT(cfg)
+    opt = make_optimizer(model, args.lr)
+    st = dict(step=0, elapsed=0.0, tokens_seen=0, loss_ema=None, last_val=0.0)
+
+    ckpt_path = os.path.join(args.work, "ckpt.pt")
+    resume_step = None
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        if ck["config"] != run_cfg:
+            sys.exit(f"{ckpt_path} was made with {ck['config']}, not {run_cfg}; "
+                     "delete it or use another --work")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        st = ck["state"]
+        np_rng.bit_generator.state = ck["rng"]["numpy"]
+        torch.set_rng_state(ck["rng"]["torch"])
+        random.setstate(ck["rng"]["python"])
+        resume_step = st["step"]
+        if ck["minutes"] != args.minutes:
+            print(f"note: budget changed {ck['minutes']} -> {args.minutes} min; lr schedule jumps")
+        print(f"resumed at step {st['step']}, {st['elapsed']:.0f}s trained", flush=True)
+
+    def checkpoint():
+        save_atomic(dict(model=model.state_dict(), optimizer=opt.state_dict(), state=st,
+                         config=run_cfg, minutes=args.minutes,
+                         rng=dict(numpy=np_rng.bit_generator.state,
+                                  torch=torch.get_rng_state(), python=random.getstate())),
+                    ckpt_path)
+
+    log = open_log(os.path.join(args.work, "train_log.tsv"), resume_step)
+
+    def log_row(tps, vbpb=""):
+        vals = [st["step"], f"{st['elapsed']:.1f}", st["tokens_seen"],
+                f"{st['loss_ema']:.4f}" if st["loss_ema"] is not None else "",
+                f"{tps:.0f}", f"{lr:.3g}", f"{vbpb:.4f}" if vbpb != "" else ""]
+        log.write("\t".join(map(str, vals)) + "\n")
+
+    stop = {"sig": None}  # graceful stop: finish the step, checkpoint, exit
+    for s in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(s, lambda num, _f: stop.update(sig=num))
+
+    print(f"config {run_cfg}, params {model.num_params():,}, budget {budget_s:.0f}s", flush=True)
+    model.train()
+    lr = lr_at(st["elapsed"], budget_s, args.lr, warmup_s)
+    last_ckpt = last_print = time.time()
+    win_tokens, win_time = 0, 0.0
+    while st["elapsed"] < budget_s and stop["sig"] is None:
+        t0 = time.perf_counter()
+        lr = lr_at(st["elapsed"], budget_s, args.lr, warmup_s)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, y = sample_batch(train, np_rng, args.batch, args.ctx)
+        logits = model(x)[0]
+        loss = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        dt = time.perf_counter() - t0
+        st["step"] += 1
+        st["elapsed"] += dt  # training seconds only: eval/ckpt time is not counted
+        st["tokens_seen"] += x.numel()
+        win_tokens, win_time = win_tokens + x.numel(), win_time + dt
+        l = loss.item()
+        st["loss_ema"] = l if st["loss_ema"] is None else 0.98 * st["loss_ema"] + 0.02 * l
+
+        now = time.time()
+        if now - last_print >= args.print_every:
+            tps = win_tokens / win_time
+            vbpb = ""
+            if st["elapsed"] - st["last_val"] >= args.val_every:
+                vbpb = quick_bpb(model, valid, meta, args.ctx)
+                st["last_val"] = st["elapsed"]
+            log_row(tps, vbpb)
+            print(f"step {st['step']} t {st['elapsed']:.0f}/{budget_s:.0f}s loss {st['loss_ema']:.3f} "
+                  f"lr {lr:.2e} {tps:.0f} tok/s" + (f" quick-val-bpb {vbpb:.4f}" if vbpb != "" else ""),
+                  flush=True)
+            win_tokens, win_time, last_print = 0, 0.0, time.time()
+        if now - last_ckpt >= args.ckpt_every:
+            checkpoint()
+            last_ckpt = time.time()
+
+    checkpoint()
+    if stop["sig"] is not None:
+        print(f"signal {stop['sig']}: checkpoint saved at step {st['step']}, rerun to resume", flush=True)
+        sys.exit(1)
+    for s in (signal.SIGTERM, signal.SIGINT):  # final eval may simply be killed: a rerun redoes it
+        signal.signal(s, signal.SIG_DFL)
+
+    # full validation: non-overlapping ctx windows over all of valid.u16 (the
+    # last may be short), first token of each window charged ln(V).  Slightly
+    # pessimistic vs. a compressor that carries context across windows.
+    print("final validation ...", flush=True)
+    starts = range(0, len(valid), args.ctx)
+    total, first, n = eval_windows(model, valid, starts, args.ctx)
+    assert n == meta["valid_tokens"]
+    bpb = total / math.log(2) / meta["valid_bytes"]
+    bpb_wo_first = (total - first) / math.log(2) / meta["valid_bytes"]
+    log_row(win_tokens / win_time if win_time else 0.0, bpb)
+    log.close()
+    result = dict(config=run_cfg, minutes=args.minutes, params=model.num_params(),
+                  steps=st["step"], tokens_seen=st["tokens_seen"],
+                  train_seconds=round(st["elapsed"], 1),
+                  train_loss_smoothed=st["loss_ema"],
+                  valid_tokens=n, valid_bytes=meta["valid_bytes"],
+                  valid_bpb=bpb, valid_nats_per_token=total / n,
+                  valid_bpb_first_tokens_free=bpb_wo_first,
+                  note="valid_bpb: non-overlapping ctx windows, first token of each window "
+                       "charged ln(V) (no context); slightly pessimistic")
+    with open(os.path.join(args.work, "result.json.tmp"), "w") as f:
+        json.dump(result, f, indent=2)
+    os.replace(os.path.join(args.work, "result.json.tmp"), os.path.join(args.work, "result.json"))
+    print(f"valid bpb {bpb:.4f} ({n} tokens, {meta['valid_bytes']} bytes), "
+          f"{st['tokens_seen']:,} tokens in {st['elapsed']:.0f}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
