@@ -1,0 +1,102 @@
+"""Export WORK/ckpt.pt to ONNX (opset 17, float32) for the C# runtime.
+
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/export.py --work models/training/work --out models/lm
+
+Graph: input_ids int64 [batch, seq], past float32 [L,2,batch,H,past_len,Dh]
+    -> logits [batch, seq, V], present [L,2,batch,H,past_len+seq,Dh], hidden [batch, seq, D]
+Positions are past_len..past_len+seq-1 and must stay < ctx (learned position
+table): the caller re-primes the cache before a window would run past ctx.
+The first call passes a past with past_len = 0 (a zero-sized tensor).
+"""
+import argparse
+import json
+import os
+import sys
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import onnx
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from model import GPT, GPTConfig  # noqa: E402
+from check_onnx import check  # noqa: E402
+
+INPUTS, OUTPUTS = ["input_ids", "past"], ["logits", "present", "hidden"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--out", default=os.path.join(HERE, "..", "lm"))
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+
+    ck = torch.load(os.path.join(args.work, "ckpt.pt"))
+    c = ck["config"]
+    cfg = GPTConfig(c["vocab_size"], c["layers"], c["d_model"], c["heads"], c["ctx"])
+    model = GPT(cfg)
+    model.load_state_dict(ck["model"])
+    model.float().eval()
+
+    # 1) cached path == full path, in PyTorch (20 tokens, one at a time)
+    g = torch.Generator().manual_seed(0)
+    n = min(20, cfg.ctx)
+    ids = torch.randint(0, cfg.vocab_size, (2, n), generator=g)
+    with torch.no_grad():
+        full_logits, full_present, full_hidden = model(ids, model.empty_past(2))
+        past, steps = model.empty_past(2), []
+        for t in range(n):
+            lg, past, _ = model(ids[:, t:t + 1], past)
+            steps.append(lg)
+        diff = (torch.cat(steps, 1) - full_logits).abs().max().item()
+        kv_diff = (past - full_present).abs().max().item()
+    print(f"cached vs full: max |logit diff| {diff:.3e}, max |present diff| {kv_diff:.3e} "
+          f"(logit scale {full_logits.abs().max().item():.2f})")
+    assert diff < 1e-3 and kv_diff < 1e-4, "KV-cache path disagrees with full path"
+
+    # 2) export.  Trace with past_len > 0 and seq > 1 so no size is 0 or 1 in
+    # the trace (which could be specialised); the axes are declared dynamic.
+    # No constant folding: folding stores every weight pre-transposed, and the
+    # tied head twice (wte for Gather + wte^T for MatMul: +V*D floats on disk).
+    # Unfolded, each weight is stored once under its PyTorch name and
+    # onnxruntime folds the Transpose nodes at session load (in memory).
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "model.onnx")
+    ex_ids = torch.randint(0, cfg.vocab_size, (1, 3), generator=g)
+    with torch.no_grad():
+        ex_past = model(torch.randint(0, cfg.vocab_size, (1, 2), generator=g))[1]  # past_len 2
+        torch.onnx.export(
+            model, (ex_ids, ex_past), path, opset_version=17,
+            input_names=INPUTS, output_names=OUTPUTS, do_constant_folding=False,
+            dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
+                          "past": {2: "batch", 4: "past_len"},
+                          "logits": {0: "batch", 1: "seq"},
+                          "present": {2: "batch", 4: "present_len"},
+                          "hidden": {0: "batch", 1: "seq"}})
+
+    # 3) structural check of the graph
+    m = onnx.load(path)
+    onnx.checker.check_model(m, full_check=True)
+    def shape(v):
+        return [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
+    for v in list(m.graph.input) + list(m.graph.output):
+        print(f"  {v.name}: {shape(v)}")
+    ops = sorted({nd.op_type for nd in m.graph.node})
+    print(f"onnx ok: {os.path.getsize(path) / 1e6:.1f} MB, {len(m.graph.node)} nodes, ops {ops}")
+    # 4) numerics of the graph itself, via a numpy interpreter (dynamic shapes, past_len 0)
+    worst = check(path, model)
+    assert worst < 1e-3, "ONNX graph disagrees with PyTorch"
+
+    info = dict(vocab_size=cfg.vocab_size, layers=cfg.layers, d_model=cfg.d_model,
+                heads=cfg.heads, head_dim=cfg.head_dim, ctx=cfg.ctx,
+                params=model.num_params(), onnx_inputs=INPUTS, onnx_outputs=OUTPUTS,
+                opset=17, past_shape="[layers,2,batch,heads,past_len,head_dim]",
+                trained_steps=ck["state"]["step"], trained_seconds=round(ck["state"]["elapsed"], 1))
+    with open(os.path.join(args.out, "model.json"), "w") as f:
+        json.dump(info, f, indent=2)
+    print(f"wrote {path} and model.json")
+
+
+if __name__ == "__main__":
+    main()

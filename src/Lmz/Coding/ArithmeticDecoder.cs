@@ -1,0 +1,50 @@
+namespace Lmz.Coding;
+
+/// <summary>Decoder matching <see cref="ArithmeticEncoder"/> step for step.</summary>
+public sealed class ArithmeticDecoder
+{
+    private const uint TopValue = 1u << 24;
+    private readonly byte[] _input;
+    private int _position;
+    private uint _range = uint.MaxValue;
+    private uint _code;
+
+    public ArithmeticDecoder(byte[] input, int offset = 0)
+    {
+        _input = input;
+        _position = offset;
+        for (int i = 0; i < 5; i++) _code = (_code << 8) | NextByte();
+    }
+
+    /// <summary>Bytes read past the end of the input (zeros are supplied; corrupt data shows as a checksum failure).</summary>
+    public int Overrun { get; private set; }
+
+    /// <summary>The cumulative count the next symbol's interval contains.</summary>
+    public uint GetTarget()
+    {
+        // Largest c with floor(range*c/2^24) <= code: c = floor(((code+1)*2^24 - 1) / range).
+        ulong target = ((((ulong)_code + 1) << FrequencyTable.TotalBits) - 1) / _range;
+        return (uint)target;
+    }
+
+    /// <summary>Consumes the symbol occupying [cumLow, cumHigh), found from <see cref="GetTarget"/>.</summary>
+    public void Consume(uint cumLow, uint cumHigh)
+    {
+        ulong lowOffset = ((ulong)_range * cumLow) >> FrequencyTable.TotalBits;
+        ulong highOffset = ((ulong)_range * cumHigh) >> FrequencyTable.TotalBits;
+        _code -= (uint)lowOffset;
+        _range = (uint)(highOffset - lowOffset);
+        while (_range < TopValue)
+        {
+            _range <<= 8;
+            _code = (_code << 8) | NextByte();
+        }
+    }
+
+    private uint NextByte()
+    {
+        if (_position < _input.Length) return _input[_position++];
+        Overrun++;
+        return 0;
+    }
+}

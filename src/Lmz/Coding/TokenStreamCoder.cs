@@ -1,0 +1,97 @@
+using Lmz.Modeling;
+
+namespace Lmz.Coding;
+
+/// <summary>
+/// Codes token streams with their ensembles. Streams that share a network step in lockstep:
+/// at position i every unfinished stream's previous token goes into one batched call, then each
+/// stream predicts, codes and learns its own token. The decoder makes exactly the same calls,
+/// so both sides see identical network outputs. Without a network, streams run independently
+/// on up to <c>threads</c> threads; either way the bytes do not depend on the thread count.
+/// </summary>
+public static class TokenStreamCoder
+{
+    public static byte[][] Encode(IReadOnlyList<int[]> streams, Func<int, TokenEnsemble> createEnsemble,
+        ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
+    {
+        var outputs = new MemoryStream[streams.Count];
+        var encoders = new ArithmeticEncoder[streams.Count];
+        for (int s = 0; s < streams.Count; s++) encoders[s] = new ArithmeticEncoder(outputs[s] = new MemoryStream());
+        Run(streams.Select(t => t.Length).ToArray(), createEnsemble, network, threads, cancellationToken,
+            (s, i, table) =>
+            {
+                int token = streams[s][i];
+                encoders[s].Encode(table.Low(token), table.High(token));
+                return token;
+            });
+        for (int s = 0; s < streams.Count; s++) encoders[s].Finish();
+        return outputs.Select(o => o.ToArray()).ToArray();
+    }
+
+    public static int[][] Decode(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> tokenCounts,
+        Func<int, TokenEnsemble> createEnsemble, ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
+    {
+        var decoders = payloads.Select(p => new ArithmeticDecoder(p)).ToArray();
+        var tokens = tokenCounts.Select(n => new int[n]).ToArray();
+        Run(tokenCounts.ToArray(), createEnsemble, network, threads, cancellationToken,
+            (s, i, table) =>
+            {
+                var decoder = decoders[s];
+                int token = table.Find(decoder.GetTarget());
+                decoder.Consume(table.Low(token), table.High(token));
+                tokens[s][i] = token;
+                return token;
+            });
+        return tokens;
+    }
+
+    /// <summary>Reports whether a decoder read past its payload (a sign of truncation).</summary>
+    private delegate int CodeOne(int stream, int position, FrequencyTable table);
+
+    private static void Run(int[] lengths, Func<int, TokenEnsemble> createEnsemble, ITokenBatchStep? network,
+        int threads, CancellationToken cancellationToken, CodeOne codeOne)
+    {
+        var ensembles = new TokenEnsemble[lengths.Length];
+        for (int s = 0; s < lengths.Length; s++) ensembles[s] = createEnsemble(s);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
+
+        if (network == null)
+        {
+            Parallel.For(0, lengths.Length, options, s =>
+            {
+                for (int i = 0; i < lengths[s]; i++)
+                {
+                    if ((i & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    int token = codeOne(s, i, ensembles[s].Predict());
+                    ensembles[s].Update(token);
+                }
+            });
+            return;
+        }
+
+        int longest = lengths.Length == 0 ? 0 : lengths.Max();
+        var previous = new int[lengths.Length];
+        for (int i = 0; i < longest; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            network.Step(previous, i);
+            Parallel.For(0, lengths.Length, options, s =>
+            {
+                if (i >= lengths[s]) return;
+                int token = codeOne(s, i, ensembles[s].Predict());
+                ensembles[s].Update(token);
+                previous[s] = token;
+            });
+        }
+    }
+}
+
+/// <summary>
+/// A network evaluated once per position for a batch of streams in lockstep (the transformer).
+/// <see cref="Step"/> feeds each stream's previous token (ignored at position 0) so that the
+/// per-stream predictors can then read their rows.
+/// </summary>
+public interface ITokenBatchStep
+{
+    void Step(ReadOnlySpan<int> previousTokens, int position);
+}

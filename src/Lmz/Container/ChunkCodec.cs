@@ -1,0 +1,164 @@
+using K4os.Compression.LZ4;
+using Lmz.Coding;
+using Lmz.Modeling;
+
+namespace Lmz.Container;
+
+/// <summary>
+/// Compresses and decompresses one group of chunks. Each chunk gets the smallest of: its tokens
+/// coded by the ensemble (with the transformer for text-like chunks at levels 4+, else the
+/// online predictors only), an LZ4 block, or the bytes stored. All transformer chunks of a group
+/// run as one lockstep batch, in chunk order, in both directions.
+/// </summary>
+internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
+{
+    public sealed record Encoded(ChunkRecord Record, byte[] Payload);
+
+    public Encoded[] CompressGroup(IReadOnlyList<byte[]> chunks, CancellationToken cancellationToken)
+    {
+        var tokenizer = bundle.Tokenizer;
+        var tokens = new int[chunks.Count][];
+        var textLike = new bool[chunks.Count];
+        var lz4 = new byte[chunks.Count][];
+        Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
+        {
+            var ids = new List<int>(chunks[i].Length / 3);
+            tokenizer.Encode(chunks[i], ids);
+            tokens[i] = [.. ids];
+            textLike[i] = LooksLikeText(chunks[i].Length, tokens[i]);
+            lz4[i] = CompressLz4(chunks[i]);
+        });
+
+        bool neuralLevel = EnsembleProfile.UsesTransformer(level) && bundle.HasTransformer;
+        var neural = Enumerable.Range(0, chunks.Count).Where(i => neuralLevel && textLike[i]).ToList();
+        var predictorsOnly = Enumerable.Range(0, chunks.Count).Except(neural).ToList();
+        var tokenPayload = new byte[chunks.Count][];
+
+        var encodedPredictors = EncodeTokens(predictorsOnly.Select(i => tokens[i]).ToList(), useTransformer: false, cancellationToken);
+        for (int k = 0; k < predictorsOnly.Count; k++) tokenPayload[predictorsOnly[k]] = encodedPredictors[k];
+
+        // The decoder batches exactly the chunks stored as TokenNeural; if one of them loses to
+        // another method, code the batch again without it.
+        while (neural.Count > 0)
+        {
+            var encodedNeural = EncodeTokens(neural.Select(i => tokens[i]).ToList(), useTransformer: true, cancellationToken);
+            var losers = neural.Where((i, k) => encodedNeural[k].Length >= Math.Min(lz4[i].Length, chunks[i].Length)).ToList();
+            if (losers.Count == 0)
+            {
+                for (int k = 0; k < neural.Count; k++) tokenPayload[neural[k]] = encodedNeural[k];
+                break;
+            }
+            neural = neural.Except(losers).ToList();
+        }
+
+        var result = new Encoded[chunks.Count];
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            var original = chunks[i];
+            var (method, payload) = (ChunkMethod.Stored, original);
+            if (lz4[i].Length < payload.Length) (method, payload) = (ChunkMethod.Lz4, lz4[i]);
+            if (tokenPayload[i] is { } coded && coded.Length < payload.Length)
+                (method, payload) = (neural.Contains(i) ? ChunkMethod.TokenNeural : ChunkMethod.TokenPredictors, coded);
+            int tokenCount = method is ChunkMethod.TokenNeural or ChunkMethod.TokenPredictors ? tokens[i].Length : 0;
+            result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount,
+                ContainerFormat.Crc(original), ContainerFormat.Crc(payload)), payload);
+        }
+        return result;
+    }
+
+    /// <summary>Decodes a group; <paramref name="firstIndex"/> numbers the chunks in error messages.</summary>
+    public byte[][] DecompressGroup(IReadOnlyList<Encoded> group, int firstIndex, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < group.Count; i++)
+        {
+            if (ContainerFormat.Crc(group[i].Payload) != group[i].Record.PayloadCrc)
+                throw ChunkRecord.Corrupt(firstIndex + i, "payload checksum mismatch (the file is corrupt)");
+        }
+        var output = new byte[group.Count][];
+        foreach (var method in new[] { ChunkMethod.TokenPredictors, ChunkMethod.TokenNeural })
+        {
+            var members = Enumerable.Range(0, group.Count).Where(i => group[i].Record.Method == method).ToList();
+            if (members.Count == 0) continue;
+            if (method == ChunkMethod.TokenNeural && !bundle.HasTransformer)
+                throw ChunkRecord.Corrupt(firstIndex + members[0], "needs the transformer, but the model bundle has none");
+            var decoded = DecodeTokens(members.Select(i => group[i].Payload).ToList(), members.Select(i => group[i].Record.TokenCount).ToList(),
+                method == ChunkMethod.TokenNeural, cancellationToken);
+            for (int k = 0; k < members.Count; k++) output[members[k]] = Detokenize(decoded[k], group[members[k]].Record, firstIndex + members[k]);
+        }
+        Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
+        {
+            var record = group[i].Record;
+            if (record.Method == ChunkMethod.Stored)
+            {
+                if (record.PayloadLength != record.OriginalLength) throw ChunkRecord.Corrupt(firstIndex + i, "stored length mismatch");
+                output[i] = group[i].Payload;
+            }
+            else if (record.Method == ChunkMethod.Lz4)
+            {
+                var bytes = new byte[record.OriginalLength];
+                int n = LZ4Codec.Decode(group[i].Payload, bytes);
+                if (n != bytes.Length) throw ChunkRecord.Corrupt(firstIndex + i, "LZ4 block does not decode to the recorded length");
+                output[i] = bytes;
+            }
+        });
+        for (int i = 0; i < group.Count; i++)
+        {
+            if (ContainerFormat.Crc(output[i]) != group[i].Record.OriginalCrc)
+                throw ChunkRecord.Corrupt(firstIndex + i, "checksum of the decoded bytes does not match" + CpuHint(group[i].Record.Method));
+        }
+        return output;
+    }
+
+    /// <summary>Set by the reader when the file was written under another inference fingerprint.</summary>
+    public string? ForeignInference { get; init; }
+
+    private string CpuHint(ChunkMethod method) => method == ChunkMethod.TokenNeural && ForeignInference != null
+        ? $"; the file was made on a different CPU class or ONNX Runtime ({ForeignInference}), whose network outputs differ from this machine's"
+        : "";
+
+    private byte[] Detokenize(int[] tokens, ChunkRecord record, int index)
+    {
+        var output = new MemoryStream(record.OriginalLength);
+        foreach (int t in tokens)
+        {
+            var bytes = bundle.Tokenizer.TokenBytes(t);
+            if (output.Length + bytes.Length > record.OriginalLength)
+                throw ChunkRecord.Corrupt(index, "decoded tokens exceed the recorded length" + CpuHint(record.Method));
+            output.Write(bytes);
+        }
+        if (output.Length != record.OriginalLength)
+            throw ChunkRecord.Corrupt(index, "decoded tokens fall short of the recorded length" + CpuHint(record.Method));
+        return output.ToArray();
+    }
+
+    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, bool useTransformer, CancellationToken cancellationToken)
+    {
+        if (streams.Count == 0) return [];
+        using var batch = useTransformer ? new TransformerBatch(bundle.Transformer, streams.Count, threads) : null;
+        return TokenStreamCoder.Encode(streams, s => EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch?.Predictors[s]),
+            batch, threads, cancellationToken);
+    }
+
+    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, bool useTransformer, CancellationToken cancellationToken)
+    {
+        using var batch = useTransformer ? new TransformerBatch(bundle.Transformer, payloads.Count, threads) : null;
+        return TokenStreamCoder.Decode(payloads, counts, s => EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch?.Predictors[s]),
+            batch, threads, cancellationToken);
+    }
+
+    /// <summary>Text-like: tokens cover ≥ 2 bytes on average and few bytes fell outside valid UTF-8.</summary>
+    private static bool LooksLikeText(int length, int[] tokens)
+    {
+        if (length == 0) return false;
+        int highBytes = 0;
+        foreach (int t in tokens) if (t is >= 128 and < 256) highBytes++;
+        return tokens.Length * 2 <= length && highBytes * 100 <= tokens.Length;
+    }
+
+    private static byte[] CompressLz4(byte[] data)
+    {
+        var target = new byte[LZ4Codec.MaximumOutputSize(data.Length)];
+        int n = LZ4Codec.Encode(data, target, LZ4Level.L09_HC);
+        return n <= 0 ? data : target[..n];
+    }
+}

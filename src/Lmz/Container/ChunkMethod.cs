@@ -1,0 +1,15 @@
+namespace Lmz.Container;
+
+/// <summary>How one chunk's payload is coded (byte 0 of its record; 0 marks the end record).</summary>
+public enum ChunkMethod : byte
+{
+    End = 0,
+    /// <summary>The original bytes, unchanged.</summary>
+    Stored = 1,
+    /// <summary>An LZ4 block (K4os), for data the token models cannot beat.</summary>
+    Lz4 = 2,
+    /// <summary>Tokens coded with the online predictors only (n-grams, bias head, mixer).</summary>
+    TokenPredictors = 3,
+    /// <summary>Tokens coded with the transformer in the ensemble.</summary>
+    TokenNeural = 4,
+}

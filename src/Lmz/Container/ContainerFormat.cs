@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace Lmz.Container;
+
+/// <summary>Byte layout of an .lmz file; docs/FORMAT.md describes it field by field.</summary>
+public static class ContainerFormat
+{
+    public static ReadOnlySpan<byte> Magic => "LMZ\u001a"u8;
+    public const byte Version = 1;
+    public const int FileHeaderSize = 36;
+    public const int RecordSize = 25;
+    public const int FingerprintSize = 16;
+
+    /// <summary>Chunks are coded in groups of this many; a group is one network batch. Fixed, so
+    /// the output never depends on the thread count.</summary>
+    public const int GroupSize = 8;
+
+    public static uint Crc(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(data);
+}
+
+/// <summary>The 36-byte file header.</summary>
+public sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerprint, uint InferenceFingerprint)
+{
+    public void Write(Span<byte> h)
+    {
+        h.Clear();
+        ContainerFormat.Magic.CopyTo(h);
+        h[4] = ContainerFormat.Version;
+        h[5] = Level;
+        BinaryPrimitives.WriteInt32LittleEndian(h[8..], ChunkSize);
+        ModelFingerprint.CopyTo(h[12..28]);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[28..], InferenceFingerprint);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[32..], ContainerFormat.Crc(h[..32]));
+    }
+
+    public static FileHeader Read(ReadOnlySpan<byte> h)
+    {
+        if (h.Length < ContainerFormat.FileHeaderSize || !h[..4].SequenceEqual(ContainerFormat.Magic))
+            throw new InvalidDataException("not an lmz file (bad magic)");
+        if (h[4] != ContainerFormat.Version)
+            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads version {ContainerFormat.Version})");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(h[32..]) != ContainerFormat.Crc(h[..32]))
+            throw new InvalidDataException("file header checksum mismatch (corrupt header)");
+        if (h[5] is < LmzCompressionOptions.MinLevel or > LmzCompressionOptions.MaxLevel)
+            throw new InvalidDataException($"file header names an invalid level {h[5]}");
+        int chunkSize = BinaryPrimitives.ReadInt32LittleEndian(h[8..]);
+        if (chunkSize < LmzCompressionOptions.MinChunkSize || chunkSize > LmzCompressionOptions.MaxChunkSize)
+            throw new InvalidDataException($"file header names an invalid chunk size {chunkSize}");
+        return new FileHeader(h[5], chunkSize, h[12..28].ToArray(), BinaryPrimitives.ReadUInt32LittleEndian(h[28..]));
+    }
+}
+
+/// <summary>
+/// A 25-byte record before each chunk's payload: method, original length, payload length,
+/// token count, CRC-32 of the original bytes, and a CRC-32 of the payload; the end record
+/// (method 0) instead carries the total length, XxHash64 of the whole content and the chunk count.
+/// Every record ends with a CRC-32 of its first 21 bytes.
+/// </summary>
+public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength, int PayloadLength, int TokenCount, uint OriginalCrc, uint PayloadCrc)
+{
+    public void Write(Span<byte> r)
+    {
+        r[0] = (byte)Method;
+        BinaryPrimitives.WriteInt32LittleEndian(r[1..], OriginalLength);
+        BinaryPrimitives.WriteInt32LittleEndian(r[5..], PayloadLength);
+        BinaryPrimitives.WriteInt32LittleEndian(r[9..], TokenCount);
+        BinaryPrimitives.WriteUInt32LittleEndian(r[13..], OriginalCrc);
+        BinaryPrimitives.WriteUInt32LittleEndian(r[17..], PayloadCrc);
+        BinaryPrimitives.WriteUInt32LittleEndian(r[21..], ContainerFormat.Crc(r[..21]));
+    }
+
+    /// <summary>Parses a chunk record; <paramref name="index"/> only names the chunk in errors.</summary>
+    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
+            throw Corrupt(index, "record checksum mismatch");
+        var method = (ChunkMethod)r[0];
+        if (method is < ChunkMethod.Stored or > ChunkMethod.TokenNeural)
+            throw Corrupt(index, $"unknown method {r[0]}");
+        var record = new ChunkRecord(method, BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
+            BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..]), BinaryPrimitives.ReadUInt32LittleEndian(r[17..]));
+        if (record.OriginalLength <= 0 || record.OriginalLength > chunkSize || record.PayloadLength < 0
+            || record.PayloadLength > record.OriginalLength || record.TokenCount < 0 || record.TokenCount > record.OriginalLength)
+            throw Corrupt(index, "impossible lengths in record");
+        return record;
+    }
+
+    public static InvalidDataException Corrupt(int index, string reason) => new($"chunk {index}: {reason}");
+}
+
+/// <summary>The end record: total length, content hash and chunk count.</summary>
+public readonly record struct EndRecord(long TotalLength, ulong ContentHash, int ChunkCount)
+{
+    public void Write(Span<byte> r)
+    {
+        r[0] = (byte)ChunkMethod.End;
+        BinaryPrimitives.WriteInt64LittleEndian(r[1..], TotalLength);
+        BinaryPrimitives.WriteUInt64LittleEndian(r[9..], ContentHash);
+        BinaryPrimitives.WriteInt32LittleEndian(r[17..], ChunkCount);
+        BinaryPrimitives.WriteUInt32LittleEndian(r[21..], ContainerFormat.Crc(r[..21]));
+    }
+
+    public static EndRecord Read(ReadOnlySpan<byte> r)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
+            throw new InvalidDataException("end record checksum mismatch");
+        return new EndRecord(BinaryPrimitives.ReadInt64LittleEndian(r[1..]), BinaryPrimitives.ReadUInt64LittleEndian(r[9..]),
+            BinaryPrimitives.ReadInt32LittleEndian(r[17..]));
+    }
+}

@@ -1,0 +1,112 @@
+using System.IO.Hashing;
+
+namespace Lmz.Container;
+
+/// <summary>
+/// Reads an .lmz container a group of chunks at a time and verifies everything: header and
+/// record checksums, the model fingerprint, each payload's and each chunk's CRC-32, the total
+/// length, the whole-content XxHash64, and that nothing follows the end record.
+/// </summary>
+internal sealed class ContainerReader
+{
+    private readonly Stream _input;
+    private readonly LmzDecompressionOptions _options;
+    private readonly XxHash64 _contentHash = new();
+    private ChunkCodec? _codec;
+    private FileHeader? _header;
+    private int _chunkIndex;
+    private long _totalOut;
+    private long _totalIn;
+
+    public ContainerReader(Stream input, LmzDecompressionOptions options)
+    {
+        _input = input;
+        _options = options;
+    }
+
+    public bool Finished { get; private set; }
+
+    /// <summary>Decodes the next group; returns its chunks' bytes, or an empty list at the end.</summary>
+    public async ValueTask<IReadOnlyList<byte[]>> ReadGroupAsync(bool useAsync, CancellationToken cancellationToken)
+    {
+        if (Finished) return [];
+        if (_header == null) await ReadHeaderAsync(useAsync, cancellationToken);
+        var group = new List<ChunkCodec.Encoded>();
+        int first = _chunkIndex;
+        var record = new byte[ContainerFormat.RecordSize];
+        while (group.Count < ContainerFormat.GroupSize)
+        {
+            await ReadExactAsync(record, $"chunk {_chunkIndex}: truncated record", useAsync, cancellationToken);
+            if (record[0] == (byte)ChunkMethod.End)
+            {
+                await ReadEndAsync(record, group, first, useAsync, cancellationToken);
+                return Decode(group, first, cancellationToken);
+            }
+            var chunk = ChunkRecord.Read(record, _chunkIndex, _header!.ChunkSize);
+            var payload = new byte[chunk.PayloadLength];
+            await ReadExactAsync(payload, $"chunk {_chunkIndex}: truncated payload", useAsync, cancellationToken);
+            group.Add(new ChunkCodec.Encoded(chunk, payload));
+            _chunkIndex++;
+        }
+        return Decode(group, first, cancellationToken);
+    }
+
+    private IReadOnlyList<byte[]> Decode(List<ChunkCodec.Encoded> group, int first, CancellationToken cancellationToken)
+    {
+        if (group.Count == 0)
+        {
+            VerifyEnd();
+            return [];
+        }
+        var output = _codec!.DecompressGroup(group, first, cancellationToken);
+        foreach (var bytes in output) { _contentHash.Append(bytes); _totalOut += bytes.Length; }
+        _options.Progress?.Report(new LmzProgress(_totalOut, _totalIn));
+        if (Finished) VerifyEnd();
+        return output;
+    }
+
+    private EndRecord _end;
+
+    private async ValueTask ReadEndAsync(byte[] record, List<ChunkCodec.Encoded> group, int first, bool useAsync, CancellationToken cancellationToken)
+    {
+        _end = EndRecord.Read(record);
+        if (_end.ChunkCount != _chunkIndex)
+            throw new InvalidDataException($"end record lists {_end.ChunkCount} chunks but the file holds {_chunkIndex} (chunks are missing or the file is corrupt)");
+        var probe = new byte[1];
+        int extra = useAsync ? await _input.ReadAsync(probe, cancellationToken) : _input.Read(probe);
+        if (extra != 0) throw new InvalidDataException("trailing garbage after the end record");
+        Finished = true;
+    }
+
+    private void VerifyEnd()
+    {
+        if (_totalOut != _end.TotalLength)
+            throw new InvalidDataException($"decoded {_totalOut} bytes but the end record says {_end.TotalLength}");
+        if (_contentHash.GetCurrentHashAsUInt64() != _end.ContentHash)
+            throw new InvalidDataException("whole-content checksum mismatch");
+    }
+
+    private async ValueTask ReadHeaderAsync(bool useAsync, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[ContainerFormat.FileHeaderSize];
+        int n = useAsync ? await _input.ReadAtLeastAsync(bytes, bytes.Length, false, cancellationToken) : _input.ReadAtLeast(bytes, bytes.Length, false);
+        _totalIn += n;
+        if (n < 4 || !bytes.AsSpan(0, 4).SequenceEqual(ContainerFormat.Magic)) throw new InvalidDataException("not an lmz file (bad magic)");
+        if (n < bytes.Length) throw new InvalidDataException("truncated file header");
+        _header = FileHeader.Read(bytes);
+        var bundle = _options.Model ?? LmzModelBundle.Default;
+        if (!_header.ModelFingerprint.AsSpan().SequenceEqual(bundle.Fingerprint))
+            throw new InvalidDataException(
+                $"the file was compressed with model bundle {Convert.ToHexStringLower(_header.ModelFingerprint)}, but this lmz has {bundle.FingerprintHex} ({bundle.Directory}); decode it with the bundle it was made with");
+        string? foreign = _header.InferenceFingerprint != 0 && _header.InferenceFingerprint != InferenceFingerprint.Current
+            ? $"inference fingerprint {_header.InferenceFingerprint:x8}, this machine {InferenceFingerprint.Current:x8}" : null;
+        _codec = new ChunkCodec(bundle, _header.Level, Math.Max(1, _options.Threads)) { ForeignInference = foreign };
+    }
+
+    private async ValueTask ReadExactAsync(byte[] buffer, string whatIfShort, bool useAsync, CancellationToken cancellationToken)
+    {
+        int n = useAsync ? await _input.ReadAtLeastAsync(buffer, buffer.Length, false, cancellationToken) : _input.ReadAtLeast(buffer, buffer.Length, false);
+        _totalIn += n;
+        if (n < buffer.Length) throw new InvalidDataException(whatIfShort);
+    }
+}

@@ -1,0 +1,116 @@
+using System.IO.Hashing;
+using Lmz.Modeling;
+
+namespace Lmz.Container;
+
+/// <summary>
+/// Writes an .lmz container incrementally: data is cut into chunks (at the last line break in
+/// the final 4 KiB before the nominal size, when one is there and more data follows), chunks
+/// are compressed a group at a time, so memory stays within a few groups whatever the input size.
+/// Cut points and groups depend only on the data, never on how it was written or on threads.
+/// </summary>
+internal sealed class ContainerWriter
+{
+    public const int LineBreakWindow = 4096;
+    private readonly Stream _output;
+    private readonly LmzCompressionOptions _options;
+    private readonly ChunkCodec _codec;
+    private readonly XxHash64 _contentHash = new();
+    private readonly List<byte[]> _cut = [];
+    private byte[] _pending;
+    private int _pendingLength;
+    private long _totalIn;
+    private long _totalOut;
+    private int _chunkCount;
+
+    public ContainerWriter(Stream output, LmzCompressionOptions options)
+    {
+        options.Validate();
+        _output = output;
+        _options = options;
+        var bundle = options.Model ?? LmzModelBundle.Default;
+        _codec = new ChunkCodec(bundle, options.Level, options.Threads);
+        _pending = new byte[options.ChunkSize + 1];
+        uint inference = EnsembleProfile.UsesTransformer(options.Level) ? InferenceFingerprint.Current : 0;
+        Span<byte> header = stackalloc byte[ContainerFormat.FileHeaderSize];
+        new FileHeader((byte)options.Level, options.ChunkSize, bundle.Fingerprint, inference).Write(header);
+        _pendingHeader = header.ToArray();
+    }
+
+    private byte[]? _pendingHeader;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, bool useAsync, CancellationToken cancellationToken)
+    {
+        await WriteHeaderOnceAsync(useAsync, cancellationToken);
+        while (!data.IsEmpty)
+        {
+            int take = Math.Min(data.Length, _pending.Length - _pendingLength);
+            data[..take].CopyTo(_pending.AsMemory(_pendingLength));
+            _pendingLength += take;
+            data = data[take..];
+            if (_pendingLength == _pending.Length) await CutChunkAsync(useAsync, cancellationToken);
+        }
+    }
+
+    public async ValueTask FinishAsync(bool useAsync, CancellationToken cancellationToken)
+    {
+        await WriteHeaderOnceAsync(useAsync, cancellationToken);
+        if (_pendingLength > 0) AddChunk(_pending.AsSpan(0, _pendingLength).ToArray());
+        _pendingLength = 0;
+        await FlushGroupAsync(useAsync, cancellationToken);
+        var end = new byte[ContainerFormat.RecordSize];
+        new EndRecord(_totalIn, _contentHash.GetCurrentHashAsUInt64(), _chunkCount).Write(end);
+        await WriteOutAsync(end, useAsync, cancellationToken);
+        if (useAsync) await _output.FlushAsync(cancellationToken); else _output.Flush();
+    }
+
+    private async ValueTask WriteHeaderOnceAsync(bool useAsync, CancellationToken cancellationToken)
+    {
+        if (_pendingHeader == null) return;
+        var header = _pendingHeader;
+        _pendingHeader = null;
+        await WriteOutAsync(header, useAsync, cancellationToken);
+    }
+
+    /// <summary>The pending buffer holds chunkSize + 1 bytes: more data follows the nominal chunk.</summary>
+    private async ValueTask CutChunkAsync(bool useAsync, CancellationToken cancellationToken)
+    {
+        int size = _options.ChunkSize;
+        int windowStart = Math.Max(0, size - LineBreakWindow);
+        int lineBreak = _pending.AsSpan(windowStart, size - windowStart).LastIndexOf((byte)'\n');
+        int cut = lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
+        AddChunk(_pending.AsSpan(0, cut).ToArray());
+        _pending.AsSpan(cut, _pendingLength - cut).CopyTo(_pending);
+        _pendingLength -= cut;
+        if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
+    }
+
+    private void AddChunk(byte[] chunk)
+    {
+        _contentHash.Append(chunk);
+        _cut.Add(chunk);
+    }
+
+    private async ValueTask FlushGroupAsync(bool useAsync, CancellationToken cancellationToken)
+    {
+        if (_cut.Count == 0) return;
+        var encoded = _codec.CompressGroup(_cut, cancellationToken);
+        var record = new byte[ContainerFormat.RecordSize];
+        foreach (var chunk in encoded)
+        {
+            chunk.Record.Write(record);
+            await WriteOutAsync(record, useAsync, cancellationToken);
+            await WriteOutAsync(chunk.Payload, useAsync, cancellationToken);
+            _totalIn += chunk.Record.OriginalLength;
+        }
+        _chunkCount += _cut.Count;
+        _cut.Clear();
+        _options.Progress?.Report(new LmzProgress(_totalIn, _totalOut));
+    }
+
+    private async ValueTask WriteOutAsync(byte[] bytes, bool useAsync, CancellationToken cancellationToken)
+    {
+        if (useAsync) await _output.WriteAsync(bytes, cancellationToken); else _output.Write(bytes);
+        _totalOut += bytes.Length;
+    }
+}

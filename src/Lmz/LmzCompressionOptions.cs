@@ -1,0 +1,49 @@
+namespace Lmz;
+
+/// <summary>Settings for compression. Every default is the measured best trade-off on the corpus.</summary>
+public sealed record LmzCompressionOptions
+{
+    public const int MinChunkSize = 4096;
+    public const int MaxChunkSize = 64 << 20;
+    public const int MinLevel = 1;
+    public const int MaxLevel = 9;
+
+    /// <summary>1–3: online predictors only (fast); 4–9: the transformer ensemble (default 6).
+    /// Higher levels inside each band use longer n-gram orders; see README "Levels".</summary>
+    public int Level { get; init; } = 6;
+
+    /// <summary>Threads for chunks and network work; the output is identical for every value. Default: all cores.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Nominal chunk size in bytes (default 1 MiB); a chunk may end at a line break up to 4 KiB earlier.</summary>
+    public int ChunkSize { get; init; } = 1 << 20;
+
+    /// <summary>The model bundle; null loads the one shipped beside the library (models/lm).</summary>
+    public LmzModelBundle? Model { get; init; }
+
+    /// <summary>Receives bytes read and written after each group of chunks.</summary>
+    public IProgress<LmzProgress>? Progress { get; init; }
+
+    internal void Validate()
+    {
+        if (Level is < MinLevel or > MaxLevel) throw new ArgumentOutOfRangeException(nameof(Level), Level, $"level must be {MinLevel}..{MaxLevel}");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be at least 1");
+        if (ChunkSize is < MinChunkSize or > MaxChunkSize)
+            throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, $"chunk size must be {MinChunkSize}..{MaxChunkSize}");
+    }
+}
+
+/// <summary>Settings for decompression.</summary>
+public sealed record LmzDecompressionOptions
+{
+    /// <summary>Threads for chunks and network work. Default: all cores.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The model bundle; null loads the one shipped beside the library.</summary>
+    public LmzModelBundle? Model { get; init; }
+
+    public IProgress<LmzProgress>? Progress { get; init; }
+}
+
+/// <summary>Progress: uncompressed and compressed bytes processed so far.</summary>
+public readonly record struct LmzProgress(long UncompressedBytes, long CompressedBytes);

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lmz.Modeling;
+using Lmz.Tokenization;
+
+namespace Lmz;
+
+/// <summary>
+/// The files both sides must share: the tokenizer's rank file and, when present, the transformer
+/// (model.onnx + model.json). Its fingerprint (SHA-256 over every file's name, length and bytes,
+/// first 16 bytes) is written into each container and checked before decoding.
+/// </summary>
+public sealed class LmzModelBundle : IDisposable
+{
+    public const string TokenizerFile = "tokenizer.tiktoken";
+    public const string OnnxFile = "model.onnx";
+    public const string ConfigFile = "model.json";
+
+    /// <summary>Environment variable that points lmz at another bundle directory.</summary>
+    public const string DirectoryVariable = "LMZ_MODEL_DIR";
+
+    private static readonly Lock DefaultLock = new();
+    private static LmzModelBundle? _default;
+    private TransformerModel? _transformer;
+    private readonly Lock _transformerLock = new();
+
+    private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer)
+    {
+        Directory = directory;
+        Tokenizer = tokenizer;
+        Fingerprint = fingerprint;
+        HasTransformer = hasTransformer;
+    }
+
+    public string Directory { get; }
+
+    public LmzTokenizer Tokenizer { get; }
+
+    public byte[] Fingerprint { get; }
+
+    public string FingerprintHex => Convert.ToHexStringLower(Fingerprint);
+
+    public bool HasTransformer { get; }
+
+    /// <summary>The transformer, loaded on first use (it costs a second and ~30 MB).</summary>
+    public TransformerModel Transformer
+    {
+        get
+        {
+            if (!HasTransformer) throw new InvalidOperationException($"the model bundle in {Directory} has no {OnnxFile}");
+            lock (_transformerLock) return _transformer ??= TransformerModel.Load(Path.Combine(Directory, OnnxFile), Path.Combine(Directory, ConfigFile));
+        }
+    }
+
+    /// <summary>The bundle beside the library (or in $LMZ_MODEL_DIR), loaded once per process.</summary>
+    public static LmzModelBundle Default
+    {
+        get
+        {
+            lock (DefaultLock) return _default ??= Load(DefaultDirectory());
+        }
+    }
+
+    public static string DefaultDirectory() =>
+        Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "models", "lm");
+
+    public static LmzModelBundle Load(string directory)
+    {
+        string tokenizerPath = Path.Combine(directory, TokenizerFile);
+        if (!File.Exists(tokenizerPath)) throw new FileNotFoundException($"model bundle not found: {tokenizerPath} is missing", tokenizerPath);
+        bool hasTransformer = File.Exists(Path.Combine(directory, OnnxFile)) && File.Exists(Path.Combine(directory, ConfigFile));
+        string[] files = hasTransformer ? [TokenizerFile, ConfigFile, OnnxFile] : [TokenizerFile];
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var name in files)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(directory, name));
+            sha.AppendData(Encoding.UTF8.GetBytes($"{name}\n{bytes.Length}\n"));
+            sha.AppendData(bytes);
+        }
+        var fingerprint = sha.GetHashAndReset()[..Container.ContainerFormat.FingerprintSize];
+        return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer);
+    }
+
+    public void Dispose() => _transformer?.Dispose();
+}

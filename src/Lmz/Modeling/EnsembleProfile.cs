@@ -1,0 +1,32 @@
+namespace Lmz.Modeling;
+
+/// <summary>
+/// Which predictors a stream uses, from the level and the chunk's method. Both sides build
+/// ensembles through here, so the level byte in the header is all the decoder needs.
+/// </summary>
+public static class EnsembleProfile
+{
+    /// <summary>Highest n-gram orders per level (1..9); levels 4+ add the transformer.</summary>
+    private static readonly int[][] NGramOrders =
+    [
+        [4],          // 1
+        [2, 5],       // 2
+        [2, 6],       // 3
+        [5],          // 4
+        [2, 5],       // 5
+        [2, 5],       // 6
+        [2, 6],       // 7
+        [2, 6],       // 8
+        [2, 6],       // 9
+    ];
+
+    public static bool UsesTransformer(int level) => level >= 4;
+
+    public static TokenEnsemble Create(int level, int vocabSize, ITokenPredictor? transformerRow)
+    {
+        var predictors = new List<ITokenPredictor>();
+        if (transformerRow != null) predictors.Add(transformerRow);
+        foreach (int order in NGramOrders[level - 1]) predictors.Add(new TokenNGramModel(vocabSize, order));
+        return new TokenEnsemble(vocabSize, predictors, new MixerSettings());
+    }
+}

@@ -1,0 +1,56 @@
+using Lmz.Coding;
+
+namespace Lmz.Modeling;
+
+/// <summary>
+/// The predictors of one stream, mixed into the 24-bit frequency table the coder uses.
+/// Encoder and decoder drive it identically: <see cref="Predict"/>, code one token, <see cref="Update"/>.
+/// </summary>
+public sealed class TokenEnsemble
+{
+    private readonly ITokenPredictor[] _predictors;
+    private readonly float[][] _scores;
+    private readonly GeometricMixer _mixer;
+    private readonly TokenNGramModel? _contextSource;
+    private readonly FrequencyTable _table;
+
+    public TokenEnsemble(int vocabSize, IReadOnlyList<ITokenPredictor> predictors, MixerSettings settings)
+    {
+        _predictors = [.. predictors];
+        _scores = new float[_predictors.Length][];
+        for (int j = 0; j < _scores.Length; j++) _scores[j] = new float[vocabSize];
+        _contextSource = _predictors.OfType<TokenNGramModel>().LastOrDefault();
+        int weightSets = (_contextSource?.MaxOrder ?? 0) + 1;
+        _mixer = new GeometricMixer(vocabSize, _predictors.Length, weightSets,
+            settings.InitialWeight / _predictors.Length, settings.WeightRate, settings.BiasRate);
+        _table = new FrequencyTable(vocabSize);
+    }
+
+    public GeometricMixer Mixer => _mixer;
+
+    public FrequencyTable Predict()
+    {
+        for (int j = 0; j < _predictors.Length; j++) _predictors[j].Predict(_scores[j]);
+        int weightSet = _contextSource?.LastMatchedOrder ?? 0;
+        _mixer.Mix(_scores, weightSet);
+        _table.Build(_mixer.Probabilities, _mixer.Sum);
+        return _table;
+    }
+
+    public void Update(int token)
+    {
+        _mixer.Update(_scores, token);
+        foreach (var predictor in _predictors) predictor.Update(token);
+    }
+}
+
+/// <summary>Learning rates of <see cref="GeometricMixer"/>; defaults measured on the corpus files.</summary>
+public sealed record MixerSettings
+{
+    /// <summary>Sum of the initial weights, split evenly over the inputs.</summary>
+    public double InitialWeight { get; init; } = 1.0;
+
+    public double WeightRate { get; init; } = 0.002;
+
+    public double BiasRate { get; init; } = 0.02;
+}

@@ -1,0 +1,151 @@
+namespace Lmz.Modeling;
+
+/// <summary>
+/// Token n-gram predictor of orders 0..MaxOrder, learned online from the chunk being coded.
+/// Contexts of the last k tokens are hashed to 64 bits; each keeps its successors' counts.
+/// Orders are blended by interpolated absolute discounting (Kneser-Ney style without the
+/// continuation counts): p_k(t) = (max(c(t) - D, 0) + D*u*p_{k-1}(t)) / n, where n is the
+/// context's total and u its number of distinct successors; an unseen context passes p_{k-1}
+/// through. Order 0 is add-half counts, so the model is usable from the first token.
+/// </summary>
+public sealed class TokenNGramModel : ITokenPredictor
+{
+    private const double Discount = 0.6;
+    private const int RescaleLimit = 1 << 16;
+    private readonly int _vocabSize;
+    private readonly int _maxOrder;
+    private readonly Dictionary<ulong, SuccessorCounts>[] _contexts;
+    private readonly int[] _history;
+    private int _historyLength;
+
+    private readonly int[] _unigramCounts;
+    private readonly float[] _unigramLog; // ln(count + 0.5)
+    private long _unigramTotal;
+
+    // Per-prediction scratch, sized once.
+    private readonly SuccessorCounts?[] _found;
+    private readonly ulong[] _hashes;
+    private readonly double[] _sparse;
+    private readonly bool[] _inSparse;
+    private readonly List<int> _touched = [];
+
+    public int MaxOrder => _maxOrder;
+
+    public TokenNGramModel(int vocabSize, int maxOrder)
+    {
+        _vocabSize = vocabSize;
+        _maxOrder = maxOrder;
+        _contexts = new Dictionary<ulong, SuccessorCounts>[maxOrder + 1];
+        for (int k = 1; k <= maxOrder; k++) _contexts[k] = [];
+        _history = new int[maxOrder];
+        _unigramCounts = new int[vocabSize];
+        _unigramLog = new float[vocabSize];
+        _unigramLog.AsSpan().Fill((float)FixedMath.Log(0.5));
+        _found = new SuccessorCounts?[maxOrder + 1];
+        _hashes = new ulong[maxOrder + 1];
+        _sparse = new double[vocabSize];
+        _inSparse = new bool[vocabSize];
+    }
+
+    /// <summary>Highest order whose context was seen before at the last prediction (0 if none).</summary>
+    public int LastMatchedOrder { get; private set; }
+
+    public void Predict(Span<float> logScores)
+    {
+        double unigramNorm = _unigramTotal + 0.5 * _vocabSize;
+        double escape = 1.0; // product of the lower-order weights D*u/n of the orders seen
+        LastMatchedOrder = 0;
+        ulong hash = 0x9E3779B97F4A7C15UL;
+        for (int k = 1; k <= _maxOrder; k++)
+        {
+            _found[k] = null;
+            if (k > _historyLength) { _hashes[k] = 0; continue; }
+            hash = (hash ^ (ulong)(uint)_history[(_historyLength - k) % _maxOrder]) * 0xD6E8FEB86659FD93UL + (ulong)k;
+            _hashes[k] = hash;
+            if (!_contexts[k].TryGetValue(hash, out var ctx)) continue;
+            _found[k] = ctx;
+            LastMatchedOrder = k;
+            double n = ctx.Total;
+            double lower = Discount * ctx.Distinct / n;
+            foreach (int t in _touched) _sparse[t] *= lower;
+            for (int i = 0; i < ctx.Distinct; i++)
+            {
+                int t = ctx.Tokens[i];
+                if (!_inSparse[t]) { _inSparse[t] = true; _touched.Add(t); }
+                _sparse[t] += (ctx.Counts[i] - Discount) / n;
+            }
+            escape *= lower;
+        }
+
+        float offset = (float)(FixedMath.Log(escape) - FixedMath.Log(unigramNorm));
+        for (int t = 0; t < logScores.Length; t++) logScores[t] = _unigramLog[t] + offset;
+        double escapeOverNorm = escape / unigramNorm;
+        foreach (int t in _touched)
+        {
+            double p = escapeOverNorm * (_unigramCounts[t] + 0.5) + _sparse[t];
+            logScores[t] = (float)FixedMath.Log(p);
+            _sparse[t] = 0;
+            _inSparse[t] = false;
+        }
+        _touched.Clear();
+    }
+
+    public void Update(int token)
+    {
+        for (int k = 1; k <= _maxOrder && k <= _historyLength; k++)
+        {
+            var ctx = _found[k];
+            if (ctx == null) _contexts[k][_hashes[k]] = ctx = new SuccessorCounts();
+            ctx.Add(token, RescaleLimit);
+        }
+        _unigramCounts[token]++;
+        _unigramTotal++;
+        _unigramLog[token] = (float)FixedMath.Log(_unigramCounts[token] + 0.5);
+
+        _history[_historyLength % _maxOrder] = token;
+        _historyLength++;
+    }
+
+    /// <summary>Successor counts of one context; small contexts stay small arrays.</summary>
+    private sealed class SuccessorCounts
+    {
+        public int[] Tokens = new int[2];
+        public int[] Counts = new int[2];
+        public int Distinct;
+        public int Total;
+
+        public void Add(int token, int limit)
+        {
+            int i = Array.IndexOf(Tokens, token, 0, Distinct);
+            if (i < 0)
+            {
+                if (Distinct == Tokens.Length)
+                {
+                    Array.Resize(ref Tokens, Distinct * 2);
+                    Array.Resize(ref Counts, Distinct * 2);
+                }
+                i = Distinct++;
+                Tokens[i] = token;
+            }
+            Counts[i]++;
+            Total++;
+            if (Total > limit) Halve();
+        }
+
+        private void Halve()
+        {
+            int kept = 0;
+            Total = 0;
+            for (int i = 0; i < Distinct; i++)
+            {
+                int c = Counts[i] >> 1;
+                if (c == 0) continue;
+                Tokens[kept] = Tokens[i];
+                Counts[kept] = c;
+                Total += c;
+                kept++;
+            }
+            Distinct = kept;
+        }
+    }
+}
