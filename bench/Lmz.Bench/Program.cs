@@ -5,13 +5,17 @@ using Lmz.Modeling;
 
 if (args.Length > 0 && args[0] == "ablate")
 {
+    // ablate TOKENIZER "n2+n5+m" FILES...  (nK = n-gram of max order K, m = match model, nobias)
     string tok = args[1];
-    var files = args.Skip(2).ToArray();
     int vocab = 8192;
-    var settings = new MixerSettings();
-    Ablation.Run(tok, files, _ => new TokenEnsemble(vocab, [new TokenNGramModel(vocab, 4)], settings with { BiasRate = 0 }), "ngram4 nobias");
-    Ablation.Run(tok, files, _ => new TokenEnsemble(vocab, [new TokenNGramModel(vocab, 4)], settings), "ngram4 +bias");
-    Ablation.Run(tok, files, _ => new TokenEnsemble(vocab, [new TokenNGramModel(vocab, 2), new TokenNGramModel(vocab, 5)], settings), "ngram2+5 +bias");
+    foreach (var spec in args[2].Split(','))
+    {
+        var parts = spec.Split('+');
+        var settings = new MixerSettings();
+        if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
+        Ablation.Run(tok, args.Skip(3), _ => new TokenEnsemble(vocab, parts.Where(p => p != "nobias").Select(p =>
+            p == "m" ? (ITokenPredictor)new MatchModel(vocab) : new TokenNGramModel(vocab, int.Parse(p[1..]))).ToList(), settings), spec);
+    }
     return 0;
 }
 if (args.Length > 0 && args[0] == "roundtrip")

@@ -52,5 +52,5 @@ public sealed record MixerSettings
 
     public double WeightRate { get; init; } = 0.002;
 
-    public double BiasRate { get; init; } = 0.02;
+    public double BiasRate { get; init; } = 0.05;
 }

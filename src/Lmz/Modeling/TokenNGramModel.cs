@@ -6,11 +6,15 @@ namespace Lmz.Modeling;
 /// Orders are blended by interpolated absolute discounting (Kneser-Ney style without the
 /// continuation counts): p_k(t) = (max(c(t) - D, 0) + D*u*p_{k-1}(t)) / n, where n is the
 /// context's total and u its number of distinct successors; an unseen context passes p_{k-1}
-/// through. Order 0 is add-half counts, so the model is usable from the first token.
+/// through. Order 0 is counts plus a small prior, so the model is usable from the first token.
 /// </summary>
 public sealed class TokenNGramModel : ITokenPredictor
 {
     private const double Discount = 0.6;
+    // Order-0 pseudo-count per token: small, because most of an 8192-entry vocabulary never
+    // occurs in one chunk (binary chunks use a few hundred tokens). Measured: 0.5 -> 0.05 saves
+    // 5% on obj1 and 0.3% on alice29.txt.
+    private const double Prior = 0.05;
     private const int RescaleLimit = 1 << 16;
     private readonly int _vocabSize;
     private readonly int _maxOrder;
@@ -19,7 +23,7 @@ public sealed class TokenNGramModel : ITokenPredictor
     private int _historyLength;
 
     private readonly int[] _unigramCounts;
-    private readonly float[] _unigramLog; // ln(count + 0.5)
+    private readonly float[] _unigramLog; // ln(count + Prior)
     private long _unigramTotal;
 
     // Per-prediction scratch, sized once.
@@ -40,7 +44,7 @@ public sealed class TokenNGramModel : ITokenPredictor
         _history = new int[maxOrder];
         _unigramCounts = new int[vocabSize];
         _unigramLog = new float[vocabSize];
-        _unigramLog.AsSpan().Fill((float)FixedMath.Log(0.5));
+        _unigramLog.AsSpan().Fill((float)FixedMath.Log(Prior));
         _found = new SuccessorCounts?[maxOrder + 1];
         _hashes = new ulong[maxOrder + 1];
         _sparse = new double[vocabSize];
@@ -52,7 +56,7 @@ public sealed class TokenNGramModel : ITokenPredictor
 
     public void Predict(Span<float> logScores)
     {
-        double unigramNorm = _unigramTotal + 0.5 * _vocabSize;
+        double unigramNorm = _unigramTotal + Prior * _vocabSize;
         double escape = 1.0; // product of the lower-order weights D*u/n of the orders seen
         LastMatchedOrder = 0;
         ulong hash = 0x9E3779B97F4A7C15UL;
@@ -82,7 +86,7 @@ public sealed class TokenNGramModel : ITokenPredictor
         double escapeOverNorm = escape / unigramNorm;
         foreach (int t in _touched)
         {
-            double p = escapeOverNorm * (_unigramCounts[t] + 0.5) + _sparse[t];
+            double p = escapeOverNorm * (_unigramCounts[t] + Prior) + _sparse[t];
             logScores[t] = (float)FixedMath.Log(p);
             _sparse[t] = 0;
             _inSparse[t] = false;
@@ -100,7 +104,7 @@ public sealed class TokenNGramModel : ITokenPredictor
         }
         _unigramCounts[token]++;
         _unigramTotal++;
-        _unigramLog[token] = (float)FixedMath.Log(_unigramCounts[token] + 0.5);
+        _unigramLog[token] = (float)FixedMath.Log(_unigramCounts[token] + Prior);
 
         _history[_historyLength % _maxOrder] = token;
         _historyLength++;

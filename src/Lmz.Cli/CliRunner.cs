@@ -1,0 +1,78 @@
+using System.Reflection;
+
+namespace Lmz.Cli;
+
+/// <summary>Checks the settings as a whole, then runs every input through a <see cref="FileJob"/> or the lister.</summary>
+public sealed class CliRunner(CliSettings settings, CliConsole console)
+{
+    private readonly Diagnostics _diagnostics = new(console.Error, settings.Quiet);
+
+    public int Run()
+    {
+        if (settings.ShowVersion)
+        {
+            console.Out.WriteLine($"lmz {Version}");
+            return Diagnostics.Ok;
+        }
+        if (UsageError() is { } usage)
+        {
+            console.Error.WriteLine($"lmz: {usage}");
+            console.Error.WriteLine("Try 'lmz --help' for more information.");
+            return Diagnostics.ErrorCode;
+        }
+        if (TerminalError() is { } terminal)
+        {
+            _diagnostics.Error(terminal);
+            return _diagnostics.ExitCode;
+        }
+        try
+        {
+            if (settings.Mode == CliMode.List) new ContainerLister(settings, console, _diagnostics).Run();
+            else
+            {
+                var job = new FileJob(settings, console, _diagnostics);
+                foreach (var input in settings.Inputs) job.Run(input);
+            }
+        }
+        catch (OperationCanceledException) when (console.Interrupt.IsCancellationRequested)
+        {
+            console.Error.WriteLine("lmz: interrupted");
+            return Diagnostics.InterruptedCode;
+        }
+        return _diagnostics.ExitCode;
+    }
+
+    public static string Version =>
+        typeof(CliRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    private string? UsageError()
+    {
+        if (settings.Levels.Count > 1)
+            return $"only one compression level may be given (got {string.Join(" and ", settings.Levels.Select(l => $"-{l}"))})";
+        if (settings.Threads < 0) return $"invalid thread count {settings.Threads} (use 0 for all cores)";
+        if (settings.Keep && settings.RemoveSource) return "--keep and --rm cannot be used together";
+        if (settings.Output != null)
+        {
+            if (settings.ToStdout) return "--output and --stdout cannot be used together";
+            if (settings.Mode is CliMode.Test or CliMode.List) return "--output cannot be used with --test or --list";
+            if (settings.Inputs.Count != 1) return "--output needs exactly one input file";
+            if (settings.Output == CliSettings.StdinName) return "use -c to write to standard output";
+        }
+        if (settings.Mode == CliMode.Compress && settings.ToStdout && settings.Inputs.Count > 1)
+            return "-c writes one container; compress several files one at a time";
+        if (settings.Inputs.Count(f => f == CliSettings.StdinName) > 1) return "standard input can only be read once";
+        return null;
+    }
+
+    private string? TerminalError()
+    {
+        if (settings.Force) return null;
+        bool readsStdin = settings.Inputs.Contains(CliSettings.StdinName);
+        if (settings.Mode != CliMode.Compress && readsStdin && console.StdinIsTerminal)
+            return "compressed data not read from a terminal. Use -f to force.";
+        bool writesStdout = settings.ToStdout || (readsStdin && settings.Output == null);
+        if (settings.Mode == CliMode.Compress && writesStdout && console.StdoutIsTerminal)
+            return "compressed data not written to a terminal. Use -f to force.";
+        return null;
+    }
+}

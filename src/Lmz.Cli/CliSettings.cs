@@ -1,0 +1,30 @@
+namespace Lmz.Cli;
+
+public enum CliMode { Compress, Decompress, Test, List }
+
+/// <summary>Everything the command line asked for, after parsing (not yet validated).</summary>
+public sealed record CliSettings
+{
+    public const string Suffix = ".lmz";
+    public const string StdinName = "-";
+
+    public CliMode Mode { get; init; }
+    public IReadOnlyList<string> Files { get; init; } = [];
+    public IReadOnlyList<int> Levels { get; init; } = [];
+    public int Level => Levels.Count == 1 ? Levels[0] : 6;
+    public int Threads { get; init; }
+    public string? Output { get; init; }
+    public bool ToStdout { get; init; }
+    public bool Force { get; init; }
+    public bool Keep { get; init; }
+    public bool RemoveSource { get; init; }
+    public bool Verbose { get; init; }
+    public bool Quiet { get; init; }
+    public bool NoProgress { get; init; }
+    public bool ShowVersion { get; init; }
+
+    /// <summary>The inputs, with "no files" meaning stdin.</summary>
+    public IReadOnlyList<string> Inputs => Files.Count == 0 ? [StdinName] : Files;
+
+    public int EffectiveThreads => Threads == 0 ? Environment.ProcessorCount : Threads;
+}

@@ -1,0 +1,74 @@
+namespace Lmz.Modeling;
+
+/// <summary>
+/// Predicts that the text repeats: finds the most recent earlier occurrence of the last
+/// <see cref="MinLength"/> tokens (hashed) in the stream so far and predicts the token that
+/// followed it. How far to trust that guess is learned online per match-length bucket from how
+/// often it was right (hit/miss counts), so the mixer sees a calibrated probability.
+/// </summary>
+public sealed class MatchModel : ITokenPredictor
+{
+    public const int MinLength = 4;
+    private const int TableBits = 20;
+    private const int Buckets = 16;
+    private readonly int _vocabSize;
+    private readonly List<int> _history = [];
+    private readonly int[] _lastPosition = new int[1 << TableBits]; // position after the hashed context, +1 (0 = none)
+    private readonly int[] _hits = new int[Buckets];
+    private readonly int[] _trials = new int[Buckets];
+    private int _matchPointer = -1;
+    private int _matchLength;
+    private int _predicted = -1;
+    private int _bucket;
+
+    public MatchModel(int vocabSize) => _vocabSize = vocabSize;
+
+    /// <summary>Length of the current match in tokens (0 when there is none); a mixing context.</summary>
+    public int MatchLength => _predicted < 0 ? 0 : _matchLength;
+
+    public void Predict(Span<float> logScores)
+    {
+        _predicted = _matchPointer >= 0 && _matchPointer < _history.Count ? _history[_matchPointer] : -1;
+        if (_predicted < 0)
+        {
+            logScores.Clear();
+            return;
+        }
+        _bucket = BucketOf(_matchLength);
+        // Laplace-smoothed hit rate, starting optimistic (matches of 4+ tokens usually continue).
+        double pHit = (_hits[_bucket] * 2 + 3) / (double)(_trials[_bucket] * 2 + 4);
+        float miss = (float)FixedMath.Log((1 - pHit) / (_vocabSize - 1));
+        logScores.Fill(miss);
+        logScores[_predicted] = (float)FixedMath.Log(pHit);
+    }
+
+    public void Update(int token)
+    {
+        if (_predicted >= 0)
+        {
+            _trials[_bucket]++;
+            if (token == _predicted) { _hits[_bucket]++; _matchLength++; _matchPointer++; }
+            else { _matchLength = 0; _matchPointer = -1; }
+            if (_trials[_bucket] > 4096) { _trials[_bucket] >>= 1; _hits[_bucket] >>= 1; }
+        }
+        _history.Add(token);
+        int n = _history.Count;
+        if (n < MinLength) return;
+        int slot = Hash(n);
+        if (_matchPointer < 0 && _lastPosition[slot] > 0)
+        {
+            _matchPointer = _lastPosition[slot];
+            _matchLength = 0;
+        }
+        _lastPosition[slot] = n;
+    }
+
+    private int Hash(int end)
+    {
+        ulong h = 0;
+        for (int i = end - MinLength; i < end; i++) h = (h + (ulong)(uint)_history[i] + 1) * 0x9E3779B97F4A7C15UL;
+        return (int)(h >> (64 - TableBits));
+    }
+
+    private static int BucketOf(int length) => length < 12 ? length : Math.Min(Buckets - 1, 12 + (length - 12) / 16);
+}
