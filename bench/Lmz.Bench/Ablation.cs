@@ -16,10 +16,10 @@ public static class Ablation
             var bytes = File.ReadAllBytes(file);
             var ids = new List<int>();
             tokenizer.Encode(bytes, ids);
-            var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var payload = TokenStreamCoder.Encode([ids.ToArray()], factory, null, 1, default)[0];
-            double seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"{label,-28} {Path.GetFileName(file),-14} {bytes.Length,9} B {ids.Count,8} tok  {payload.Length * 8.0 / bytes.Length:F4} bpb  {bytes.Length / 1024.0 / seconds,8:F1} KB/s");
+            double seconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            Console.WriteLine($"{label,-28} {Path.GetFileName(file),-14} {bytes.Length,9} B {ids.Count,8} tok  {payload.Length * 8.0 / bytes.Length:F4} bpb  {bytes.Length / 1024.0 / seconds,8:F1} KB/cpu-s");
         }
     }
 }

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model import GPT, GPTConfig  # noqa: E402
-from train import load_data, sample_batch, make_optimizer, lr_at, eval_windows, quick_val_starts  # noqa: E402
+from train import setup_cpu, load_data, sample_batch, make_optimizer, lr_at, eval_windows, quick_val_starts  # noqa: E402
 
 CONFIGS = [  # (layers, d_model, heads, ctx)
     (4, 256, 4, 256),
@@ -74,9 +74,10 @@ def main():
     ap.add_argument("--batch-tokens", type=int, default=16 * 256)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--configs", help="override, e.g. '4,256,4,256;3,192,3,256' (L,D,H,N)")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    setup_cpu(args.threads)
 
     meta, train, valid = load_data(args.work)
     confs = [tuple(map(int, c.split(","))) for c in args.configs.split(";")] if args.configs else CONFIGS

@@ -33,6 +33,16 @@ def run_onnx(m, feeds):
         elif op == "Shape":
             s = np.array(x[0].shape, np.int64)
             y = [s[a.get("start", 0):a.get("end", len(s))]]
+        elif op == "Slice":
+            starts, ends = x[1], x[2]
+            axes = x[3] if len(x) > 3 and x[3] is not None else np.arange(len(starts))
+            steps = x[4] if len(x) > 4 and x[4] is not None else np.ones(len(starts), np.int64)
+            sl = [slice(None)] * x[0].ndim
+            for st, en, ax, sp in zip(starts, ends, axes, steps):
+                sl[int(ax)] = slice(int(st), int(min(en, 2**62)), int(sp))
+            y = [x[0][tuple(sl)]]
+        elif op == "Squeeze":
+            y = [np.squeeze(x[0], axis=tuple(int(v) for v in x[1])) if len(x) > 1 and x[1] is not None else np.squeeze(x[0])]
         elif op == "Gather": y = [np.take(x[0], x[1], axis=a.get("axis", 0))]
         elif op == "Unsqueeze": y = [np.expand_dims(x[0], tuple(int(v) for v in x[1]))]
         elif op == "Concat": y = [np.concatenate(x, axis=a["axis"])]
@@ -70,7 +80,10 @@ def check(onnx_path, model):
             prefix = torch.from_numpy(rng.integers(0, c.vocab_size, (B, P)).astype(np.int64))
             past = model(prefix)[1] if P else model.empty_past(B)
             ref = model(torch.from_numpy(ids), past)
-        out = run_onnx(m, {"input_ids": ids, "past": past.numpy()})
+        cache = np.zeros((c.layers, 2, B, c.heads, c.ctx, c.head_dim), np.float32)
+        cache[:, :, :, :, :P] = past.numpy()
+        out = run_onnx(m, {"input_ids": ids, "cache": cache, "position": np.array([P], np.int64)})
+        ref = (ref[0], ref[1][:, :, :, :, P:], ref[2])
         for o, r in zip(out, ref):
             assert o.shape == tuple(r.shape), (B, S, P, o.shape, tuple(r.shape))
         d = max(float(np.abs(o - r.numpy()).max()) for o, r in zip(out, ref))

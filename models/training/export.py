@@ -2,11 +2,11 @@
 
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/export.py --work models/training/work --out models/lm
 
-Graph: input_ids int64 [batch, seq], past float32 [L,2,batch,H,past_len,Dh]
-    -> logits [batch, seq, V], present [L,2,batch,H,past_len+seq,Dh], hidden [batch, seq, D]
-Positions are past_len..past_len+seq-1 and must stay < ctx (learned position
+Graph (see cached_step.py): input_ids int64 [batch, seq], cache float32
+[L,2,batch,H,ctx,Dh], position int64 [1] -> logits [batch, seq, V],
+new_kv [L,2,batch,H,seq,Dh], hidden [batch, seq, D].
+Positions are position..position+seq-1 and must stay < ctx (learned position
 table): the caller re-primes the cache before a window would run past ctx.
-The first call passes a past with past_len = 0 (a zero-sized tensor).
 """
 import argparse
 import json
@@ -21,8 +21,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model import GPT, GPTConfig  # noqa: E402
 from check_onnx import check  # noqa: E402
+from cached_step import CachedStep  # noqa: E402
 
-INPUTS, OUTPUTS = ["input_ids", "past"], ["logits", "present", "hidden"]
+FOLD = os.environ.get("LMZ_FOLD") == "1"
+INPUTS, OUTPUTS = ["input_ids", "cache", "position"], ["logits", "new_kv", "hidden"]
 
 
 def main():
@@ -63,16 +65,18 @@ def main():
     # onnxruntime folds the Transpose nodes at session load (in memory).
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "model.onnx")
-    ex_ids = torch.randint(0, cfg.vocab_size, (1, 3), generator=g)
+    step = CachedStep(model).eval()
+    ex_ids = torch.randint(0, cfg.vocab_size, (2, 3), generator=g)
     with torch.no_grad():
-        ex_past = model(torch.randint(0, cfg.vocab_size, (1, 2), generator=g))[1]  # past_len 2
+        ex_cache = torch.zeros(cfg.layers, 2, 2, cfg.heads, cfg.ctx, cfg.head_dim)
+        ex_cache[:, :, :, :, :5] = model(torch.randint(0, cfg.vocab_size, (2, 5), generator=g))[1]
         torch.onnx.export(
-            model, (ex_ids, ex_past), path, opset_version=17,
-            input_names=INPUTS, output_names=OUTPUTS, do_constant_folding=False,
+            step, (ex_ids, ex_cache, torch.tensor([5])), path, opset_version=17,
+            input_names=INPUTS, output_names=OUTPUTS, do_constant_folding=FOLD,
             dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
-                          "past": {2: "batch", 4: "past_len"},
+                          "cache": {2: "batch"},
                           "logits": {0: "batch", 1: "seq"},
-                          "present": {2: "batch", 4: "present_len"},
+                          "new_kv": {2: "batch", 4: "seq"},
                           "hidden": {0: "batch", 1: "seq"}})
 
     # 3) structural check of the graph
@@ -91,7 +95,7 @@ def main():
     info = dict(vocab_size=cfg.vocab_size, layers=cfg.layers, d_model=cfg.d_model,
                 heads=cfg.heads, head_dim=cfg.head_dim, ctx=cfg.ctx,
                 params=model.num_params(), onnx_inputs=INPUTS, onnx_outputs=OUTPUTS,
-                opset=17, past_shape="[layers,2,batch,heads,past_len,head_dim]",
+                opset=17, cache_shape="[layers,2,batch,heads,ctx,head_dim]",
                 trained_steps=ck["state"]["step"], trained_seconds=round(ck["state"]["elapsed"], 1))
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(info, f, indent=2)

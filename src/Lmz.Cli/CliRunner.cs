@@ -14,12 +14,7 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
             console.Out.WriteLine($"lmz {Version}");
             return Diagnostics.Ok;
         }
-        if (UsageError() is { } usage)
-        {
-            console.Error.WriteLine($"lmz: {usage}");
-            console.Error.WriteLine("Try 'lmz --help' for more information.");
-            return Diagnostics.ErrorCode;
-        }
+        if (UsageError() is { } usage) return LmzCli.UsageError(console, usage);
         if (TerminalError() is { } terminal)
         {
             _diagnostics.Error(terminal);
@@ -50,6 +45,8 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
         if (settings.Levels.Count > 1)
             return $"only one compression level may be given (got {string.Join(" and ", settings.Levels.Select(l => $"-{l}"))})";
         if (settings.Threads < 0) return $"invalid thread count {settings.Threads} (use 0 for all cores)";
+        if (settings.ChunkSize is < LmzCompressionOptions.MinChunkSize or > LmzCompressionOptions.MaxChunkSize)
+            return $"chunk size must be {LmzCompressionOptions.MinChunkSize}..{LmzCompressionOptions.MaxChunkSize} bytes";
         if (settings.Keep && settings.RemoveSource) return "--keep and --rm cannot be used together";
         if (settings.Output != null)
         {

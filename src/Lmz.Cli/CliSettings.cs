@@ -13,6 +13,7 @@ public sealed record CliSettings
     public IReadOnlyList<int> Levels { get; init; } = [];
     public int Level => Levels.Count == 1 ? Levels[0] : 6;
     public int Threads { get; init; }
+    public int ChunkSize { get; init; } = new LmzCompressionOptions().ChunkSize;
     public string? Output { get; init; }
     public bool ToStdout { get; init; }
     public bool Force { get; init; }

@@ -22,9 +22,9 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
             if (target != null && !CheckTarget(input, isStdin, target)) return;
             Process(input, isStdin, display, sink.Value, target);
         }
-        catch (OperationCanceledException) when (console.Interrupt.IsCancellationRequested)
+        catch (Exception exception) when (console.Interrupt.IsCancellationRequested && Diagnostics.Unwrap(exception) is OperationCanceledException)
         {
-            throw;
+            throw new OperationCanceledException(console.Interrupt);
         }
         catch (Exception exception)
         {
@@ -96,6 +96,7 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
                 {
                     Level = settings.Level,
                     Threads = settings.EffectiveThreads,
+                    ChunkSize = settings.ChunkSize,
                     Progress = progress,
                 }, console.Interrupt);
             }

@@ -11,14 +11,12 @@ public static class LmzCli
 
     public static int Run(string[] args, CliConsole console)
     {
-        var command = new LmzCommand(settings => new CliRunner(settings, console).Run());
+        var command = new LmzCommand(settings => new CliRunner(settings, console).Run(), console);
         // No @response files: a file may well be called "@notes".
         var parseResult = command.Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Action is ParseErrorAction)
         {
-            foreach (var error in parseResult.Errors) console.Error.WriteLine($"lmz: {error.Message}");
-            console.Error.WriteLine("Try 'lmz --help' for more information.");
-            return Diagnostics.ErrorCode;
+            return UsageError(console, string.Join(Environment.NewLine + "lmz: ", parseResult.Errors.Select(e => e.Message)));
         }
         return parseResult.Invoke(new InvocationConfiguration
         {
@@ -26,5 +24,13 @@ public static class LmzCli
             Error = console.Error,
             ProcessTerminationTimeout = null,
         });
+    }
+
+    /// <summary>A command-line mistake: one "lmz: ..." line, a pointer to --help, exit 1.</summary>
+    public static int UsageError(CliConsole console, string message)
+    {
+        console.Error.WriteLine($"lmz: {message}");
+        console.Error.WriteLine("Try 'lmz --help' for more information.");
+        return Diagnostics.ErrorCode;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace Lmz.Cli;
 
@@ -20,12 +22,20 @@ public sealed class LmzCommand
         HelpName = "N",
         DefaultValueFactory = _ => 0,
     };
+    // Hidden: for experiments and for tests that need several chunks from a small file.
+    private readonly Option<int> _chunkSize = new("--chunk-size")
+    {
+        Description = "Nominal chunk size in bytes",
+        HelpName = "BYTES",
+        Hidden = true,
+        DefaultValueFactory = _ => new LmzCompressionOptions().ChunkSize,
+    };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Print sizes and timing per file" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Suppress warnings" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "Do not show a progress bar" };
     private readonly Option<bool> _version = new("--version", "-V") { Description = "Print the version and exit" };
     private readonly Option<bool>[] _levels = Enumerable.Range(LmzCompressionOptions.MinLevel, LmzCompressionOptions.MaxLevel - LmzCompressionOptions.MinLevel + 1)
-        .Select(level => new Option<bool>($"-{level}") { Hidden = level != LmzCompressionOptions.MinLevel })
+        .Select(level => new Option<bool>($"-{level}") { Hidden = true })
         .ToArray();
     private readonly Argument<string[]> _files = new("FILE")
     {
@@ -33,27 +43,44 @@ public sealed class LmzCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public LmzCommand(Func<CliSettings, int> run)
+    public LmzCommand(Func<CliSettings, int> run, CliConsole console)
     {
-        Root = new RootCommand("lmz: lossless compression with a language model (like gzip: FILE -> FILE.lmz)");
-        Root.Directives.Clear();
-        foreach (var version in Root.Options.OfType<VersionOption>().ToList()) Root.Options.Remove(version);
-        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, .. _levels, _threads, _verbose, _quiet, _noProgress, _version];
+        // A plain Command rather than RootCommand: RootCommand names itself after the assembly (Lmz.Cli) and
+        // adds [directives] that would swallow file names like "[draft].txt".
+        Root = new Command("lmz", "Lossless compression with a language model (like gzip: FILE -> FILE.lmz)");
+        Root.Options.Add(new HelpOption());
+        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, .. _levels, _threads, _chunkSize, _verbose, _quiet, _noProgress, _version];
         foreach (var option in options) Root.Options.Add(option);
         Root.Arguments.Add(_files);
-        ShowLevelsAsOneLine();
-        Root.SetAction(parseResult => run(Read(parseResult)));
+        ShowLevelsAsOneLine(console.Out);
+        Root.SetAction(parseResult =>
+        {
+            if (UnrecognizedOption(parseResult) is not { } unknown) return run(Read(parseResult));
+            return LmzCli.UsageError(console, $"unrecognized option '{unknown}'");
+        });
     }
 
-    public RootCommand Root { get; }
+    public Command Root { get; }
 
-    /// <summary>-1 stands for all nine level options in the help; -2..-9 are hidden.</summary>
-    private void ShowLevelsAsOneLine()
+    /// <summary>The nine level options stay hidden; the help ends with one line that explains them.</summary>
+    private void ShowLevelsAsOneLine(TextWriter output)
     {
         var help = Root.Options.OfType<HelpOption>().Single();
-        if (help.Action is not HelpAction action) return;
-        action.Builder.CustomizeSymbol(_levels[0], firstColumnText: "-1 .. -9",
-            secondColumnText: "Compression level: 1-3 fast (online predictors only), 4-9 with the transformer [default: 6]");
+        if (help.Action is HelpAction standard) help.Action = new LevelsHelpAction(standard, output);
+    }
+
+    /// <summary>
+    /// The parser hands unknown "-x" tokens to the FILE argument; only "-" and anything after "--" are file names.
+    /// </summary>
+    private string? UnrecognizedOption(ParseResult result)
+    {
+        var fileTokens = new HashSet<Token>(result.GetResult(_files)?.Tokens ?? [], ReferenceEqualityComparer.Instance);
+        foreach (var token in result.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash) return null;
+            if (fileTokens.Contains(token) && token.Value.StartsWith('-') && token.Value != CliSettings.StdinName) return token.Value;
+        }
+        return null;
     }
 
     private CliSettings Read(ParseResult result)
@@ -68,6 +95,7 @@ public sealed class LmzCommand
             Files = result.GetValue(_files) ?? [],
             Levels = _levels.Select((option, i) => (option, level: LmzCompressionOptions.MinLevel + i)).Where(x => result.GetValue(x.option)).Select(x => x.level).ToList(),
             Threads = result.GetValue(_threads),
+            ChunkSize = result.GetValue(_chunkSize),
             Output = result.GetValue(_output),
             ToStdout = result.GetValue(_stdout),
             Force = result.GetValue(_force),
@@ -78,5 +106,20 @@ public sealed class LmzCommand
             NoProgress = result.GetValue(_noProgress),
             ShowVersion = result.GetValue(_version),
         };
+    }
+
+    /// <summary>System.CommandLine 2.0.0 keeps its HelpBuilder internal, so the levels line is appended after the standard help.</summary>
+    private sealed class LevelsHelpAction(HelpAction standard, TextWriter output) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            int code = standard.Invoke(parseResult);
+            output.WriteLine("Levels:");
+            output.WriteLine("  -1 .. -9  Compression level: 1-3 fast (online predictors only), 4-9 with the transformer [default: 6]");
+            output.WriteLine();
+            return code;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Lmz.Cli;
 
 /// <summary>Process entry point: wires the real console and Ctrl+C into <see cref="LmzCli"/>.</summary>

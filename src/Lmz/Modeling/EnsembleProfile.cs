@@ -26,6 +26,7 @@ public static class EnsembleProfile
     {
         var predictors = new List<ITokenPredictor>();
         if (transformerRow != null) predictors.Add(transformerRow);
+        predictors.Add(new OrderZeroModel(vocabSize));
         foreach (int order in NGramOrders[level - 1]) predictors.Add(new TokenNGramModel(vocabSize, order));
         predictors.Add(new MatchModel(vocabSize));
         return new TokenEnsemble(vocabSize, predictors, new MixerSettings());

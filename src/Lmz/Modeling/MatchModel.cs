@@ -26,20 +26,17 @@ public sealed class MatchModel : ITokenPredictor
     /// <summary>Length of the current match in tokens (0 when there is none); a mixing context.</summary>
     public int MatchLength => _predicted < 0 ? 0 : _matchLength;
 
-    public void Predict(Span<float> logScores)
+    public void Predict(TokenScores scores)
     {
+        scores.BeginSparse();
         _predicted = _matchPointer >= 0 && _matchPointer < _history.Count ? _history[_matchPointer] : -1;
-        if (_predicted < 0)
-        {
-            logScores.Clear();
-            return;
-        }
+        if (_predicted < 0) return;
         _bucket = BucketOf(_matchLength);
-        // Laplace-smoothed hit rate, starting optimistic (matches of 4+ tokens usually continue).
+        // Laplace-smoothed hit rate, starting optimistic (matches of 4+ tokens usually continue);
+        // scored as the log-ratio of the predicted token's probability to any other token's.
         double pHit = (_hits[_bucket] * 2 + 3) / (double)(_trials[_bucket] * 2 + 4);
-        float miss = (float)FixedMath.Log((1 - pHit) / (_vocabSize - 1));
-        logScores.Fill(miss);
-        logScores[_predicted] = (float)FixedMath.Log(pHit);
+        double pOther = (1 - pHit) / (_vocabSize - 1);
+        scores.Add(_predicted, (float)FixedMath.Log(pHit / pOther));
     }
 
     public void Update(int token)

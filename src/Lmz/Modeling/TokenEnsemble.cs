@@ -9,7 +9,7 @@ namespace Lmz.Modeling;
 public sealed class TokenEnsemble
 {
     private readonly ITokenPredictor[] _predictors;
-    private readonly float[][] _scores;
+    private readonly TokenScores[] _scores;
     private readonly GeometricMixer _mixer;
     private readonly TokenNGramModel? _contextSource;
     private readonly FrequencyTable _table;
@@ -17,8 +17,8 @@ public sealed class TokenEnsemble
     public TokenEnsemble(int vocabSize, IReadOnlyList<ITokenPredictor> predictors, MixerSettings settings)
     {
         _predictors = [.. predictors];
-        _scores = new float[_predictors.Length][];
-        for (int j = 0; j < _scores.Length; j++) _scores[j] = new float[vocabSize];
+        _scores = new TokenScores[_predictors.Length];
+        for (int j = 0; j < _scores.Length; j++) _scores[j] = new TokenScores(vocabSize);
         _contextSource = _predictors.OfType<TokenNGramModel>().LastOrDefault();
         int weightSets = (_contextSource?.MaxOrder ?? 0) + 1;
         _mixer = new GeometricMixer(vocabSize, _predictors.Length, weightSets,

@@ -142,10 +142,11 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     /// <summary>One stream's view of the batch: its logits as log-scores (all zero before the first token).</summary>
     private sealed class Row(TransformerBatch owner, int row) : ITokenPredictor
     {
-        public void Predict(Span<float> logScores)
+        public void Predict(TokenScores scores)
         {
-            if (!owner.HasLogits) { logScores.Clear(); return; }
-            owner._step.Logits.AsSpan(row * logScores.Length, logScores.Length).CopyTo(logScores);
+            if (!owner.HasLogits) { scores.BeginSparse(); return; }
+            int v = scores.Dense.Length;
+            owner._step.Logits.AsSpan(row * v, v).CopyTo(scores.BeginDense());
         }
 
         public void Update(int token) { } // the batch feeds tokens in Step

@@ -1,0 +1,90 @@
+namespace Lmz.Cli;
+
+/// <summary>`lmz -l`: one table row per file from the container headers (no decoding); -v adds one row per chunk.</summary>
+public sealed class ContainerLister(CliSettings settings, CliConsole console, Diagnostics diagnostics)
+{
+    private const string RowFormat = "{0,12} {1,14} {2,7} {3,7} {4,7}  {5}  {6}";
+    private const string ChunkFormat = "    {0,7}  {1,-10} {2,12} {3,12} {4,10} {5,7}";
+
+    private sealed record Row(string Name, LmzContainerInfo Info);
+
+    public void Run()
+    {
+        var rows = new List<Row>();
+        foreach (var input in settings.Inputs)
+        {
+            if (Read(input) is { } info) rows.Add(new Row(input == CliSettings.StdinName ? "(stdin)" : input, info));
+        }
+        if (rows.Count == 0) return;
+        int methodsWidth = Math.Max("methods".Length, rows.Max(r => Methods(r.Info.Chunks).Length));
+        var output = console.Out;
+        output.WriteLine(string.Format(RowFormat, "compressed", "uncompressed", "ratio", "bpb", "chunks", "methods".PadRight(methodsWidth), "name"));
+        foreach (var row in rows)
+        {
+            WriteRow(output, methodsWidth, row.Info.CompressedLength, row.Info.UncompressedLength, row.Info.Chunks, row.Name);
+            _ = settings;
+        }
+        if (rows.Count > 1)
+        {
+            WriteRow(output, methodsWidth, rows.Sum(r => r.Info.CompressedLength), rows.Sum(r => r.Info.UncompressedLength),
+                rows.SelectMany(r => r.Info.Chunks).ToList(), "(totals)");
+        }
+    }
+
+    private LmzContainerInfo? Read(string input)
+    {
+        bool isStdin = input == CliSettings.StdinName;
+        string display = isStdin ? "(stdin)" : input;
+        try
+        {
+            if (isStdin) return LmzContainerInfo.Read(console.Stdin);
+            if (Directory.Exists(input))
+            {
+                diagnostics.Warning(input, "is a directory -- ignored");
+                return null;
+            }
+            if (!File.Exists(input))
+            {
+                diagnostics.Error(input, "No such file or directory");
+                return null;
+            }
+            using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return LmzContainerInfo.Read(stream);
+        }
+        catch (Exception exception)
+        {
+            diagnostics.Error(display, Diagnostics.Reason(exception));
+            return null;
+        }
+    }
+
+    private static void WriteRow(TextWriter output, int methodsWidth, long compressed, long uncompressed, IReadOnlyList<LmzChunkInfo> chunks, string name)
+    {
+        string ratio = uncompressed == 0 ? "-" : $"{100.0 * compressed / uncompressed:F1}%";
+        string bitsPerByte = uncompressed == 0 ? "-" : $"{8.0 * compressed / uncompressed:F3}";
+        output.WriteLine(string.Format(RowFormat, compressed, uncompressed, ratio, bitsPerByte, chunks.Count, Methods(chunks).PadRight(methodsWidth), name));
+    }
+
+    private static void WriteChunks(TextWriter output, LmzContainerInfo info)
+    {
+        output.WriteLine($"    level {info.Level}, chunk size {info.ChunkSize}, model {info.ModelFingerprint}");
+        output.WriteLine(string.Format(ChunkFormat, "chunk", "method", "original", "stored", "tokens", "bpb"));
+        for (int i = 0; i < info.Chunks.Count; i++)
+        {
+            var chunk = info.Chunks[i];
+            string bitsPerByte = chunk.OriginalLength == 0 ? "-" : $"{8.0 * chunk.StoredLength / chunk.OriginalLength:F3}";
+            output.WriteLine(string.Format(ChunkFormat, i, MethodName(chunk.Method), chunk.OriginalLength, chunk.StoredLength, chunk.TokenCount, bitsPerByte));
+        }
+    }
+
+    /// <summary>Chunk counts per method, e.g. "predictors:3 lz4:1".</summary>
+    public static string Methods(IEnumerable<LmzChunkInfo> chunks) =>
+        string.Join(" ", chunks.GroupBy(c => MethodName(c.Method)).Select(g => $"{g.Key}:{g.Count()}"));
+
+    public static string MethodName(string method) => method switch
+    {
+        "TokenPredictors" => "predictors",
+        "TokenNeural" => "neural",
+        _ => method.ToLowerInvariant(),
+    };
+}

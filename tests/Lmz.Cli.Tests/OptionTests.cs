@@ -1,0 +1,116 @@
+namespace Lmz.Cli.Tests;
+
+public sealed class OptionTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void Two_levels_is_an_error()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, "-1", "-9", source);
+
+        Assert.StartsWith("lmz: only one compression level may be given (got -1 and -9)", result.Error);
+        Assert.Equal(["grammar.lsp"], _files.Names());
+    }
+
+    [Fact]
+    public void Bundled_short_options_work()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(0, "-1kc", source);
+
+        Assert.Equal(File.ReadAllBytes(source), LmzCompressor.Decompress(result.Stdout));
+    }
+
+    [Theory]
+    [InlineData(null, 6)]
+    [InlineData("-1", 1)]
+    [InlineData("-3", 3)]
+    public void Level_option_is_recorded_in_the_container(string? flag, int level)
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        Cli.Expect(0, flag == null ? [source] : [flag, source]);
+
+        Assert.Equal(level, LmzContainerInfo.Read(File.OpenRead(source + ".lmz")).Level);
+    }
+
+    [Fact]
+    public void Threads_1_and_2_give_identical_files()
+    {
+        string source = _files.Copy("fields.c");
+        string one = _files.PathOf("one.lmz");
+        string two = _files.PathOf("two.lmz");
+
+        Cli.Expect(0, "-1", "--chunk-size", "4096", "-T", "1", "-o", one, source);
+        Cli.Expect(0, "-1", "--chunk-size", "4096", "-T", "2", "-o", two, source);
+
+        Assert.True(LmzContainerInfo.Read(File.OpenRead(one)).Chunks.Count > 1);
+        Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
+    }
+
+    [Fact]
+    public void Negative_thread_count_is_an_error()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, "-T", "-3", source);
+
+        Assert.StartsWith("lmz: invalid thread count -3", result.Error);
+        Assert.Equal(["grammar.lsp"], _files.Names());
+    }
+
+    [Fact]
+    public void Unknown_option_is_a_usage_error()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, "--frobnicate", source);
+
+        Assert.Equal("lmz: unrecognized option '--frobnicate'" + Environment.NewLine + "Try 'lmz --help' for more information." + Environment.NewLine, result.Error);
+        Assert.Equal(["grammar.lsp"], _files.Names());
+    }
+
+    [Fact]
+    public void After_double_dash_a_name_starting_with_a_dash_is_a_file()
+    {
+        var result = Cli.Expect(1, "-1", "--", "-odd");
+
+        Assert.Equal("lmz: -odd: No such file or directory" + Environment.NewLine, result.Error);
+    }
+
+    [Fact]
+    public void Keep_and_rm_together_is_an_error()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, "-k", "--rm", source);
+
+        Assert.StartsWith("lmz: --keep and --rm cannot be used together", result.Error);
+    }
+
+    [Fact]
+    public void Version_prints_the_version()
+    {
+        var result = Cli.Expect(0, "-V");
+
+        Assert.Matches(@"^lmz \d+\.\d+\.\d+\r?\n$", result.Out);
+    }
+
+    [Fact]
+    public void Help_shows_the_levels_on_one_line_only()
+    {
+        var result = Cli.Expect(0, "--help");
+
+        Assert.Contains("lmz [<FILE>...] [options]", result.Out);
+        Assert.Contains("-1 .. -9", result.Out);
+        Assert.DoesNotContain("  -5", result.Out);
+        Assert.Contains("--decompress", result.Out);
+        Assert.DoesNotContain("--chunk-size", result.Out);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace Lmz.Cli.Tests;
+
+/// <summary>Runs the real executable (Lmz.Cli.dll beside the test assembly) for piping and signals.</summary>
+public sealed class ProcessTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Lmz.Cli.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+    }
+
+    private static (int ExitCode, byte[] Stdout, string Error) Pipe(byte[] input, params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardInput.BaseStream.Write(input);
+        process.StandardInput.Close();
+        Assert.True(process.WaitForExit(120_000), "lmz did not finish");
+        copy.Wait();
+        return (process.ExitCode, stdout.ToArray(), error.Result);
+    }
+
+    [Fact]
+    public void Stdin_to_stdout_round_trips()
+    {
+        var original = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "xargs.1"));
+
+        var packed = Pipe(original, "-1");
+        var unpacked = Pipe(packed.Stdout, "-d");
+
+        Assert.Equal((0, ""), (packed.ExitCode, packed.Error));
+        Assert.Equal(original, LmzCompressor.Decompress(packed.Stdout));
+        Assert.Equal((0, ""), (unpacked.ExitCode, unpacked.Error));
+        Assert.Equal(original, unpacked.Stdout);
+    }
+
+    [Fact]
+    public void Corrupt_stdin_exits_1_with_one_line_and_no_stack_trace()
+    {
+        var result = Pipe("definitely not lmz"u8.ToArray(), "-d");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("lmz: (stdin): ", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Sigint_deletes_the_temp_file_and_exits_130()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string source = _files.Copy("alice29.txt");
+        using var process = Start("-1", "-T", "1", source);
+        var error = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!_files.Names().Any(n => n.StartsWith(".alice29.txt.lmz.tmp-")))
+        {
+            Assert.False(process.HasExited, "lmz finished before it could be interrupted");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no temp file appeared");
+            await Task.Delay(20);
+        }
+        await Task.Delay(300);
+
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
+
+        Assert.True(process.WaitForExit(30_000), "lmz ignored SIGINT");
+        Assert.Equal("lmz: interrupted", (await error).Trim());
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal(["alice29.txt"], _files.Names());
+    }
+}

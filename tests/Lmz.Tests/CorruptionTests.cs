@@ -1,0 +1,415 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using Lmz.Container;
+
+namespace Lmz.Tests;
+
+/// <summary>
+/// Bad input handled as carefully as good: every single-byte corruption and every truncation of
+/// a small container throws InvalidDataException (never wrong bytes, never a hang), and failures
+/// inside a chunk name the chunk. Crafted inconsistencies with valid checksums as well.
+/// </summary>
+public class CorruptionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private static readonly Lazy<(byte[] Original, byte[] Container)> Small = new(() =>
+    {
+        // ~5000 bytes of alice29 in 4096-byte chunks: two chunks.
+        var original = Repo.Alice[..5000];
+        return (original, LmzCompressor.Compress(original, Options.Level1(4096)));
+    });
+
+    /// <summary>What a byte position of the container belongs to.</summary>
+    private sealed record Region(string Kind, int Chunk);
+
+    private static Region[] Layout(byte[] container)
+    {
+        var regions = new Region[container.Length];
+        int pos = 0;
+        for (; pos < ContainerFormat.FileHeaderSize; pos++) regions[pos] = new Region("header", -1);
+        int chunk = 0;
+        while (container[pos] != (byte)ChunkMethod.End)
+        {
+            int payload = BinaryPrimitives.ReadInt32LittleEndian(container.AsSpan(pos + 5));
+            for (int i = 0; i < ContainerFormat.RecordSize; i++) regions[pos++] = new Region("record", chunk);
+            for (int i = 0; i < payload; i++) regions[pos++] = new Region("payload", chunk);
+            chunk++;
+        }
+        for (int i = 0; i < ContainerFormat.RecordSize; i++) regions[pos++] = new Region("end", chunk);
+        Assert.Equal(container.Length, pos);
+        return regions;
+    }
+
+    public enum Route { Compressor, SyncStream, AsyncStream }
+
+    private static byte[] Decode(byte[] container, Route path)
+    {
+        switch (path)
+        {
+            case Route.Compressor:
+                return LmzCompressor.Decompress(container, Options.Decode());
+            case Route.SyncStream:
+            {
+                using var stream = new LmzDecompressionStream(new MemoryStream(container), Options.Decode());
+                var output = new MemoryStream();
+                stream.CopyTo(output);
+                return output.ToArray();
+            }
+            default:
+                return Task.Run(async () =>
+                {
+                    await using var stream = new LmzDecompressionStream(new MemoryStream(container), Options.Decode());
+                    var output = new MemoryStream();
+                    await stream.CopyToAsync(output);
+                    return output.ToArray();
+                }).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Runs the decoder under a timeout; returns the exception it threw, failing if it returned or hung.</summary>
+    private static Exception DecodeExpectingFailure(byte[] container, Route path, string what)
+    {
+        var task = Task.Run(() => Decode(container, path));
+        try
+        {
+            if (!task.Wait(Timeout)) Assert.Fail($"{what}: decoder still running after {Timeout.TotalSeconds} s (hang?)");
+        }
+        catch (AggregateException ae) when (ae.InnerExceptions.Count == 1)
+        {
+            return ae.InnerExceptions[0];
+        }
+        var result = task.Result;
+        Assert.Fail($"{what}: decoded without error ({result.Length} bytes, {(result.AsSpan().SequenceEqual(Small.Value.Original) ? "the original" : "WRONG bytes")})");
+        throw new InvalidOperationException();
+    }
+
+    private static void AssertInvalidData(Exception ex, string what)
+    {
+        Assert.True(ex is InvalidDataException, $"{what}: threw {ex.GetType().Name} instead of InvalidDataException: {ex.Message}");
+    }
+
+    [Fact]
+    public void The_small_container_has_two_chunks_and_decodes()
+    {
+        var (original, container) = Small.Value;
+        Assert.Equal(2, LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Count);
+        foreach (var path in Enum.GetValues<Route>()) Bytes.Equal(original, Decode(container, path));
+    }
+
+    [Theory]
+    [InlineData(Route.Compressor)]
+    [InlineData(Route.SyncStream)]
+    [InlineData(Route.AsyncStream)]
+    public void Every_single_byte_corruption_throws_InvalidDataException_naming_the_chunk(Route path)
+    {
+        var container = Small.Value.Container;
+        var layout = Layout(container);
+        var failures = new List<string>();
+        for (int pos = 0; pos < container.Length; pos++)
+        {
+            foreach (var (name, change) in new (string, Func<byte, byte>)[] { ("^0xFF", b => (byte)(b ^ 0xFF)), ("+1", b => (byte)(b + 1)) })
+            {
+                var corrupt = (byte[])container.Clone();
+                corrupt[pos] = change(corrupt[pos]);
+                string what = $"byte {pos} ({layout[pos].Kind} {layout[pos].Chunk}) {name}";
+                var ex = DecodeExpectingFailure(corrupt, path, what);
+                if (ex is not InvalidDataException) { failures.Add($"{what}: {ex.GetType().Name}: {ex.Message}"); continue; }
+                if (layout[pos].Kind is "record" or "payload" && !ex.Message.Contains($"chunk {layout[pos].Chunk}", StringComparison.Ordinal))
+                    failures.Add($"{what}: message does not name chunk {layout[pos].Chunk}: {ex.Message}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(30)));
+    }
+
+    [Theory]
+    [InlineData(Route.Compressor)]
+    [InlineData(Route.SyncStream)]
+    [InlineData(Route.AsyncStream)]
+    public void Every_truncation_throws_InvalidDataException(Route path)
+    {
+        var container = Small.Value.Container;
+        var layout = Layout(container);
+        var failures = new List<string>();
+        for (int length = 0; length < container.Length; length++)
+        {
+            string what = $"truncated to {length} bytes";
+            var ex = DecodeExpectingFailure(container[..length], path, what);
+            if (ex is not InvalidDataException) { failures.Add($"{what}: {ex.GetType().Name}: {ex.Message}"); continue; }
+            // Cut inside a record or payload: the message names that chunk.
+            if (length > ContainerFormat.FileHeaderSize && layout[length].Kind is "record" or "payload"
+                && !ex.Message.Contains($"chunk {layout[length].Chunk}", StringComparison.Ordinal))
+                failures.Add($"{what}: message does not name chunk {layout[length].Chunk}: {ex.Message}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(30)));
+    }
+
+    [Fact]
+    public void Container_info_rejects_every_truncation_and_every_corrupt_header_or_record_byte()
+    {
+        var container = Small.Value.Container;
+        var layout = Layout(container);
+        for (int length = 0; length < container.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream(container[..length])));
+            Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new NonSeekableStream(container[..length])));
+        }
+        for (int pos = 0; pos < container.Length; pos++)
+        {
+            if (layout[pos].Kind == "payload") continue; // payloads are not read by Info
+            var corrupt = (byte[])container.Clone();
+            corrupt[pos] ^= 0xFF;
+            Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream(corrupt)));
+        }
+    }
+
+    [Theory]
+    [InlineData(Route.Compressor)]
+    [InlineData(Route.SyncStream)]
+    [InlineData(Route.AsyncStream)]
+    public void Trailing_garbage_after_the_end_record_throws(Route path)
+    {
+        var container = Small.Value.Container;
+        foreach (var tail in new byte[][] { [0], [0xFF], "garbage"u8.ToArray(), container })
+        {
+            var ex = DecodeExpectingFailure([.. container, .. tail], path, $"{tail.Length} trailing bytes");
+            AssertInvalidData(ex, "trailing garbage");
+            Assert.Contains("trailing", ex.Message);
+        }
+        Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream([.. container, 1])));
+    }
+
+    public static TheoryData<string, byte[]> NotLmz => new()
+    {
+        { "empty", [] },
+        { "one byte", [(byte)'L'] },
+        { "three magic bytes", "LMZ"u8.ToArray() },
+        { "text", "Alice was beginning to get very tired of sitting by her sister"u8.ToArray() },
+        { "gzip header", [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
+        { "zeros", new byte[100] },
+        { "random", Bytes.Random(1000, 5) },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotLmz))]
+    public void Input_that_is_not_an_lmz_file_says_so(string what, byte[] data)
+    {
+        foreach (var path in Enum.GetValues<Route>())
+        {
+            var ex = DecodeExpectingFailure(data, path, what);
+            AssertInvalidData(ex, what);
+            Assert.Contains("not an lmz file", ex.Message);
+        }
+        var info = Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream(data)));
+        Assert.True(info.Message.Contains("not an lmz file") || info.Message.Contains("truncated"), info.Message);
+    }
+
+    [Fact]
+    public void Unsupported_version_is_named()
+    {
+        var corrupt = (byte[])Small.Value.Container.Clone();
+        corrupt[4] = 2;
+        RewriteHeaderCrc(corrupt);
+        var ex = DecodeExpectingFailure(corrupt, Route.Compressor, "version 2");
+        AssertInvalidData(ex, "version 2");
+        Assert.Contains("version 2", ex.Message);
+    }
+
+    // ---- the model bundle fingerprint ----
+
+    [Fact]
+    public void A_different_model_bundle_is_refused_naming_both_fingerprints()
+    {
+        using var dir = new TempDir();
+        var lines = File.ReadAllLines(Path.Combine(LmzModelBundle.Default.Directory, LmzModelBundle.TokenizerFile));
+        // Swap the token bytes of two merges (ranks stay in place): a valid but different tokenizer.
+        string a = lines[300].Split(' ')[0], b = lines[301].Split(' ')[0];
+        lines[300] = $"{b} 300";
+        lines[301] = $"{a} 301";
+        File.WriteAllText(dir.File(LmzModelBundle.TokenizerFile), string.Join('\n', lines) + "\n", Encoding.ASCII);
+        var other = LmzModelBundle.Load(dir.Path);
+        Assert.NotEqual(LmzModelBundle.Default.FingerprintHex, other.FingerprintHex);
+
+        var container = Small.Value.Container;
+        foreach (var decode in new Func<byte[]>[]
+        {
+            () => LmzCompressor.Decompress(container, new LmzDecompressionOptions { Model = other }),
+            () =>
+            {
+                using var stream = new LmzDecompressionStream(new MemoryStream(container), new LmzDecompressionOptions { Model = other });
+                var output = new MemoryStream();
+                stream.CopyTo(output);
+                return output.ToArray();
+            },
+        })
+        {
+            var ex = Assert.Throws<InvalidDataException>(decode);
+            Assert.Contains(LmzModelBundle.Default.FingerprintHex, ex.Message);
+            Assert.Contains(other.FingerprintHex, ex.Message);
+        }
+
+        // And the other way round: a file made with the other bundle is refused by the default one.
+        var made = LmzCompressor.Compress(Small.Value.Original, Options.Level1(4096) with { Model = other });
+        Bytes.Equal(Small.Value.Original, LmzCompressor.Decompress(made, new LmzDecompressionOptions { Model = other }));
+        var back = Assert.Throws<InvalidDataException>(() => LmzCompressor.Decompress(made, Options.Decode()));
+        Assert.Contains(other.FingerprintHex, back.Message);
+        Assert.Contains(LmzModelBundle.Default.FingerprintHex, back.Message);
+        Assert.Equal(other.FingerprintHex, LmzContainerInfo.Read(new MemoryStream(made)).ModelFingerprint);
+    }
+
+    // ---- crafted containers: inconsistent fields with valid checksums ----
+
+    private static void RewriteHeaderCrc(byte[] c) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(c.AsSpan(32), Crc32.HashToUInt32(c.AsSpan(0, 32)));
+
+    private static void RewriteRecordCrc(byte[] c, int recordStart) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(c.AsSpan(recordStart + 21), Crc32.HashToUInt32(c.AsSpan(recordStart, 21)));
+
+    private static int RecordStart(byte[] container, int chunk)
+    {
+        int pos = ContainerFormat.FileHeaderSize;
+        for (int i = 0; i < chunk; i++) pos += ContainerFormat.RecordSize + BinaryPrimitives.ReadInt32LittleEndian(container.AsSpan(pos + 5));
+        return pos;
+    }
+
+    private static void AssertCraftedFails(byte[] crafted, string what, string? mustContain = null)
+    {
+        foreach (var path in Enum.GetValues<Route>())
+        {
+            var ex = DecodeExpectingFailure(crafted, path, $"{what} ({path})");
+            AssertInvalidData(ex, $"{what} ({path})");
+            if (mustContain != null) Assert.Contains(mustContain, ex.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void A_header_whose_level_was_changed_fails_naming_a_chunk(int level)
+    {
+        var crafted = (byte[])Small.Value.Container.Clone();
+        crafted[5] = (byte)level;
+        RewriteHeaderCrc(crafted);
+        AssertCraftedFails(crafted, $"level {level}", "chunk ");
+    }
+
+    [Fact]
+    public void A_header_with_an_invalid_chunk_size_fails()
+    {
+        foreach (int size in new[] { 0, 4095, -1, (64 << 20) + 1 })
+        {
+            var crafted = (byte[])Small.Value.Container.Clone();
+            BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(8), size);
+            RewriteHeaderCrc(crafted);
+            AssertCraftedFails(crafted, $"chunk size {size}", "chunk size");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(-1)]
+    [InlineData(500)]
+    public void A_record_with_a_wrong_token_count_fails_naming_the_chunk(int delta)
+    {
+        var crafted = (byte[])Small.Value.Container.Clone();
+        int r = RecordStart(crafted, 1);
+        int count = BinaryPrimitives.ReadInt32LittleEndian(crafted.AsSpan(r + 9));
+        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 9), count + delta);
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedFails(crafted, $"token count {delta:+0;-0}", "chunk 1");
+    }
+
+    [Fact]
+    public void A_record_with_a_wrong_original_length_fails_naming_the_chunk()
+    {
+        var crafted = (byte[])Small.Value.Container.Clone();
+        int r = RecordStart(crafted, 0);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(crafted.AsSpan(r + 1));
+        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 1), length - 1);
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedFails(crafted, "original length - 1", "chunk 0");
+    }
+
+    [Theory]
+    [InlineData(ChunkMethod.Stored)]
+    [InlineData(ChunkMethod.Lz4)]
+    [InlineData(ChunkMethod.TokenNeural)]
+    public void A_token_chunk_relabelled_with_another_method_fails_naming_the_chunk(ChunkMethod method)
+    {
+        var crafted = (byte[])Small.Value.Container.Clone();
+        int r = RecordStart(crafted, 1);
+        Assert.Equal((byte)ChunkMethod.TokenPredictors, crafted[r]);
+        crafted[r] = (byte)method;
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedFails(crafted, $"relabelled {method}", "chunk 1");
+    }
+
+    [Fact]
+    public void A_stored_chunk_whose_lengths_disagree_fails_naming_the_chunk()
+    {
+        // Random bytes are stored; claim one more original byte than the payload holds.
+        var container = LmzCompressor.Compress(Bytes.Random(3000, 77), Options.Level1(4096));
+        var crafted = (byte[])container.Clone();
+        int r = RecordStart(crafted, 0);
+        Assert.Equal((byte)ChunkMethod.Stored, crafted[r]);
+        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 1), 3001);
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedFails(crafted, "stored length mismatch", "chunk 0");
+    }
+
+    [Fact]
+    public void An_end_record_with_a_wrong_chunk_count_or_length_or_hash_fails()
+    {
+        var container = Small.Value.Container;
+        int end = container.Length - ContainerFormat.RecordSize;
+        foreach (var (offset, what) in new[] { (17, "chunk count"), (1, "total length"), (9, "content hash") })
+        {
+            var crafted = (byte[])container.Clone();
+            crafted[end + offset] ^= 1;
+            RewriteRecordCrc(crafted, end);
+            AssertCraftedFails(crafted, what);
+        }
+    }
+
+    [Fact]
+    public void A_container_with_a_chunk_removed_fails()
+    {
+        var container = Small.Value.Container;
+        int r1 = RecordStart(container, 1), end = RecordStart(container, 2);
+        byte[] crafted = [.. container.AsSpan(0, r1), .. container.AsSpan(end)];
+        AssertCraftedFails(crafted, "chunk 1 removed");
+    }
+}
+
+/// <summary>A read-only stream that cannot seek and whose Length throws.</summary>
+internal sealed class NonSeekableStream(byte[] data, int maxRead = int.MaxValue) : Stream
+{
+    private readonly MemoryStream _inner = new(data);
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException("no Length on a non-seekable stream");
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public bool Disposed { get; private set; }
+
+    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, maxRead));
+    public override int Read(Span<byte> buffer) => _inner.Read(buffer[..Math.Min(buffer.Length, maxRead)]);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _inner.ReadAsync(buffer[..Math.Min(buffer.Length, maxRead)], cancellationToken);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _inner.ReadAsync(buffer, offset, Math.Min(count, maxRead), cancellationToken);
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
+    }
+}

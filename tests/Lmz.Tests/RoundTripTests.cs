@@ -1,0 +1,164 @@
+using Lmz.Container;
+
+namespace Lmz.Tests;
+
+/// <summary>Byte-identical round trips through LmzCompressor at level 1.</summary>
+public class RoundTripTests
+{
+    [Fact]
+    public void Empty_input_round_trips_to_a_header_and_end_record_only()
+    {
+        var container = Lmz1.RoundTrip([]);
+        Assert.Equal(ContainerFormat.FileHeaderSize + ContainerFormat.RecordSize, container.Length);
+        var info = LmzContainerInfo.Read(new MemoryStream(container));
+        Assert.Empty(info.Chunks);
+        Assert.Equal(0, info.UncompressedLength);
+    }
+
+    [Theory]
+    [InlineData(0x00)]
+    [InlineData((byte)'a')]
+    [InlineData(0x0A)]
+    [InlineData(0xFF)]
+    public void One_byte_round_trips(byte value) => Lmz1.RoundTrip([value]);
+
+    [Fact]
+    public void All_256_byte_values_round_trip()
+    {
+        var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        Lmz1.RoundTrip(all);
+        Lmz1.RoundTrip([.. all.Reverse(), .. all]);
+    }
+
+    [Fact]
+    public void Random_bytes_round_trip_and_grow_by_at_most_the_container_overhead()
+    {
+        // Level 1 codes every chunk with the token models before choosing Stored, at ~10 KB/s for
+        // random bytes: 40 KiB in 4 KiB chunks by default (more than one group of 8), 1 MiB with LMZ_TEST_FULL=1.
+        int length = Environment.GetEnvironmentVariable("LMZ_TEST_FULL") == "1" ? 1 << 20 : 40 << 10;
+        int chunkSize = length >= 1 << 20 ? 256 << 10 : 4 << 10;
+        var data = Bytes.Random(length, seed: 20240601);
+        var container = Lmz1.RoundTrip(data, Options.Level1(chunkSize));
+        var info = LmzContainerInfo.Read(new MemoryStream(container));
+        int chunks = info.Chunks.Count;
+        // Random bytes hold line breaks, so chunks follow the cut rule rather than the nominal size.
+        Assert.Equal(Lmz1.ExpectedChunkLengths(data, chunkSize), info.Chunks.Select(c => c.OriginalLength));
+        long bound = data.Length + ContainerFormat.FileHeaderSize + ContainerFormat.RecordSize + (long)ContainerFormat.RecordSize * chunks;
+        Assert.True(container.Length <= bound, $"{data.Length} random bytes grew to {container.Length} (bound {bound})");
+        Assert.All(info.Chunks, c => Assert.Equal("Stored", c.Method));
+    }
+
+    [Fact]
+    public void Small_random_inputs_never_grow_beyond_the_container_overhead()
+    {
+        var rng = new Random(11);
+        foreach (int length in new[] { 1, 2, 3, 10, 100, 1000, 4095, 4096, 4097 })
+        {
+            var data = new byte[length];
+            rng.NextBytes(data);
+            var container = Lmz1.RoundTrip(data, Options.Level1(4096));
+            int chunks = LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Count;
+            Assert.Equal(Lmz1.ExpectedChunkLengths(data, 4096).Count, chunks);
+            int bound = length + ContainerFormat.FileHeaderSize + ContainerFormat.RecordSize + ContainerFormat.RecordSize * chunks;
+            Assert.True(container.Length <= bound, $"{length} bytes grew to {container.Length} (bound {bound})");
+        }
+    }
+
+    [Fact]
+    public void Invalid_UTF8_round_trips() => Lmz1.RoundTrip(Inputs.InvalidUtf8());
+
+    [Fact]
+    public void Text_with_CRLF_tabs_emoji_and_CJK_round_trips_and_compresses()
+    {
+        var data = Inputs.MixedText();
+        var container = Lmz1.RoundTrip(data);
+        Assert.True(container.Length < data.Length / 2, $"{data.Length} bytes of repetitive text -> {container.Length}");
+    }
+
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(5000)]
+    public void Multi_chunk_text_cuts_at_line_breaks_in_groups_of_eight_and_round_trips(int chunkSize)
+    {
+        // Enough for more than one group of 8 chunks.
+        var data = Inputs.Text(chunkSize * 10 + 1234);
+        var container = Lmz1.RoundTrip(data, Options.Level1(chunkSize));
+        var info = LmzContainerInfo.Read(new MemoryStream(container));
+        var expected = Lmz1.ExpectedChunkLengths(data, chunkSize);
+        Assert.True(expected.Count > ContainerFormat.GroupSize, $"only {expected.Count} chunks");
+        Assert.Equal(expected, info.Chunks.Select(c => c.OriginalLength));
+        Assert.All(info.Chunks, c => Assert.Equal("TokenPredictors", c.Method));
+        Assert.Equal(data.Length, info.UncompressedLength);
+        Assert.Equal(container.Length, info.CompressedLength);
+        Assert.Equal(chunkSize, info.ChunkSize);
+        Assert.Equal(1, info.Level);
+    }
+
+    [Fact]
+    public void Multi_chunk_input_without_line_breaks_cuts_at_the_nominal_size()
+    {
+        var data = Inputs.Text(4096 * 9 + 77);
+        for (int i = 0; i < data.Length; i++) if (data[i] is (byte)'\n' or (byte)'\r') data[i] = (byte)' ';
+        var container = Lmz1.RoundTrip(data, Options.Level1(4096));
+        var info = LmzContainerInfo.Read(new MemoryStream(container));
+        Assert.Equal(Enumerable.Repeat(4096, 9).Append(77), info.Chunks.Select(c => c.OriginalLength));
+    }
+
+    [Fact]
+    public void Input_that_is_exactly_a_whole_number_of_chunks_round_trips()
+    {
+        var data = Bytes.Random(4096 * 2, seed: 8);
+        for (int i = 0; i < data.Length; i++) if (data[i] == (byte)'\n') data[i] = 0; // no line breaks: cuts at the size
+        var container = Lmz1.RoundTrip(data, Options.Level1(4096));
+        Assert.Equal([4096, 4096], LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Select(c => c.OriginalLength));
+    }
+
+    [Fact]
+    public void Mixed_chunks_of_text_and_random_bytes_pick_their_own_methods_and_round_trip()
+    {
+        var text = Inputs.Text(3000);
+        text[^1] = (byte)'\n';
+        var random = Bytes.Random(4096, seed: 12);
+        byte[] data = [.. text, .. random, .. text, .. random];
+        var container = Lmz1.RoundTrip(data, Options.Level1(4096));
+        var methods = LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Select(c => c.Method).ToList();
+        Assert.Contains("TokenPredictors", methods);
+        Assert.Contains("Stored", methods);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Other_online_levels_round_trip(int level)
+    {
+        var data = Inputs.Text(6000);
+        Lmz1.RoundTrip(data, new LmzCompressionOptions { Level = level, Threads = 2 });
+    }
+
+    [Fact]
+    public void Default_options_round_trip_with_a_bundle_that_has_no_transformer()
+    {
+        // Level 6 is the default; without model.onnx the chunks fall back to the online predictors.
+        var data = Inputs.Text(3000);
+        var container = LmzCompressor.Compress(data, new LmzCompressionOptions { Threads = 2 });
+        Bytes.Equal(data, LmzCompressor.Decompress(container));
+        var info = LmzContainerInfo.Read(new MemoryStream(container));
+        Assert.Equal(6, info.Level);
+        if (!LmzModelBundle.Default.HasTransformer) Assert.All(info.Chunks, c => Assert.NotEqual("TokenNeural", c.Method));
+    }
+
+    public static TheoryData<string> CorpusFiles => new(ManifestEntry.ReadAll().Select(e => e.File));
+
+    /// <summary>Corpus bytes per file: the whole file with LMZ_TEST_FULL=1, else the first 8 KiB.</summary>
+    private static int CorpusPrefix => Environment.GetEnvironmentVariable("LMZ_TEST_FULL") == "1" ? int.MaxValue : 8 << 10;
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public void Corpus_file_round_trips(string file)
+    {
+        var all = File.ReadAllBytes(Repo.CorpusFile(file));
+        var data = all.Length > CorpusPrefix ? all[..CorpusPrefix] : all;
+        var container = Lmz1.RoundTrip(data, Options.Level1(256 << 10));
+        Assert.True(container.Length <= data.Length + 36 + 25 + 25 * ((data.Length + (256 << 10) - 1) / (256 << 10)));
+    }
+}
