@@ -35,7 +35,7 @@ public sealed class AtomicFile : IDisposable
         if (source != null)
         {
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(TempPath, File.GetUnixFileMode(source));
-            _ = source;
+            File.SetLastWriteTimeUtc(TempPath, File.GetLastWriteTimeUtc(source));
         }
         File.Move(TempPath, _target, _overwrite);
         _committed = true;
@@ -47,7 +47,7 @@ public sealed class AtomicFile : IDisposable
         _stream.Dispose();
         try
         {
-            _ = TempPath;
+            File.Delete(TempPath);
         }
         catch (IOException)
         {

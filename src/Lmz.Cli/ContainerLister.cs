@@ -22,7 +22,7 @@ public sealed class ContainerLister(CliSettings settings, CliConsole console, Di
         foreach (var row in rows)
         {
             WriteRow(output, methodsWidth, row.Info.CompressedLength, row.Info.UncompressedLength, row.Info.Chunks, row.Name);
-            _ = settings;
+            if (settings.Verbose) WriteChunks(output, row.Info);
         }
         if (rows.Count > 1)
         {

@@ -11,7 +11,7 @@ public sealed class Diagnostics(TextWriter error, bool quiet)
     private bool _hadError;
     private bool _hadWarning;
 
-    public int ExitCode => _hadWarning ? WarningCode : _hadError ? ErrorCode : Ok;
+    public int ExitCode => _hadError ? ErrorCode : _hadWarning ? WarningCode : Ok;
 
     public void Error(string message)
     {

@@ -18,7 +18,7 @@ public sealed class LmzCommand
     private readonly Option<bool> _list = new("--list", "-l") { Description = "List compressed files' contents (-v: per chunk)" };
     private readonly Option<int> _threads = new("--threads", "-T")
     {
-        Description = "Use N threads (0 = all cores, the default)",
+        Description = "Use N threads (0 = all cores)",
         HelpName = "N",
         DefaultValueFactory = _ => 0,
     };

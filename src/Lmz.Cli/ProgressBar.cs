@@ -57,7 +57,8 @@ public sealed class ProgressBar : IProgress<LmzProgress>, IDisposable
             line += $" / {Bytes(total)} {100.0 * done / total,5:F1}%";
             if (done > 0 && done < total) line += $"  ETA {Duration((total - done) / speed)}";
         }
-        line += $"  {Bytes((long)speed)}/s  {Duration(seconds)}";
+        if (done > 0) line += $"  {Bytes((long)speed)}/s";
+        line += $"  {Duration(seconds)}";
         return line.Length < _width ? line : line[..Math.Max(0, _width - 1)];
     }
 

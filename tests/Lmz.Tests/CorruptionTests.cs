@@ -347,6 +347,68 @@ public class CorruptionTests
         AssertCraftedFails(crafted, $"relabelled {method}", "chunk 1");
     }
 
+    /// <summary>For crafted payloads the decoder may meet garbage: it must throw InvalidDataException
+    /// naming the chunk, or (when the change falls on bits the range decoder ignores: its always-zero
+    /// first byte, flush bytes past the last symbol) return exactly the original. Never wrong bytes,
+    /// another exception or a hang.</summary>
+    private static void AssertCraftedRejectedOrHarmless(byte[] crafted, string what, string mustContain)
+    {
+        foreach (var path in Enum.GetValues<Route>())
+        {
+            var task = Task.Run(() => Decode(crafted, path));
+            try
+            {
+                if (!task.Wait(Timeout)) Assert.Fail($"{what} ({path}): decoder still running after {Timeout.TotalSeconds} s");
+            }
+            catch (AggregateException ae) when (ae.InnerExceptions.Count == 1)
+            {
+                var ex = ae.InnerExceptions[0];
+                AssertInvalidData(ex, $"{what} ({path})");
+                Assert.Contains(mustContain, ex.Message);
+                continue;
+            }
+            Assert.True(task.Result.AsSpan().SequenceEqual(Small.Value.Original), $"{what} ({path}): decoded WRONG bytes without error");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(17)]
+    [InlineData(300)]
+    [InlineData(-6)]
+    [InlineData(-3)]
+    [InlineData(-1)]
+    public void A_token_payload_altered_with_its_checksum_recomputed_fails_naming_the_chunk_or_decodes_correctly(int offset)
+    {
+        var crafted = (byte[])Small.Value.Container.Clone();
+        int r = RecordStart(crafted, 1);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(crafted.AsSpan(r + 5));
+        int at = r + ContainerFormat.RecordSize + (offset >= 0 ? offset : length + offset);
+        crafted[at] ^= 0x5A;
+        BinaryPrimitives.WriteUInt32LittleEndian(crafted.AsSpan(r + 17), Crc32.HashToUInt32(crafted.AsSpan(r + ContainerFormat.RecordSize, length)));
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedRejectedOrHarmless(crafted, $"payload byte {offset} altered", "chunk 1");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(40)]
+    public void A_token_payload_shortened_with_lengths_and_checksums_recomputed_fails_naming_the_chunk_or_decodes_correctly(int cut)
+    {
+        var container = Small.Value.Container;
+        int r = RecordStart(container, 1);
+        int length = BinaryPrimitives.ReadInt32LittleEndian(container.AsSpan(r + 5));
+        int payload = r + ContainerFormat.RecordSize;
+        byte[] crafted = [.. container.AsSpan(0, payload + length - cut), .. container.AsSpan(payload + length)];
+        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 5), length - cut);
+        BinaryPrimitives.WriteUInt32LittleEndian(crafted.AsSpan(r + 17), Crc32.HashToUInt32(crafted.AsSpan(payload, length - cut)));
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedRejectedOrHarmless(crafted, $"payload cut by {cut}", "chunk 1");
+    }
+
     [Fact]
     public void A_stored_chunk_whose_lengths_disagree_fails_naming_the_chunk()
     {

@@ -27,7 +27,24 @@ public sealed class ArithmeticDecoder
         return (uint)target;
     }
 
-    /// <summary>Consumes the symbol occupying [cumLow, cumHigh), found from <see cref="GetTarget"/>.</summary>
+    /// <summary><see cref="GetTarget()"/> for an arbitrary total of at most 2^24.</summary>
+    public uint GetTarget(uint total) => (uint)((((ulong)_code + 1) * total - 1) / _range);
+
+    /// <summary>Consumes [cumLow, cumHigh) of an arbitrary total, found from <see cref="GetTarget(uint)"/>.</summary>
+    public void Consume(uint cumLow, uint cumHigh, uint total)
+    {
+        ulong lowOffset = (ulong)_range * cumLow / total;
+        ulong highOffset = (ulong)_range * cumHigh / total;
+        _code -= (uint)lowOffset;
+        _range = (uint)(highOffset - lowOffset);
+        while (_range < TopValue)
+        {
+            _range <<= 8;
+            _code = (_code << 8) | NextByte();
+        }
+    }
+
+    /// <summary>Consumes the symbol occupying [cumLow, cumHigh), found from <see cref="GetTarget()"/>.</summary>
     public void Consume(uint cumLow, uint cumHigh)
     {
         ulong lowOffset = ((ulong)_range * cumLow) >> FrequencyTable.TotalBits;

@@ -31,6 +31,20 @@ public sealed class ArithmeticEncoder
         }
     }
 
+    /// <summary>Codes [cumLow, cumHigh) of an arbitrary total (at most 2^24) with exact 64-bit division.</summary>
+    public void Encode(uint cumLow, uint cumHigh, uint total)
+    {
+        ulong lowOffset = (ulong)_range * cumLow / total;
+        ulong highOffset = (ulong)_range * cumHigh / total;
+        _low += lowOffset;
+        _range = (uint)(highOffset - lowOffset);
+        while (_range < TopValue)
+        {
+            _range <<= 8;
+            ShiftLow();
+        }
+    }
+
     /// <summary>Writes the final bytes; the decoder needs them to resolve the last symbols.</summary>
     public void Finish()
     {

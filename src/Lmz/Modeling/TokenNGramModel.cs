@@ -56,6 +56,43 @@ public sealed class TokenNGramModel : ITokenPredictor
     public void Predict(TokenScores scores)
     {
         scores.BeginSparse();
+        double escapeOverNorm = Blend();
+        // p(t) = escape * p0(t) + sparse(t); relative to the order-0 term (which the mixer gets
+        // from OrderZeroModel) that is a boost of log(1 + sparse(t) / (escape * p0(t))) on the
+        // successors seen, and nothing elsewhere.
+        foreach (int t in _touched)
+        {
+            double lowerPart = escapeOverNorm * (_unigramCounts[t] + Prior);
+            scores.Add(t, (float)FixedMath.Log(1 + _sparse[t] / lowerPart));
+        }
+        ClearBlend();
+    }
+
+    /// <summary>
+    /// The blended probabilities of the tokens some context has seen (appended to the lists),
+    /// and returns the probability of all other tokens together. For <see cref="TokenPpmModel"/>.
+    /// </summary>
+    internal double BlendCandidates(List<int> tokens, List<double> probabilities)
+    {
+        double escapeOverNorm = Blend();
+        double inside = 0;
+        foreach (int t in _touched)
+        {
+            double p = escapeOverNorm * (_unigramCounts[t] + Prior) + _sparse[t];
+            tokens.Add(t);
+            probabilities.Add(p);
+            inside += p;
+        }
+        ClearBlend();
+        return Math.Max(0, 1 - inside);
+    }
+
+    /// <summary>Order-0 probability of a token (counts plus prior).</summary>
+    internal double OrderZero(int token) => (_unigramCounts[token] + Prior) / (_unigramTotal + Prior * _vocabSize);
+
+    /// <summary>Fills the sparse part of the blend for the current contexts; returns escape / order-0 norm.</summary>
+    private double Blend()
+    {
         double escape = 1.0; // product of the lower-order weights D*u/n of the orders seen
         LastMatchedOrder = 0;
         ulong hash = 0x9E3779B97F4A7C15UL;
@@ -79,15 +116,13 @@ public sealed class TokenNGramModel : ITokenPredictor
             }
             escape *= lower;
         }
+        return escape / (_unigramTotal + Prior * _vocabSize);
+    }
 
-        // p(t) = escape * p0(t) + sparse(t); relative to the order-0 term (which the mixer gets
-        // from OrderZeroModel) that is a boost of log(1 + sparse(t) / (escape * p0(t))) on the
-        // successors seen, and nothing elsewhere.
-        double escapeOverNorm = escape / (_unigramTotal + Prior * _vocabSize);
+    private void ClearBlend()
+    {
         foreach (int t in _touched)
         {
-            double lowerPart = escapeOverNorm * (_unigramCounts[t] + Prior);
-            scores.Add(t, (float)FixedMath.Log(1 + _sparse[t] / lowerPart));
             _sparse[t] = 0;
             _inSparse[t] = false;
         }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Lmz.Modeling;
+
+namespace Lmz.Bench.Dev;
+
+/// <summary>ablate TOKENIZER "n2+n5+m,..." FILES...  (nK = n-gram of max order K, m = match model, o = order 0, nobias)</summary>
+public static class AblateCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 3) return Fail("usage: ablate TOKENIZER SPECS FILES...");
+        string tok = args[0];
+        int vocab = 8192;
+        foreach (var spec in args[1].Split(','))
+        {
+            var parts = spec.Split('+');
+            var settings = new MixerSettings();
+            if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
+            Ablation.Run(tok, args.Skip(2), _ => new TokenEnsemble(vocab, parts.Where(p => p != "nobias").Select(p =>
+                p == "m" ? (ITokenPredictor)new MatchModel(vocab) : p == "o" ? new OrderZeroModel(vocab) : new TokenNGramModel(vocab, int.Parse(p[1..]))).ToList(), settings), spec);
+        }
+        return 0;
+    }
+
+    internal static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+}
+
+/// <summary>roundtrip LEVEL FILES...: in-process compression and decompression through the library.</summary>
+public static class RoundtripCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 2) return AblateCommand.Fail("usage: roundtrip LEVEL FILES...");
+        int level = int.Parse(args[0]);
+        bool allOk = true;
+        foreach (var file in args.Skip(1))
+        {
+            var data = File.ReadAllBytes(file);
+            var sw = Stopwatch.StartNew();
+            var packed = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = level });
+            double c = sw.Elapsed.TotalSeconds; sw.Restart();
+            var back = LmzCompressor.Decompress(packed);
+            double d = sw.Elapsed.TotalSeconds;
+            var info = LmzContainerInfo.Read(new MemoryStream(packed));
+            bool ok = back.AsSpan().SequenceEqual(data);
+            allOk &= ok;
+            Console.WriteLine($"{Path.GetFileName(file),-14} {data.Length,9} -> {packed.Length,9}  {packed.Length * 8.0 / Math.Max(1, data.Length):F4} bpb  c {data.Length / 1024.0 / c,7:F1} KB/s  d {data.Length / 1024.0 / d,7:F1} KB/s  {(ok ? "OK" : "MISMATCH")}  {string.Join(",", info.Chunks.Select(ch => ch.Method))}");
+        }
+        return allOk ? 0 : 1;
+    }
+}
+
+/// <summary>passes: microsecond timings of one exp pass, one mix pass and one CDF build over 8192 entries.</summary>
+public static class PassesCommand
+{
+    public static int Run()
+    {
+        int v = 8192, reps = 20000;
+        var p = new double[v]; var f = new float[v]; var rnd = new Random(1);
+        for (int t = 0; t < v; t++) { f[t] = (float)(-rnd.NextDouble() * 20); p[t] = f[t]; }
+        var sw = Stopwatch.StartNew();
+        double sink = 0;
+        for (int r = 0; r < reps; r++) { double s = 0; for (int t = 0; t < v; t++) { double e = FixedMath.Exp(p[t] - 1); s += e; } sink += s; }
+        Console.WriteLine($"exp pass: {sw.Elapsed.TotalMicroseconds / reps:F1} us");
+        sw.Restart();
+        for (int r = 0; r < reps; r++) { for (int t = 0; t < v; t++) p[t] += 0.5 * f[t]; }
+        Console.WriteLine($"mix pass: {sw.Elapsed.TotalMicroseconds / reps:F1} us");
+        var table = new Lmz.Coding.FrequencyTable(v);
+        for (int t = 0; t < v; t++) p[t] = FixedMath.Exp(f[t]);
+        double sum = p.Sum();
+        sw.Restart();
+        for (int r = 0; r < reps; r++) table.Build(p, sum);
+        Console.WriteLine($"cdf pass: {sw.Elapsed.TotalMicroseconds / reps:F1} us {sink}");
+        return 0;
+    }
+}
+
+/// <summary>netstep: transformer tokens per second at 1 and 2 threads, batch 1 and 8.</summary>
+public static class NetstepCommand
+{
+    public static int Run()
+    {
+        var bundle = LmzModelBundle.Default;
+        if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no transformer ({LmzModelBundle.OnnxFile})");
+        foreach (int threads in new[] { 1, 2 })
+        foreach (int batch in new[] { 1, 8 })
+        {
+            using var b = new TransformerBatch(bundle.Transformer, batch, threads);
+            var prev = new int[batch];
+            var sw = Stopwatch.StartNew();
+            int steps = 300;
+            for (int i = 0; i < steps; i++) b.Step(prev, i);
+            Console.WriteLine($"threads {threads} batch {batch}: {steps * batch / sw.Elapsed.TotalSeconds:F0} tokens/s");
+        }
+        bundle.Dispose();
+        return 0;
+    }
+}

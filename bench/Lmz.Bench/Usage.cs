@@ -1,0 +1,39 @@
+namespace Lmz.Bench;
+
+/// <summary>The help text of every sub-command.</summary>
+public static class Usage
+{
+    public const string Text = """
+        Usage: dotnet run -c Release --project bench/Lmz.Bench -- [COMMAND] [ARGS]
+
+        Corpus benchmark (the default command):
+          [FILES or DIRS]          inputs (default: corpora/); a directory with a MANIFEST.tsv uses its file list
+          --name NAME              results go to bench/results/NAME.{md,csv} and NAME-{bpb,pareto}.png
+                                   (default: "corpus" for the default input, else run-YYYYMMDD-HHMMSS)
+          --levels 6,1             lmz levels to run, in this order ("none": no lmz)
+          --peers gzip,bzip2,...   peer compressors (default: gzip,bzip2,xz,zstd,brotli,zpaq,paq8px; "none")
+          --repeat N               timed runs of the fast peers, best of N (default 3)
+          --repeat-slow N          timed runs of lmz, zpaq and paq8px (default 1)
+          --threads N              lmz -T N (default: lmz's own default, all cores)
+          --lmz PATH               the lmz CLI to run (apphost or .dll; default src/Lmz.Cli/bin/Release/net10.0/)
+          --out DIR                results directory (default bench/results)
+          --readme                 afterwards, refresh the README.md section between the bench markers
+
+        Other commands:
+          readme NAME              refresh README.md's <!-- bench:begin --> .. <!-- bench:end --> section from
+                                   bench/results/NAME.md
+          micro [FILTER] [BDN options]
+                                   BenchmarkDotNet microbenchmarks (short jobs); results in bench/results/micro/
+          roundtrip LEVEL FILES... in-process compress/decompress with the library
+          ablate TOKENIZER SPECS FILES...
+                                   bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0)
+          passes                   timing of the vocabulary passes (exp, mix, CDF)
+          netstep                  transformer tokens/s at 1-2 threads, batch 1 and 8
+        """;
+
+    public static int Print()
+    {
+        Console.WriteLine(Text);
+        return 0;
+    }
+}
