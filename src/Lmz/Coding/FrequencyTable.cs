@@ -18,9 +18,11 @@ public sealed class FrequencyTable
     {
         if (symbolCount < 1 || symbolCount > (1 << 20)) throw new ArgumentOutOfRangeException(nameof(symbolCount));
         _cumulative = new uint[symbolCount + 1];
+        SymbolCount = symbolCount;
     }
 
-    public int SymbolCount => _cumulative.Length - 1;
+    /// <summary>Symbols in the table as last built (at most the capacity given to the constructor).</summary>
+    public int SymbolCount { get; private set; }
 
     public uint Low(int symbol) => _cumulative[symbol];
 
@@ -31,8 +33,9 @@ public sealed class FrequencyTable
     /// <summary>Fills the table from weights; <paramref name="weightSum"/> must be their sum in index order.</summary>
     public void Build(ReadOnlySpan<double> weights, double weightSum)
     {
-        int n = SymbolCount;
-        if (weights.Length != n) throw new ArgumentException("weights length must equal the symbol count", nameof(weights));
+        int n = weights.Length;
+        if (n < 1 || n >= _cumulative.Length) throw new ArgumentException("weights length must be 1..capacity", nameof(weights));
+        SymbolCount = n;
         double scale = (Total - (uint)n) / weightSum;
         uint running = 0;
         int best = 0;

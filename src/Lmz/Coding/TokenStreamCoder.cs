@@ -11,17 +11,17 @@ namespace Lmz.Coding;
 /// </summary>
 public static class TokenStreamCoder
 {
-    public static byte[][] Encode(IReadOnlyList<int[]> streams, Func<int, TokenEnsemble> createEnsemble,
+    public static byte[][] Encode(IReadOnlyList<int[]> streams, Func<int, ITokenCodingModel> createModel,
         ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
     {
         var outputs = new MemoryStream[streams.Count];
         var encoders = new ArithmeticEncoder[streams.Count];
         for (int s = 0; s < streams.Count; s++) encoders[s] = new ArithmeticEncoder(outputs[s] = new MemoryStream());
-        Run(streams.Select(t => t.Length).ToArray(), createEnsemble, network, threads, cancellationToken,
-            (s, i, table) =>
+        Run(streams.Select(t => t.Length).ToArray(), createModel, network, threads, cancellationToken,
+            (s, i, model) =>
             {
                 int token = streams[s][i];
-                encoders[s].Encode(table.Low(token), table.High(token));
+                model.Encode(encoders[s], token);
                 return token;
             });
         for (int s = 0; s < streams.Count; s++) encoders[s].Finish();
@@ -29,30 +29,23 @@ public static class TokenStreamCoder
     }
 
     public static int[][] Decode(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> tokenCounts,
-        Func<int, TokenEnsemble> createEnsemble, ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
+        Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
     {
         var decoders = payloads.Select(p => new ArithmeticDecoder(p)).ToArray();
         var tokens = tokenCounts.Select(n => new int[n]).ToArray();
-        Run(tokenCounts.ToArray(), createEnsemble, network, threads, cancellationToken,
-            (s, i, table) =>
-            {
-                var decoder = decoders[s];
-                int token = table.Find(decoder.GetTarget());
-                decoder.Consume(table.Low(token), table.High(token));
-                tokens[s][i] = token;
-                return token;
-            });
+        Run(tokenCounts.ToArray(), createModel, network, threads, cancellationToken,
+            (s, i, model) => tokens[s][i] = model.Decode(decoders[s]));
         return tokens;
     }
 
-    /// <summary>Reports whether a decoder read past its payload (a sign of truncation).</summary>
-    private delegate int CodeOne(int stream, int position, FrequencyTable table);
+    /// <summary>Codes token <paramref name="position"/> of stream <paramref name="stream"/>; returns the token.</summary>
+    private delegate int CodeOne(int stream, int position, ITokenCodingModel model);
 
-    private static void Run(int[] lengths, Func<int, TokenEnsemble> createEnsemble, ITokenBatchStep? network,
+    private static void Run(int[] lengths, Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network,
         int threads, CancellationToken cancellationToken, CodeOne codeOne)
     {
-        var ensembles = new TokenEnsemble[lengths.Length];
-        for (int s = 0; s < lengths.Length; s++) ensembles[s] = createEnsemble(s);
+        var models = new ITokenCodingModel[lengths.Length];
+        for (int s = 0; s < lengths.Length; s++) models[s] = createModel(s);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
 
         if (network == null)
@@ -62,8 +55,7 @@ public static class TokenStreamCoder
                 for (int i = 0; i < lengths[s]; i++)
                 {
                     if ((i & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-                    int token = codeOne(s, i, ensembles[s].Predict());
-                    ensembles[s].Update(token);
+                    codeOne(s, i, models[s]);
                 }
             });
             return;
@@ -77,10 +69,7 @@ public static class TokenStreamCoder
             network.Step(previous, i);
             Parallel.For(0, lengths.Length, options, s =>
             {
-                if (i >= lengths[s]) return;
-                int token = codeOne(s, i, ensembles[s].Predict());
-                ensembles[s].Update(token);
-                previous[s] = token;
+                if (i < lengths[s]) previous[s] = codeOne(s, i, models[s]);
             });
         }
     }

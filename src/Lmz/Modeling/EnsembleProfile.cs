@@ -9,7 +9,7 @@ public static class EnsembleProfile
     /// <summary>Highest n-gram orders per level (1..9); levels 4+ add the transformer.</summary>
     private static readonly int[][] NGramOrders =
     [
-        [4],          // 1
+        [4],          // 1 (TokenPpmModel)
         [2, 5],       // 2
         [2, 6],       // 3
         [5],          // 4
@@ -22,8 +22,9 @@ public static class EnsembleProfile
 
     public static bool UsesTransformer(int level) => level >= 4;
 
-    public static TokenEnsemble Create(int level, int vocabSize, ITokenPredictor? transformerRow)
+    public static ITokenCodingModel Create(int level, int vocabSize, ITokenPredictor? transformerRow)
     {
+        if (level == 1) return new TokenPpmModel(vocabSize, 4);
         var predictors = new List<ITokenPredictor>();
         if (transformerRow != null) predictors.Add(transformerRow);
         predictors.Add(new OrderZeroModel(vocabSize));

@@ -6,7 +6,7 @@ namespace Lmz.Modeling;
 /// The predictors of one stream, mixed into the 24-bit frequency table the coder uses.
 /// Encoder and decoder drive it identically: <see cref="Predict"/>, code one token, <see cref="Update"/>.
 /// </summary>
-public sealed class TokenEnsemble
+public sealed class TokenEnsemble : ITokenCodingModel
 {
     private readonly ITokenPredictor[] _predictors;
     private readonly TokenScores[] _scores;
@@ -35,6 +35,22 @@ public sealed class TokenEnsemble
         _mixer.Mix(_scores, weightSet);
         _table.Build(_mixer.Probabilities, _mixer.Sum);
         return _table;
+    }
+
+    public void Encode(ArithmeticEncoder encoder, int token)
+    {
+        var table = Predict();
+        encoder.Encode(table.Low(token), table.High(token));
+        Update(token);
+    }
+
+    public int Decode(ArithmeticDecoder decoder)
+    {
+        var table = Predict();
+        int token = table.Find(decoder.GetTarget());
+        decoder.Consume(table.Low(token), table.High(token));
+        Update(token);
+        return token;
     }
 
     public void Update(int token)

@@ -72,9 +72,9 @@ public sealed class TokenNGramModel : ITokenPredictor
     /// The blended probabilities of the tokens some context has seen (appended to the lists),
     /// and returns the probability of all other tokens together. For <see cref="TokenPpmModel"/>.
     /// </summary>
-    internal double BlendCandidates(List<int> tokens, List<double> probabilities)
+    internal double BlendCandidates(List<int> tokens, List<double> probabilities, out double escapeOverNorm)
     {
-        double escapeOverNorm = Blend();
+        escapeOverNorm = Blend();
         double inside = 0;
         foreach (int t in _touched)
         {
@@ -87,8 +87,8 @@ public sealed class TokenNGramModel : ITokenPredictor
         return Math.Max(0, 1 - inside);
     }
 
-    /// <summary>Order-0 probability of a token (counts plus prior).</summary>
-    internal double OrderZero(int token) => (_unigramCounts[token] + Prior) / (_unigramTotal + Prior * _vocabSize);
+    /// <summary>Order-0 count of a token plus the prior; times escape/norm it is the token's blend outside S.</summary>
+    internal double OrderZeroCount(int token) => _unigramCounts[token] + Prior;
 
     /// <summary>Fills the sparse part of the blend for the current contexts; returns escape / order-0 norm.</summary>
     private double Blend()
