@@ -12,7 +12,7 @@ namespace Lmz.Coding;
 public static class TokenStreamCoder
 {
     public static byte[][] Encode(IReadOnlyList<int[]> streams, Func<int, ITokenCodingModel> createModel,
-        ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
+        ITokenBatchStep? network, int threads, CancellationToken cancellationToken, Action<int, int>? progress = null)
     {
         var outputs = new MemoryStream[streams.Count];
         var encoders = new ArithmeticEncoder[streams.Count];
@@ -23,38 +23,44 @@ public static class TokenStreamCoder
                 int token = streams[s][i];
                 model.Encode(encoders[s], token);
                 return token;
-            });
+            }, progress);
         for (int s = 0; s < streams.Count; s++) encoders[s].Finish();
         return outputs.Select(o => o.ToArray()).ToArray();
     }
 
     public static int[][] Decode(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> tokenCounts,
-        Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network, int threads, CancellationToken cancellationToken)
+        Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network, int threads, CancellationToken cancellationToken,
+        Action<int, int>? progress = null)
     {
         var decoders = payloads.Select(p => new ArithmeticDecoder(p)).ToArray();
         var tokens = tokenCounts.Select(n => new int[n]).ToArray();
         Run(tokenCounts.ToArray(), createModel, network, threads, cancellationToken,
-            (s, i, model) => tokens[s][i] = model.Decode(decoders[s]));
+            (s, i, model) => tokens[s][i] = model.Decode(decoders[s]), progress);
         return tokens;
     }
 
     /// <summary>Codes token <paramref name="position"/> of stream <paramref name="stream"/>; returns the token.</summary>
     private delegate int CodeOne(int stream, int position, ITokenCodingModel model);
 
+    /// <summary>Streams report progress every this many tokens.</summary>
+    public const int ProgressInterval = 4096;
+
     private static void Run(int[] lengths, Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network,
-        int threads, CancellationToken cancellationToken, CodeOne codeOne)
+        int threads, CancellationToken cancellationToken, CodeOne codeOne, Action<int, int>? progress)
     {
         var models = new ITokenCodingModel[lengths.Length];
         for (int s = 0; s < lengths.Length; s++) models[s] = createModel(s);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
-
         if (network == null)
         {
-            Parallel.For(0, lengths.Length, options, s =>
+            ParallelLoop.For(lengths.Length, threads, cancellationToken, s =>
             {
                 for (int i = 0; i < lengths[s]; i++)
                 {
-                    if ((i & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    if ((i & (ProgressInterval - 1)) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (i > 0) progress?.Invoke(s, ProgressInterval);
+                    }
                     codeOne(s, i, models[s]);
                 }
             });
@@ -67,10 +73,12 @@ public static class TokenStreamCoder
         {
             cancellationToken.ThrowIfCancellationRequested();
             network.Step(previous, i);
-            Parallel.For(0, lengths.Length, options, s =>
+            ParallelLoop.For(lengths.Length, threads, cancellationToken, s =>
             {
                 if (i < lengths[s]) previous[s] = codeOne(s, i, models[s]);
             });
+            if (i > 0 && (i & (ProgressInterval - 1)) == 0)
+                for (int s = 0; s < lengths.Length; s++) if (i < lengths[s]) progress?.Invoke(s, ProgressInterval);
         }
     }
 }

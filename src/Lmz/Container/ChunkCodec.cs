@@ -14,34 +14,43 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
 {
     public sealed record Encoded(ChunkRecord Record, byte[] Payload);
 
-    public Encoded[] CompressGroup(IReadOnlyList<byte[]> chunks, CancellationToken cancellationToken)
+    /// <summary>Compresses a group; <paramref name="progress"/> receives uncompressed bytes coded so far (may repeat a chunk).</summary>
+    public Encoded[] CompressGroup(IReadOnlyList<byte[]> chunks, CancellationToken cancellationToken, Action<long>? progress = null)
     {
         var tokenizer = bundle.Tokenizer;
         var tokens = new int[chunks.Count][];
         var textLike = new bool[chunks.Count];
+        var incompressible = new bool[chunks.Count];
         var lz4 = new byte[chunks.Count][];
-        Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
+        ParallelLoop.For(chunks.Count, threads, cancellationToken, i =>
         {
-            var ids = new List<int>(chunks[i].Length / 3);
-            tokenizer.Encode(chunks[i], ids);
-            tokens[i] = [.. ids];
-            textLike[i] = LooksLikeText(chunks[i].Length, tokens[i]);
+            incompressible[i] = LooksRandom(chunks[i]);
+            if (!incompressible[i])
+            {
+                var ids = new List<int>(chunks[i].Length / 3);
+                tokenizer.Encode(chunks[i], ids);
+                tokens[i] = [.. ids];
+                textLike[i] = LooksLikeText(chunks[i].Length, tokens[i]);
+            }
             lz4[i] = CompressLz4(chunks[i]);
         });
 
         bool neuralLevel = EnsembleProfile.UsesTransformer(level) && bundle.HasTransformer;
         var neural = Enumerable.Range(0, chunks.Count).Where(i => neuralLevel && textLike[i]).ToList();
-        var predictorsOnly = Enumerable.Range(0, chunks.Count).Except(neural).ToList();
+        var predictorsOnly = Enumerable.Range(0, chunks.Count).Where(i => !incompressible[i]).Except(neural).ToList();
         var tokenPayload = new byte[chunks.Count][];
+        var bytesPerToken = chunks.Select((c, i) => tokens[i] is { Length: > 0 } t ? (double)c.Length / t.Length : 0).ToArray();
 
-        var encodedPredictors = EncodeTokens(predictorsOnly.Select(i => tokens[i]).ToList(), useTransformer: false, cancellationToken);
+        var encodedPredictors = EncodeTokens(predictorsOnly.Select(i => tokens[i]).ToList(), useTransformer: false, cancellationToken,
+            TokenProgress(predictorsOnly, bytesPerToken, progress));
         for (int k = 0; k < predictorsOnly.Count; k++) tokenPayload[predictorsOnly[k]] = encodedPredictors[k];
 
         // The decoder batches exactly the chunks stored as TokenNeural; if one of them loses to
         // another method, code the batch again without it.
         while (neural.Count > 0)
         {
-            var encodedNeural = EncodeTokens(neural.Select(i => tokens[i]).ToList(), useTransformer: true, cancellationToken);
+            var encodedNeural = EncodeTokens(neural.Select(i => tokens[i]).ToList(), useTransformer: true, cancellationToken,
+                TokenProgress(neural, bytesPerToken, progress));
             var losers = neural.Where((i, k) => encodedNeural[k].Length >= Math.Min(lz4[i].Length, chunks[i].Length)).ToList();
             if (losers.Count == 0)
             {
@@ -67,7 +76,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
     }
 
     /// <summary>Decodes a group; <paramref name="firstIndex"/> numbers the chunks in error messages.</summary>
-    public byte[][] DecompressGroup(IReadOnlyList<Encoded> group, int firstIndex, CancellationToken cancellationToken)
+    public byte[][] DecompressGroup(IReadOnlyList<Encoded> group, int firstIndex, CancellationToken cancellationToken, Action<long>? progress = null)
     {
         for (int i = 0; i < group.Count; i++)
         {
@@ -81,11 +90,12 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
             if (members.Count == 0) continue;
             if (method == ChunkMethod.TokenNeural && !bundle.HasTransformer)
                 throw ChunkRecord.Corrupt(firstIndex + members[0], "needs the transformer, but the model bundle has none");
+            var bytesPerToken = group.Select(e => e.Record.TokenCount > 0 ? (double)e.Record.OriginalLength / e.Record.TokenCount : 0).ToArray();
             var decoded = DecodeTokens(members.Select(i => group[i].Payload).ToList(), members.Select(i => group[i].Record.TokenCount).ToList(),
-                method == ChunkMethod.TokenNeural, cancellationToken);
+                method == ChunkMethod.TokenNeural, cancellationToken, TokenProgress(members, bytesPerToken, progress));
             for (int k = 0; k < members.Count; k++) output[members[k]] = Detokenize(decoded[k], group[members[k]].Record, firstIndex + members[k]);
         }
-        Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
+        ParallelLoop.For(group.Count, threads, cancellationToken, i =>
         {
             var record = group[i].Record;
             if (record.Method == ChunkMethod.Stored)
@@ -131,19 +141,48 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
         return output.ToArray();
     }
 
-    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, bool useTransformer, CancellationToken cancellationToken)
+    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, bool useTransformer, CancellationToken cancellationToken, Action<int, int>? progress)
     {
         if (streams.Count == 0) return [];
         using var batch = useTransformer ? new TransformerBatch(bundle.Transformer, streams.Count, threads) : null;
-        return TokenStreamCoder.Encode(streams, s => EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch?.Predictors[s]),
-            batch, threads, cancellationToken);
+        return TokenStreamCoder.Encode(streams, s => CreateModel(batch, s), batch, threads, cancellationToken, progress);
     }
 
-    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, bool useTransformer, CancellationToken cancellationToken)
+    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, bool useTransformer, CancellationToken cancellationToken,
+        Action<int, int>? progress)
     {
         using var batch = useTransformer ? new TransformerBatch(bundle.Transformer, payloads.Count, threads) : null;
-        return TokenStreamCoder.Decode(payloads, counts, s => EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch?.Predictors[s]),
-            batch, threads, cancellationToken);
+        return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(batch, s), batch, threads, cancellationToken, progress);
+    }
+
+    private ITokenCodingModel CreateModel(TransformerBatch? batch, int stream) =>
+        EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch?.Predictors[stream]);
+
+    /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>
+    private static Action<int, int>? TokenProgress(List<int> chunkOfStream, double[] bytesPerToken, Action<long>? progress)
+    {
+        if (progress == null) return null;
+        var gate = new Lock();
+        return (stream, tokens) =>
+        {
+            long bytes = (long)(tokens * bytesPerToken[chunkOfStream[stream]]);
+            lock (gate) progress(bytes);
+        };
+    }
+
+    /// <summary>
+    /// Random-looking data (order-0 entropy above 7.9 bits per byte, e.g. already compressed files)
+    /// skips the token coder, which could not win and would spend seconds per megabyte.
+    /// </summary>
+    private static bool LooksRandom(byte[] data)
+    {
+        if (data.Length < 4096) return false;
+        Span<int> histogram = stackalloc int[256];
+        foreach (byte b in data) histogram[b]++;
+        double bits = 0;
+        foreach (int count in histogram)
+            if (count > 0) bits -= count * FixedMath.Log((double)count / data.Length);
+        return bits / FixedMath.Log(2) / data.Length > 7.9;
     }
 
     /// <summary>Text-like: tokens cover ≥ 2 bytes on average and few bytes fell outside valid UTF-8.</summary>

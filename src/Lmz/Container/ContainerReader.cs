@@ -58,7 +58,14 @@ internal sealed class ContainerReader
             VerifyEnd();
             return [];
         }
-        var output = _codec!.DecompressGroup(group, first, cancellationToken);
+        long groupStart = _totalOut, decoded = 0;
+        long groupBytes = group.Sum(e => (long)e.Record.OriginalLength);
+        var progress = _options.Progress;
+        var output = _codec!.DecompressGroup(group, first, cancellationToken, progress == null ? null : bytes =>
+        {
+            decoded = Math.Min(groupBytes, decoded + bytes);
+            progress.Report(new LmzProgress(groupStart + decoded, _totalIn));
+        });
         foreach (var bytes in output) { _contentHash.Append(bytes); _totalOut += bytes.Length; }
         _options.Progress?.Report(new LmzProgress(_totalOut, _totalIn));
         if (Finished) VerifyEnd();

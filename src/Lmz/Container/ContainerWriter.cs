@@ -94,7 +94,15 @@ internal sealed class ContainerWriter
     private async ValueTask FlushGroupAsync(bool useAsync, CancellationToken cancellationToken)
     {
         if (_cut.Count == 0) return;
-        var encoded = _codec.CompressGroup(_cut, cancellationToken);
+        long groupStart = _totalIn;
+        long coded = 0;
+        int groupBytes = _cut.Sum(c => c.Length);
+        var progress = _options.Progress;
+        var encoded = _codec.CompressGroup(_cut, cancellationToken, progress == null ? null : bytes =>
+        {
+            coded = Math.Min(groupBytes, coded + bytes);
+            progress.Report(new LmzProgress(groupStart + coded, _totalOut));
+        });
         var record = new byte[ContainerFormat.RecordSize];
         foreach (var chunk in encoded)
         {
