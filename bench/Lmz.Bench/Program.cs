@@ -14,6 +14,7 @@ return command switch
     "netstep" => NetstepCommand.Run(),
     "micro" => MicroCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),
+    "charts" => Charts.Run(rest),
     "help" or "-h" or "--help" => Usage.Print(),
     _ => CorpusCommand.Run(args),
 };

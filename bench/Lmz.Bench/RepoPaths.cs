@@ -14,7 +14,13 @@ public static class RepoPaths
     public static string Readme => Path.Combine(Root, "README.md");
 
     /// <summary>A path for display: relative to the repository root when inside it.</summary>
-    public static string Display(string path) => Path.GetRelativePath(Root, Path.GetFullPath(path));
+    /// <summary>A path for display: relative to the repository root when inside it or a sibling of it, else absolute.</summary>
+    public static string Display(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string relative = Path.GetRelativePath(Root, full);
+        return relative.StartsWith("../..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
 
     private static string FindRoot()
     {

@@ -22,7 +22,8 @@ public static class Usage
         Other commands:
           readme NAME              refresh README.md's <!-- bench:begin --> .. <!-- bench:end --> section from
                                    bench/results/NAME.md
-          micro [FILTER] [BDN options]
+          charts NAME              redraw NAME-bpb.png and NAME-pareto.png from bench/results/NAME.csv
+          micro [FILTER] [--dry] [BDN options]
                                    BenchmarkDotNet microbenchmarks (short jobs); results in bench/results/micro/
           roundtrip LEVEL FILES... in-process compress/decompress with the library
           ablate TOKENIZER SPECS FILES...

@@ -1,4 +1,5 @@
 using Lmz.Coding;
+using Xunit.Abstractions;
 
 namespace Lmz.Tests;
 
@@ -7,7 +8,7 @@ namespace Lmz.Tests;
 /// the quantized table itself, the ideal cost is Σ −log2(freq/2^24); the coder may exceed it by
 /// 0.01 % plus 64 bits (its flush and leading byte), and must decode every symbol back.
 /// </summary>
-public class CoderTests
+public class CoderTests(ITestOutputHelper output)
 {
     private const int Alphabet = 8192;
     private const int SymbolCount = 1_000_000;
@@ -60,11 +61,11 @@ public class CoderTests
 
     private static byte[] Encode(FrequencyTable table, IReadOnlyList<int> symbols)
     {
-        var output = new MemoryStream();
-        var encoder = new ArithmeticEncoder(output);
+        var sink = new MemoryStream();
+        var encoder = new ArithmeticEncoder(sink);
         foreach (int s in symbols) encoder.Encode(table.Low(s), table.High(s));
         encoder.Finish();
-        return output.ToArray();
+        return sink.ToArray();
     }
 
     private static int[] Decode(FrequencyTable table, byte[] payload, int count, out int overrun)
@@ -103,7 +104,9 @@ public class CoderTests
         var symbols = Draw(table, SymbolCount, seed: distribution.GetHashCode(StringComparison.Ordinal) & 0xFFFF);
         var payload = Encode(table, symbols);
 
-        AssertWithinBound(IdealBits(table, symbols), payload, distribution);
+        double ideal = IdealBits(table, symbols);
+        output.WriteLine($"{distribution}: ideal {ideal:F1} bits, coded {payload.Length * 8} bits, overhead {payload.Length * 8 - ideal:F1} bits");
+        AssertWithinBound(ideal, payload, distribution);
         var decoded = Decode(table, payload, symbols.Length, out int overrun);
         AssertSameSymbols(symbols, decoded);
         Assert.Equal(0, overrun);
@@ -189,8 +192,8 @@ public class CoderTests
         var counts = new double[v];
         Array.Fill(counts, 0.5);
         var symbols = new int[20_000];
-        var output = new MemoryStream();
-        var encoder = new ArithmeticEncoder(output);
+        var sink = new MemoryStream();
+        var encoder = new ArithmeticEncoder(sink);
         double ideal = 0;
         for (int i = 0; i < symbols.Length; i++)
         {
@@ -202,7 +205,7 @@ public class CoderTests
             counts[s] += 1;
         }
         encoder.Finish();
-        var payload = output.ToArray();
+        var payload = sink.ToArray();
         AssertWithinBound(ideal, payload, "adaptive");
 
         Array.Fill(counts, 0.5);
@@ -214,6 +217,104 @@ public class CoderTests
             Assert.Equal(symbols[i], s);
             decoder.Consume(table.Low(s), table.High(s));
             counts[s] += 1;
+        }
+        Assert.Equal(0, decoder.Overrun);
+    }
+
+    [Theory]
+    [InlineData(1u, 1)]
+    [InlineData(3u, 3)]
+    [InlineData(1000u, 50)]
+    [InlineData(65_537u, 300)]
+    [InlineData((1u << 24) - 1, 8192)]
+    [InlineData(1u << 24, 8192)]
+    public void Arbitrary_totals_cost_at_most_the_ideal_plus_a_hundredth_percent_and_decode_exactly(uint total, int alphabet)
+    {
+        // Integer counts summing to `total` (each ≥ 1 when the alphabet allows), coded with exact division.
+        var rng = new Random((int)(total % 100_003) + alphabet);
+        var counts = new uint[alphabet];
+        uint remaining = total;
+        for (int s = 0; s < alphabet; s++) { counts[s] = 1; remaining--; }
+        while (remaining > 0)
+        {
+            int s = (int)Math.Min(alphabet - 1, rng.NextDouble() * rng.NextDouble() * alphabet);
+            uint add = Math.Min(remaining, (uint)rng.Next(1, (int)Math.Max(2, total / 64)));
+            counts[s] += add;
+            remaining -= add;
+        }
+        var cumulative = new uint[alphabet + 1];
+        for (int s = 0; s < alphabet; s++) cumulative[s + 1] = cumulative[s] + counts[s];
+        Assert.Equal(total, cumulative[alphabet]);
+
+        int n = 200_000;
+        var symbols = new int[n];
+        double ideal = 0;
+        for (int i = 0; i < n; i++)
+        {
+            uint target = (uint)(rng.NextDouble() * total);
+            int s = Array.BinarySearch(cumulative, target + 1);
+            s = s >= 0 ? s - 1 : ~s - 1;
+            symbols[i] = s;
+            ideal -= Math.Log2(counts[s] / (double)total);
+        }
+        var sink = new MemoryStream();
+        var encoder = new ArithmeticEncoder(sink);
+        foreach (int s in symbols) encoder.Encode(cumulative[s], cumulative[s + 1], total);
+        encoder.Finish();
+        var payload = sink.ToArray();
+        AssertWithinBound(ideal, payload, $"total {total}");
+
+        var decoder = new ArithmeticDecoder(payload);
+        for (int i = 0; i < n; i++)
+        {
+            uint target = decoder.GetTarget(total);
+            Assert.True(target < total, $"symbol {i}: target {target} outside the total {total}");
+            int s = Array.BinarySearch(cumulative, target + 1);
+            s = s >= 0 ? s - 1 : ~s - 1;
+            if (s != symbols[i]) Assert.Fail($"symbol {i}: decoded {s}, coded {symbols[i]}");
+            decoder.Consume(cumulative[s], cumulative[s + 1], total);
+        }
+        Assert.Equal(0, decoder.Overrun);
+    }
+
+    [Fact]
+    public void Power_of_two_and_arbitrary_total_steps_interleave_in_one_stream()
+    {
+        // As a PPM-style model does: a 2^24 table step, then sometimes a step over another total.
+        var table = Table(Weights("zipf"));
+        var rng = new Random(21);
+        var steps = new List<(bool General, int Symbol, uint Total)>();
+        for (int i = 0; i < 100_000; i++)
+        {
+            if (rng.Next(3) == 0) { uint t = (uint)rng.Next(2, 1 << 20); steps.Add((true, rng.Next((int)Math.Min(t, 1000)), t)); }
+            else steps.Add((false, table.Find((uint)rng.Next((int)FrequencyTable.Total)), FrequencyTable.Total));
+        }
+        var sink = new MemoryStream();
+        var encoder = new ArithmeticEncoder(sink);
+        double ideal = 0;
+        foreach (var (general, s, t) in steps)
+        {
+            if (general) { encoder.Encode((uint)s, (uint)s + 1, t); ideal += Math.Log2(t); }
+            else { encoder.Encode(table.Low(s), table.High(s)); ideal -= Math.Log2(table.Frequency(s) / (double)FrequencyTable.Total); }
+        }
+        encoder.Finish();
+        var payload = sink.ToArray();
+        AssertWithinBound(ideal, payload, "interleaved");
+
+        var decoder = new ArithmeticDecoder(payload);
+        foreach (var (general, s, t) in steps)
+        {
+            if (general)
+            {
+                Assert.Equal((uint)s, decoder.GetTarget(t));
+                decoder.Consume((uint)s, (uint)s + 1, t);
+            }
+            else
+            {
+                int d = table.Find(decoder.GetTarget());
+                Assert.Equal(s, d);
+                decoder.Consume(table.Low(d), table.High(d));
+            }
         }
         Assert.Equal(0, decoder.Overrun);
     }

@@ -141,7 +141,8 @@ public class FrequencyTableTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyTable(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyTable((1 << 20) + 1));
-        Assert.Throws<ArgumentException>(() => new FrequencyTable(4).Build([1.0, 2.0], 3.0));
+        Assert.Throws<ArgumentException>(() => new FrequencyTable(4).Build([1.0, 2.0, 3.0, 4.0, 5.0], 15.0));
+        Assert.Throws<ArgumentException>(() => new FrequencyTable(4).Build([], 0.0));
     }
 
     [Fact]

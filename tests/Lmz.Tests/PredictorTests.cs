@@ -107,9 +107,8 @@ public class PredictorTests(ITestOutputHelper output)
         var tokens = Tokens(Repo.Alice.AsSpan(0, 6000));
         foreach (int level in new[] { 1, 3 })
         {
-            TokenEnsemble Create(int s) => EnsembleProfile.Create(level, Vocab, null);
-            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], Create, null, threads: 2, CancellationToken.None);
-            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], Create, null, threads: 2, CancellationToken.None);
+            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => EnsembleProfile.Create(level, Vocab, null), null, threads: 2, CancellationToken.None);
+            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => EnsembleProfile.Create(level, Vocab, null), null, threads: 2, CancellationToken.None);
             Assert.Equal(tokens, decoded[0]);
             Assert.Equal(tokens[..100], decoded[1]);
             Assert.Empty(decoded[2]);

@@ -241,26 +241,42 @@ public class StreamApiTests
         public void Report(LmzProgress value) => report(value);
     }
 
+    private static readonly Lazy<byte[]> Large = new(() => Inputs.Text(8 << 20));
+
     [Fact]
-    public void A_cancelled_token_stops_compression_of_a_larger_input()
+    public void A_token_cancelled_during_compression_of_a_larger_input_stops_it()
     {
-        var data = Inputs.Text(4 << 20);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            LmzCompressor.Compress(new MemoryStream(data), Stream.Null, Options.Level1(256 << 10), cts.Token));
+            LmzCompressor.Compress(new MemoryStream(Large.Value), Stream.Null, Options.Level1(256 << 10), cts.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cancellation took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
-    public async Task A_cancelled_token_stops_async_compression_of_a_larger_input()
+    public async Task A_token_cancelled_during_async_compression_of_a_larger_input_stops_it()
     {
-        var data = Inputs.Text(4 << 20);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            LmzCompressor.CompressAsync(new MemoryStream(data), Stream.Null, Options.Level1(256 << 10), cts.Token));
+            LmzCompressor.CompressAsync(new MemoryStream(Large.Value), Stream.Null, Options.Level1(256 << 10), cts.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"cancellation took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task Cancelling_from_the_first_progress_report_stops_compression()
+    {
+        // Deterministic whatever the speed: two groups of chunks, cancelled as soon as progress is reported.
+        var data = Inputs.Text(4096 * 9 + 500);
+        foreach (bool useAsync in new[] { false, true })
+        {
+            using var cts = new CancellationTokenSource();
+            var options = Small with { Progress = new SyncProgress(_ => cts.Cancel()) };
+            if (useAsync)
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => LmzCompressor.CompressAsync(new MemoryStream(data), Stream.Null, options, cts.Token));
+            else
+                Assert.ThrowsAny<OperationCanceledException>(() => LmzCompressor.Compress(new MemoryStream(data), Stream.Null, options, cts.Token));
+        }
     }
 
     [Fact]

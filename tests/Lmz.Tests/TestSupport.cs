@@ -69,6 +69,12 @@ internal static class Bytes
     }
 }
 
+/// <summary>LMZ_TEST_QUICK=1 shrinks the two largest inputs (whole corpus files, 1 MiB of random bytes).</summary>
+internal static class TestScope
+{
+    public static bool Quick => Environment.GetEnvironmentVariable("LMZ_TEST_QUICK") == "1";
+}
+
 /// <summary>Level-1 options used by most container tests (the fast online-predictor path).</summary>
 internal static class Options
 {

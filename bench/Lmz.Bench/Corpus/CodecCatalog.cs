@@ -39,9 +39,17 @@ public static class CodecCatalog
 
     private static string InstallHint(string peer) => peer switch
     {
-        "paq8px" => " (not packaged by Debian; build it from source and put it on PATH)",
-        _ => " (run bench/install-peers.sh)",
+        "paq8px" => "; Debian does not package it: build it from source and put it on PATH",
+        _ => "; run bench/install-peers.sh",
     };
+
+    /// <summary>"TOOL X.Y.Z" from the first version number in a tool's banner, else its first line.</summary>
+    private static string VersionOf(string tool, string? banner)
+    {
+        if (string.IsNullOrWhiteSpace(banner)) return "?";
+        var match = System.Text.RegularExpressions.Regex.Match(banner, @"\bv?(\d+\.\d+(?:\.\d+)*)\b");
+        return match.Success ? $"{tool} {match.Groups[1].Value}" : banner.Split('\n').Select(l => l.Trim()).First(l => l.Length > 0);
+    }
 
     private static Codec Lmz(LmzLauncher lmz, int level, int threads)
     {
@@ -52,9 +60,9 @@ public static class CodecCatalog
             Name = $"lmz -{level}",
             Tool = "lmz",
             Slow = true,
-            CompressDisplay = $"lmz -c -{level}{threadText} FILE > FILE.lmz",
-            DecompressDisplay = $"lmz -d -c{threadText} FILE.lmz > OUT",
-            Version = (ChildProcess.Capture(lmz.Prefix[0], [.. lmz.Prefix.Skip(1), "--version"]) ?? "?").Trim(),
+            CompressDisplay = $"lmz -c -{level} -q --no-progress{threadText} FILE > FILE.lmz",
+            DecompressDisplay = $"lmz -d -c -q --no-progress{threadText} FILE.lmz > OUT",
+            Version = VersionOf("lmz", ChildProcess.Capture(lmz.Prefix[0], [.. lmz.Prefix.Skip(1), "--version"])),
             Compress = p =>
             {
                 string packed = Path.Combine(p.Scratch, Path.GetFileName(p.Input) + ".lmz");
@@ -91,8 +99,7 @@ public static class CodecCatalog
 
     private static Codec? Peer(string peer, string path)
     {
-        string FirstLine(params string[] args) =>
-            (ChildProcess.Capture(path, args) ?? "").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        string FirstLine(params string[] args) => VersionOf(peer, ChildProcess.Capture(path, args));
         switch (peer)
         {
             case "gzip": return Filter("gzip", path, ["-9"], ".gz", FirstLine("--version"));
@@ -108,8 +115,8 @@ public static class CodecCatalog
                     Name = PeerDisplayName(peer),
                     Tool = peer,
                     Slow = true,
-                    CompressDisplay = "zpaq a OUT.zpaq FILE -m5 (in FILE's directory)",
-                    DecompressDisplay = "zpaq x OUT.zpaq (in an empty directory)",
+                    CompressDisplay = "zpaq a OUT.zpaq NAME -m5  # run in FILE's directory",
+                    DecompressDisplay = "zpaq x OUT.zpaq  # run in an empty directory",
                     Version = FirstLine(),
                     Compress = p =>
                     {

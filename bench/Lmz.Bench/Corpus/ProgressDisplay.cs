@@ -16,6 +16,9 @@ public sealed class ProgressDisplay : IDisposable
     private readonly int _totalSteps;
     private int _doneSteps;
     private string _status = "";
+    private string _phase = "";
+    private string _file = "";
+    private string _codec = "";
 
     public ProgressDisplay(int totalSteps)
     {
@@ -28,7 +31,9 @@ public sealed class ProgressDisplay : IDisposable
     {
         lock (_lock)
         {
-            _status = $"[{fileIndex + 1}/{fileCount}] {file.Label} ({file.Length:N0} B)  {codec.Name}";
+            _file = $"[{fileIndex + 1}/{fileCount}] {file.Label} ({file.Length:N0} B)";
+            _codec = codec.Name;
+            _status = $"{_file}  {codec.Name,-11}";
             _step.Restart();
             if (!_terminal && codec.Slow) Console.Error.WriteLine($"{Prefix()} {_status} ...");
         }
@@ -41,8 +46,6 @@ public sealed class ProgressDisplay : IDisposable
         lock (_lock) _phase = phase;
         Redraw();
     }
-
-    private string _phase = "";
 
     public void End(Measurement m)
     {
@@ -77,8 +80,8 @@ public sealed class ProgressDisplay : IDisposable
         lock (_lock)
         {
             if (_status.Length == 0) return;
-            string line = $"{Prefix()} {_status}  {_phase}  {_step.Elapsed.TotalSeconds:F1} s";
-            int width = Console.IsOutputRedirected ? 160 : Math.Max(40, SafeWidth() - 1);
+            string line = $"{Prefix()} {_codec} {_phase} {_step.Elapsed.TotalSeconds:F1} s  {_file}";
+            int width = SafeWidth() - 1;
             if (line.Length > width) line = line[..width];
             Console.Error.Write($"\r\u001b[K{line}");
         }
@@ -86,7 +89,7 @@ public sealed class ProgressDisplay : IDisposable
 
     private static int SafeWidth()
     {
-        try { return Console.WindowWidth; }
+        try { return Console.WindowWidth is > 20 and var w ? w : 120; }
         catch (IOException) { return 120; }
     }
 

@@ -22,6 +22,12 @@ public static class EnsembleProfile
 
     public static bool UsesTransformer(int level) => level >= 4;
 
+    /// <summary>
+    /// Tokens of context the transformer keeps when its window is full and it re-primes, as
+    /// eighths of the window: more kept context predicts better but re-primes more often.
+    /// </summary>
+    public static int KeptContextEighths(int level) => level switch { <= 7 => 4, 8 => 6, _ => 7 };
+
     public static ITokenCodingModel Create(int level, int vocabSize, ITokenPredictor? transformerRow)
     {
         if (level == 1) return new TokenPpmModel(vocabSize, 4);

@@ -24,12 +24,12 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     private readonly RunOptions _runOptions = new();
     private int _filled;
 
-    public TransformerBatch(TransformerModel model, int batch, int threads)
+    public TransformerBatch(TransformerModel model, int batch, int threads, int keptContextEighths = 4)
     {
         _c = model.Config;
         _session = model.Session(threads);
         _batch = batch;
-        KeepTokens = _c.Context / 2;
+        KeepTokens = _c.Context * keptContextEighths / 8;
         _cache = new float[(long)_c.Layers * 2 * batch * _c.Heads * _c.Context * _c.HeadDim];
         _cacheValue = OrtValue.CreateTensorValueFromMemory(_cache, [_c.Layers, 2, batch, _c.Heads, _c.Context, _c.HeadDim]);
         _positionValue = OrtValue.CreateTensorValueFromMemory(_position, [1]);
