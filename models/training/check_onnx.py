@@ -28,6 +28,7 @@ def run_onnx(m, feeds):
         elif op == "Tanh": y = [np.tanh(x[0])]
         elif op == "MatMul": y = [np.matmul(x[0], x[1])]
         elif op == "Greater": y = [x[0] > x[1]]
+        elif op == "GreaterOrEqual": y = [x[0] >= x[1]]
         elif op == "Where": y = [np.where(x[0], x[1], x[2])]
         elif op == "Cast": y = [x[0].astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[a["to"]])]
         elif op == "Shape":
@@ -80,10 +81,16 @@ def check(onnx_path, model):
             prefix = torch.from_numpy(rng.integers(0, c.vocab_size, (B, P)).astype(np.int64))
             past = model(prefix)[1] if P else model.empty_past(B)
             ref = model(torch.from_numpy(ids), past)
-        cache = np.zeros((c.layers, 2, B, c.heads, c.ctx, c.head_dim), np.float32)
-        cache[:, :, :, :, :P] = past.numpy()
-        out = run_onnx(m, {"input_ids": ids, "cache": cache, "position": np.array([P], np.int64)})
-        ref = (ref[0], ref[1][:, :, :, :, P:], ref[2])
+        feeds = {"input_ids": ids, "position": np.array([P], np.int64)}
+        for i in range(c.layers):
+            k = np.zeros((B, c.heads, c.head_dim, c.ctx), np.float32)
+            v = np.zeros((B, c.heads, c.ctx, c.head_dim), np.float32)
+            k[:, :, :, :P] = past[i, 0].numpy().transpose(0, 1, 3, 2)
+            v[:, :, :P, :] = past[i, 1].numpy()
+            feeds[f"k_{i}"], feeds[f"v_{i}"] = k, v
+        out = run_onnx(m, feeds)
+        pres = ref[1][:, :, :, :, P:]  # [L,2,B,H,S,Dh]
+        ref = (ref[0], pres[:, 0].permute(0, 1, 2, 4, 3), pres[:, 1], ref[2])
         for o, r in zip(out, ref):
             assert o.shape == tuple(r.shape), (B, S, P, o.shape, tuple(r.shape))
         d = max(float(np.abs(o - r.numpy()).max()) for o, r in zip(out, ref))

@@ -21,9 +21,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model import GPT, GPTConfig  # noqa: E402
 from check_onnx import check  # noqa: E402
-from cached_step import CachedStep  # noqa: E402
+from cached_step import CachedStep, empty_caches, write_caches  # noqa: E402
 
-INPUTS, OUTPUTS = ["input_ids", "cache", "position"], ["logits", "new_kv", "hidden"]
+OUTPUTS = ["logits", "new_k", "new_v", "hidden"]
+
+
+def input_names(layers):
+    return ["input_ids", "position"] + [f"k_{i}" for i in range(layers)] + [f"v_{i}" for i in range(layers)]
 
 
 def main():
@@ -65,18 +69,31 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "model.onnx")
     step = CachedStep(model).eval()
+    INPUTS = input_names(cfg.layers)
+    # 2b) the exported step, run token by token in PyTorch, equals the full pass
+    with torch.no_grad():
+        ks, vs = empty_caches(cfg, 2)
+        outs = []
+        for t in range(n):
+            lg, nk, nv, _ = step(ids[:, t:t + 1], torch.tensor([t]), *ks, *vs)
+            write_caches(ks, vs, nk, nv, t)
+            outs.append(lg)
+        step_diff = (torch.cat(outs, 1) - full_logits).abs().max().item()
+    print(f"cached step vs full: max |logit diff| {step_diff:.3e}")
+    assert step_diff < 1e-3, "CachedStep disagrees with the full pass"
+
     ex_ids = torch.randint(0, cfg.vocab_size, (2, 3), generator=g)
     with torch.no_grad():
-        ex_cache = torch.zeros(cfg.layers, 2, 2, cfg.heads, cfg.ctx, cfg.head_dim)
-        ex_cache[:, :, :, :, :5] = model(torch.randint(0, cfg.vocab_size, (2, 5), generator=g))[1]
+        ks, vs = empty_caches(cfg, 2)
+        dyn = {"input_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"},
+               "new_k": {1: "batch", 4: "seq"}, "new_v": {1: "batch", 3: "seq"}, "hidden": {0: "batch", 1: "seq"}}
+        for i in range(cfg.layers):
+            dyn[f"k_{i}"] = {0: "batch"}
+            dyn[f"v_{i}"] = {0: "batch"}
         torch.onnx.export(
-            step, (ex_ids, ex_cache, torch.tensor([5])), path, opset_version=17,
+            step, (ex_ids, torch.tensor([5]), *ks, *vs), path, opset_version=17,
             input_names=INPUTS, output_names=OUTPUTS, do_constant_folding=False,
-            dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
-                          "cache": {2: "batch"},
-                          "logits": {0: "batch", 1: "seq"},
-                          "new_kv": {2: "batch", 4: "seq"},
-                          "hidden": {0: "batch", 1: "seq"}})
+            dynamic_axes=dyn)
 
     # 3) structural check of the graph
     m = onnx.load(path)
@@ -94,7 +111,7 @@ def main():
     info = dict(vocab_size=cfg.vocab_size, layers=cfg.layers, d_model=cfg.d_model,
                 heads=cfg.heads, head_dim=cfg.head_dim, ctx=cfg.ctx,
                 params=model.num_params(), onnx_inputs=INPUTS, onnx_outputs=OUTPUTS,
-                opset=17, cache_shape="[layers,2,batch,heads,ctx,head_dim]",
+                opset=17, cache_shapes="k_i [batch,heads,head_dim,ctx], v_i [batch,heads,ctx,head_dim]",
                 trained_steps=ck["state"]["step"], trained_seconds=round(ck["state"]["elapsed"], 1))
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(info, f, indent=2)

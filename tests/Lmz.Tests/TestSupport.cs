@@ -87,17 +87,19 @@ internal static class Options
 /// <summary>A temporary directory removed on dispose.</summary>
 internal sealed class TempDir : IDisposable
 {
-    public TempDir() => System.IO.Directory.CreateDirectory(Path_ = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lmz-tests-" + Guid.NewGuid().ToString("N")));
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lmz-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
 
-    private string Path_ { get; }
+    public string Path { get; }
 
-    public string Path => Path_;
-
-    public string File(string name) => System.IO.Path.Combine(Path_, name);
+    public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void Dispose()
     {
-        try { System.IO.Directory.Delete(Path_, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 

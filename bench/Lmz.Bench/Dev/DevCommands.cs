@@ -100,3 +100,4 @@ public static class NetstepCommand
         return 0;
     }
 }
+

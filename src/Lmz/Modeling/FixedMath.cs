@@ -3,8 +3,9 @@ namespace Lmz.Modeling;
 /// <summary>
 /// Exp and Log built only from table lookups, integer bit operations and IEEE multiply/add, so
 /// every machine computes the same bits (the platform's Math.Exp/Math.Log differ between C
-/// runtimes). Both interpolate a 4096-entry table linearly: relative error below 1e-8, far below
-/// what the 24-bit CDFs can resolve. The tables are filled from exact-enough series evaluated
+/// runtimes). Both interpolate a 4096-entry table linearly: Exp's relative error and Log's
+/// absolute error stay below 1e-7 (Log's relative error grows near x = 1, where ln x → 0; the
+/// models only need absolute accuracy in log space), far below what the 24-bit CDFs resolve. The tables are filled from exact-enough series evaluated
 /// with basic arithmetic only.
 /// </summary>
 public static class FixedMath

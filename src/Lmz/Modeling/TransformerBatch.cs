@@ -14,8 +14,9 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     private readonly TransformerConfig _c;
     private readonly InferenceSession _session;
     private readonly int _batch;
-    private readonly float[] _cache;
-    private readonly OrtValue _cacheValue;
+    private readonly float[][] _keys;   // per layer [B,H,Dh,N]: keys stored transposed
+    private readonly float[][] _values; // per layer [B,H,N,Dh]
+    private readonly OrtValue[] _cacheValues;
     private readonly long[] _position = new long[1];
     private readonly OrtValue _positionValue;
     private readonly RunShape _step;
@@ -30,9 +31,15 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
         _session = model.Session(threads);
         _batch = batch;
         KeepTokens = _c.Context * keptContextEighths / 8;
-        _cache = new float[(long)_c.Layers * 2 * batch * _c.Heads * _c.Context * _c.HeadDim];
-        _cacheValue = OrtValue.CreateTensorValueFromMemory(_cache, [_c.Layers, 2, batch, _c.Heads, _c.Context, _c.HeadDim]);
+        int layerSize = batch * _c.Heads * _c.Context * _c.HeadDim;
+        _keys = Enumerable.Range(0, _c.Layers).Select(_ => new float[layerSize]).ToArray();
+        _values = Enumerable.Range(0, _c.Layers).Select(_ => new float[layerSize]).ToArray();
         _positionValue = OrtValue.CreateTensorValueFromMemory(_position, [1]);
+        _cacheValues = [
+            .. _keys.Select(k => OrtValue.CreateTensorValueFromMemory(k, [batch, _c.Heads, _c.HeadDim, _c.Context])),
+            .. _values.Select(v => OrtValue.CreateTensorValueFromMemory(v, [batch, _c.Heads, _c.Context, _c.HeadDim])),
+        ];
+        _inputNames = ["input_ids", "position", .. Enumerable.Range(0, _c.Layers).Select(i => $"k_{i}"), .. Enumerable.Range(0, _c.Layers).Select(i => $"v_{i}")];
         _step = new RunShape(_c, batch, 1);
         _refill = new RunShape(_c, batch, KeepTokens);
         _history = new int[batch][];
@@ -77,13 +84,24 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     private void Run(RunShape shape, int at)
     {
         _position[0] = at;
-        _session.Run(_runOptions, InputNames, [shape.IdsValue, _cacheValue, _positionValue], OutputNames,
-            [shape.LogitsValue, shape.NewKvValue, shape.HiddenValue]);
-        // Copy the new keys/values [L,2,B,H,S,Dh] into the cache [L,2,B,H,N,Dh] at position `at`.
-        int s = shape.Length, dh = _c.HeadDim, n = _c.Context;
-        int rows = _c.Layers * 2 * _batch * _c.Heads;
-        for (int r = 0; r < rows; r++)
-            Array.Copy(shape.NewKv, (long)r * s * dh, _cache, ((long)r * n + at) * dh, (long)s * dh);
+        shape.Inputs[1] = _positionValue;
+        for (int i = 0; i < _cacheValues.Length; i++) shape.Inputs[2 + i] = _cacheValues[i];
+        _session.Run(_runOptions, _inputNames, shape.Inputs, OutputNames, shape.Outputs);
+        // Store the new entries at positions at..at+S-1: new_k [L,B,H,Dh,S] into keys [B,H,Dh,N],
+        // new_v [L,B,H,S,Dh] into values [B,H,N,Dh].
+        int s = shape.Length, dh = _c.HeadDim, n = _c.Context, rows = _batch * _c.Heads;
+        for (int l = 0; l < _c.Layers; l++)
+        {
+            var keys = _keys[l];
+            var values = _values[l];
+            int layerOffset = l * rows * dh * s;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int d = 0; d < dh; d++)
+                    Array.Copy(shape.NewK, layerOffset + (r * dh + d) * s, keys, (r * dh + d) * n + at, s);
+                Array.Copy(shape.NewV, layerOffset + r * s * dh, values, (r * n + at) * dh, s * dh);
+            }
+        }
         if (shape.Length > 1)
         {
             // History after a refill: the kept tokens now sit at 0..KeepTokens-1.
@@ -92,12 +110,12 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
         }
     }
 
-    private static readonly string[] InputNames = ["input_ids", "cache", "position"];
-    private static readonly string[] OutputNames = ["logits", "new_kv", "hidden"];
+    private readonly string[] _inputNames;
+    private static readonly string[] OutputNames = ["logits", "new_k", "new_v", "hidden"];
 
     public void Dispose()
     {
-        _cacheValue.Dispose();
+        foreach (var value in _cacheValues) value.Dispose();
         _positionValue.Dispose();
         _step.Dispose();
         _refill.Dispose();
@@ -112,30 +130,35 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
             Length = length;
             Ids = new long[batch * length];
             Logits = new float[(long)batch * length * c.VocabSize];
-            NewKv = new float[(long)c.Layers * 2 * batch * c.Heads * length * c.HeadDim];
+            NewK = new float[c.Layers * batch * c.Heads * length * c.HeadDim];
+            NewV = new float[c.Layers * batch * c.Heads * length * c.HeadDim];
             Hidden = new float[(long)batch * length * c.DModel];
-            IdsValue = OrtValue.CreateTensorValueFromMemory(Ids, [batch, length]);
-            LogitsValue = OrtValue.CreateTensorValueFromMemory(Logits, [batch, length, c.VocabSize]);
-            NewKvValue = OrtValue.CreateTensorValueFromMemory(NewKv, [c.Layers, 2, batch, c.Heads, length, c.HeadDim]);
-            HiddenValue = OrtValue.CreateTensorValueFromMemory(Hidden, [batch, length, c.DModel]);
+            Inputs = new OrtValue[2 + 2 * c.Layers];
+            Inputs[0] = OrtValue.CreateTensorValueFromMemory(Ids, [batch, length]);
+            Outputs =
+            [
+                OrtValue.CreateTensorValueFromMemory(Logits, [batch, length, c.VocabSize]),
+                OrtValue.CreateTensorValueFromMemory(NewK, [c.Layers, batch, c.Heads, c.HeadDim, length]),
+                OrtValue.CreateTensorValueFromMemory(NewV, [c.Layers, batch, c.Heads, length, c.HeadDim]),
+                OrtValue.CreateTensorValueFromMemory(Hidden, [batch, length, c.DModel]),
+            ];
         }
 
         public int Length { get; }
         public long[] Ids { get; }
         public float[] Logits { get; }
-        public float[] NewKv { get; }
+        public float[] NewK { get; }
+        public float[] NewV { get; }
         public float[] Hidden { get; }
-        public OrtValue IdsValue { get; }
-        public OrtValue LogitsValue { get; }
-        public OrtValue NewKvValue { get; }
-        public OrtValue HiddenValue { get; }
+
+        /// <summary>input_ids, then slots the batch fills with its shared position and caches.</summary>
+        public OrtValue[] Inputs { get; }
+        public OrtValue[] Outputs { get; }
 
         public void Dispose()
         {
-            IdsValue.Dispose();
-            LogitsValue.Dispose();
-            NewKvValue.Dispose();
-            HiddenValue.Dispose();
+            Inputs[0].Dispose();
+            foreach (var value in Outputs) value.Dispose();
         }
     }
 

@@ -20,9 +20,9 @@ public sealed record TransformerConfig(int VocabSize, int Layers, int DModel, in
 /// <summary>
 /// The transformer, run by ONNX Runtime on the CPU execution provider with pinned session
 /// options: sequential execution, all graph optimisations, one inter-op thread and a fixed
-/// intra-op thread count per session. The graph takes a fixed-size key/value cache
-/// [L,2,B,H,N,Dh] plus the number of filled positions, and returns only the new entries, so every
-/// step reuses the same pinned buffers.
+/// intra-op thread count per session. The graph (models/training/cached_step.py) takes fixed-size
+/// key/value caches per layer plus the number of filled positions and returns only the new
+/// entries, so every step reuses the same pinned buffers and never copies the caches.
 /// </summary>
 public sealed class TransformerModel : IDisposable
 {

@@ -52,7 +52,10 @@ public sealed class LmzTokenizer
             var parts = line.Split(' ');
             if (parts.Length != 2 || !int.TryParse(parts[1], out int rank) || rank < 0 || rank >= tokens.Length || tokens[rank] != null)
                 throw new InvalidDataException($"Tokenizer rank file: bad line '{line}'.");
-            tokens[rank] = Convert.FromBase64String(parts[0]);
+            var bytes = new byte[parts[0].Length];
+            if (!Convert.TryFromBase64String(parts[0], bytes, out int length))
+                throw new InvalidDataException($"Tokenizer rank file: bad line '{line}' (invalid base64).");
+            tokens[rank] = bytes[..length];
         }
         for (int b = 0; b < 256; b++)
         {
