@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+using Lmz.Container;
+using Lmz.Modeling;
+
+namespace Lmz.Tests;
+
+/// <summary>
+/// The shipped transformer through ONNX Runtime: its logits must not depend on the thread count
+/// or on which other streams share the batch, and the lockstep coder must round-trip through
+/// window slides. No golden compressed files: float logits differ between CPU classes.
+/// </summary>
+public sealed class TransformerTests
+{
+    private static LmzModelBundle Bundle => LmzModelBundle.Default;
+
+    private static int[] Tokens(int offset, int bytes)
+    {
+        var ids = new List<int>();
+        Bundle.Tokenizer.Encode(Repo.Alice.AsSpan(offset, bytes), ids);
+        return [.. ids];
+    }
+
+    /// <summary>Logits of every step of stream 0 of a batch, copied out (the batch reuses its buffers).</summary>
+    private static List<float[]> StepLogits(int[][] streams, int threads, int steps)
+    {
+        var result = new List<float[]>();
+        using var batch = new TransformerBatch(Bundle.Transformer, streams.Length, threads);
+        var previous = new int[streams.Length];
+        var scores = new TokenScores(Bundle.Tokenizer.VocabSize);
+        for (int i = 0; i < steps; i++)
+        {
+            batch.Step(previous, i);
+            batch.Predictors[0].Predict(scores);
+            result.Add(scores.IsDense ? (float[])scores.Dense.Clone() : []);
+            for (int s = 0; s < streams.Length; s++) previous[s] = streams[s][i];
+        }
+        return result;
+    }
+
+    [Fact]
+    public void Bundle_ships_a_transformer_matching_the_tokenizer()
+    {
+        Assert.True(Bundle.HasTransformer, "models/lm must contain model.onnx and model.json");
+        Assert.Equal(Bundle.Tokenizer.VocabSize, Bundle.Transformer.Config.VocabSize);
+    }
+
+    [Fact]
+    public void Logits_are_identical_for_one_and_two_threads_across_a_window_slide()
+    {
+        int steps = Bundle.Transformer.Config.Context + 40; // crosses one re-prime of the cache
+        var stream = Tokens(0, 6000);
+        Assert.True(stream.Length > steps);
+        var one = StepLogits([stream], threads: 1, steps);
+        var two = StepLogits([stream], threads: 2, steps);
+        for (int i = 0; i < steps; i++) Assert.True(one[i].AsSpan().SequenceEqual(two[i]), $"step {i} differs");
+    }
+
+    [Fact]
+    public void Logits_of_a_stream_do_not_depend_on_the_other_streams_in_its_batch()
+    {
+        int steps = 60;
+        var mine = Tokens(0, 2000);
+        var alone = StepLogits([mine], threads: 1, steps);
+        var together = StepLogits([mine, Tokens(50000, 2000), Tokens(90000, 2000)], threads: 2, steps);
+        for (int i = 0; i < steps; i++) Assert.True(alone[i].AsSpan().SequenceEqual(together[i]), $"step {i} differs");
+    }
+
+    [Fact]
+    public void First_position_has_no_network_opinion_and_later_ones_are_finite()
+    {
+        var logits = StepLogits([Tokens(0, 400)], threads: 1, steps: 3);
+        Assert.Empty(logits[0]);
+        Assert.All(logits[1], v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Neural_level_round_trips_several_chunks_and_is_identical_for_one_and_two_threads()
+    {
+        // Three 4 KiB chunks of text: one lockstep batch of three streams, each past a window slide.
+        var data = Repo.Alice.AsSpan(20000, 12000).ToArray();
+        var one = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1, ChunkSize = 4096 });
+        var two = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 2, ChunkSize = 4096 });
+        Assert.Equal(one, two);
+        var info = LmzContainerInfo.Read(new MemoryStream(one));
+        Assert.True(info.Chunks.Count >= 3);
+        Assert.All(info.Chunks, c => Assert.Equal("TokenNeural", c.Method));
+        Bytes.Equal(data, LmzCompressor.Decompress(one, new LmzDecompressionOptions { Threads = 1 }));
+        Bytes.Equal(data, LmzCompressor.Decompress(two, new LmzDecompressionOptions { Threads = 2 }));
+    }
+
+    [Fact]
+    public void Transformer_codes_text_in_fewer_bytes_than_the_online_predictors()
+    {
+        var data = Repo.Alice.AsSpan(0, 8000).ToArray();
+        int neural = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6 }).Length;
+        int online = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 2 }).Length;
+        Assert.True(neural < online * 0.95, $"level 6: {neural} bytes, level 2: {online} bytes");
+    }
+
+    [Fact]
+    public void Checksum_failure_under_a_foreign_inference_fingerprint_names_the_cpu_class()
+    {
+        var data = Repo.Alice.AsSpan(0, 3000).ToArray();
+        var container = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1 });
+        // Pretend another machine made it (header fingerprint) and that its network disagreed
+        // with ours (the chunk's original CRC no longer matches what we decode); fix both CRCs.
+        BinaryPrimitives.WriteUInt32LittleEndian(container.AsSpan(28), InferenceFingerprint.Current ^ 0x5A5A5A5A);
+        BinaryPrimitives.WriteUInt32LittleEndian(container.AsSpan(32), ContainerFormat.Crc(container.AsSpan(0, 32)));
+        int record = ContainerFormat.FileHeaderSize;
+        Assert.Equal((byte)ChunkMethod.TokenNeural, container[record]);
+        container[record + 13] ^= 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(container.AsSpan(record + 21), ContainerFormat.Crc(container.AsSpan(record, 21)));
+        var error = Assert.Throws<InvalidDataException>(() => LmzCompressor.Decompress(container));
+        Assert.Contains("chunk 0", error.Message);
+        Assert.Contains("different CPU class", error.Message);
+    }
+}
