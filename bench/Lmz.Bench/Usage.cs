@@ -26,7 +26,7 @@ public static class Usage
           micro [FILTER] [--dry] [BDN options]
                                    BenchmarkDotNet microbenchmarks (short jobs); results in bench/results/micro/
           roundtrip LEVEL FILES... in-process compress/decompress with the library
-          ablate TOKENIZER SPECS FILES...
+          ablate SPECS FILES...
                                    bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0)
           passes                   timing of the vocabulary passes (exp, mix, CDF)
           netstep                  transformer tokens/s at 1-2 threads, batch 1 and 8

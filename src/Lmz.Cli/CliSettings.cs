@@ -13,7 +13,8 @@ public sealed record CliSettings
     public IReadOnlyList<int> Levels { get; init; } = [];
     public int Level => Levels.Count == 1 ? Levels[0] : 6;
     public int Threads { get; init; }
-    public int ChunkSize { get; init; } = new LmzCompressionOptions().ChunkSize;
+    /// <summary>Null: the level's default chunk size.</summary>
+    public int? ChunkSize { get; init; }
     public string? Output { get; init; }
     public bool ToStdout { get; init; }
     public bool Force { get; init; }

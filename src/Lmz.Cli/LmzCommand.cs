@@ -23,12 +23,11 @@ public sealed class LmzCommand
         DefaultValueFactory = _ => 0,
     };
     // Hidden: for experiments and for tests that need several chunks from a small file.
-    private readonly Option<int> _chunkSize = new("--chunk-size")
+    private readonly Option<int?> _chunkSize = new("--chunk-size")
     {
-        Description = "Nominal chunk size in bytes",
+        Description = "Nominal chunk size in bytes (default: the level's)",
         HelpName = "BYTES",
         Hidden = true,
-        DefaultValueFactory = _ => new LmzCompressionOptions().ChunkSize,
     };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Print sizes and timing per file" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Suppress warnings" };

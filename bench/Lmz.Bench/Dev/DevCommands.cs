@@ -3,22 +3,13 @@ using Lmz.Modeling;
 
 namespace Lmz.Bench.Dev;
 
-/// <summary>ablate TOKENIZER "n2+n5+m,..." FILES...  (nK = n-gram of max order K, m = match model, o = order 0, nobias)</summary>
+/// <summary>ablate "t+o+n2+n5+m,ppm,..." FILES...: bits per byte of each predictor set (see Ablation).</summary>
 public static class AblateCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length < 3) return Fail("usage: ablate TOKENIZER SPECS FILES...");
-        string tok = args[0];
-        int vocab = 8192;
-        foreach (var spec in args[1].Split(','))
-        {
-            var parts = spec.Split('+');
-            var settings = new MixerSettings();
-            if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
-            Ablation.Run(tok, args.Skip(2), _ => new TokenEnsemble(vocab, parts.Where(p => p != "nobias").Select(p =>
-                p == "m" ? (ITokenPredictor)new MatchModel(vocab) : p == "o" ? new OrderZeroModel(vocab) : new TokenNGramModel(vocab, int.Parse(p[1..]))).ToList(), settings), spec);
-        }
+        if (args.Length < 2) return Fail("usage: ablate SPECS FILES...   (spec: t+o+n2+n5+m[+nobias] or ppm; several joined by ',')");
+        foreach (var spec in args[0].Split(',')) Ablation.Run(spec, args.Skip(1));
         return 0;
     }
 

@@ -43,6 +43,8 @@ internal sealed class ContainerReader
                 return Decode(group, first, cancellationToken);
             }
             var chunk = ChunkRecord.Read(record, _chunkIndex, _header!.ChunkSize);
+            if (chunk.Method == ChunkMethod.TokenNeural && !Modeling.EnsembleProfile.UsesTransformer(_header.Level))
+                throw ChunkRecord.Corrupt(_chunkIndex, $"transformer-coded, but the file's level {_header.Level} never uses the transformer");
             var payload = new byte[chunk.PayloadLength];
             await ReadExactAsync(payload, $"chunk {_chunkIndex}: truncated payload", useAsync, cancellationToken);
             group.Add(new ChunkCodec.Encoded(chunk, payload));

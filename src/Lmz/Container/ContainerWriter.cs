@@ -30,10 +30,10 @@ internal sealed class ContainerWriter
         _options = options;
         var bundle = options.Model ?? LmzModelBundle.Default;
         _codec = new ChunkCodec(bundle, options.Level, options.Threads);
-        _pending = new byte[options.ChunkSize + 1];
+        _pending = new byte[options.EffectiveChunkSize + 1];
         uint inference = EnsembleProfile.UsesTransformer(options.Level) ? InferenceFingerprint.Current : 0;
         Span<byte> header = stackalloc byte[ContainerFormat.FileHeaderSize];
-        new FileHeader((byte)options.Level, options.ChunkSize, bundle.Fingerprint, inference).Write(header);
+        new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, inference).Write(header);
         _pendingHeader = header.ToArray();
     }
 
@@ -75,7 +75,7 @@ internal sealed class ContainerWriter
     /// <summary>The pending buffer holds chunkSize + 1 bytes: more data follows the nominal chunk.</summary>
     private async ValueTask CutChunkAsync(bool useAsync, CancellationToken cancellationToken)
     {
-        int size = _options.ChunkSize;
+        int size = _options.EffectiveChunkSize;
         int windowStart = Math.Max(0, size - LineBreakWindow);
         int lineBreak = _pending.AsSpan(windowStart, size - windowStart).LastIndexOf((byte)'\n');
         int cut = lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
