@@ -12,6 +12,41 @@ namespace Lmz.Bench;
 /// </summary>
 public static class Ablation
 {
+    // Transformer logits per file, computed once per process so that many predictor sets can be
+    // compared without re-running the network (the logits of one stream do not depend on them).
+    private static readonly Dictionary<string, float[][]> LogitCache = [];
+
+    private static float[][] Logits(LmzModelBundle bundle, string file, int[] ids)
+    {
+        if (LogitCache.TryGetValue(file, out var cached)) return cached;
+        using var batch = new TransformerBatch(bundle.Transformer, 1, 2);
+        var scores = new TokenScores(bundle.Tokenizer.VocabSize);
+        var logits = new float[ids.Length][];
+        var previous = new int[1];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            batch.Step(previous, i);
+            batch.Predictors[0].Predict(scores);
+            logits[i] = scores.IsDense ? (float[])scores.Dense.Clone() : [];
+            previous[0] = ids[i];
+        }
+        return LogitCache[file] = logits;
+    }
+
+    /// <summary>Replays recorded logits as the transformer's row.</summary>
+    private sealed class RecordedTransformer(float[][] logits) : ITokenPredictor
+    {
+        private int _position;
+
+        public void Predict(TokenScores scores)
+        {
+            var row = logits[_position];
+            if (row.Length == 0) scores.BeginSparse(); else row.CopyTo(scores.BeginDense());
+        }
+
+        public void Update(int token) => _position++;
+    }
+
     public static void Run(string spec, IEnumerable<string> files)
     {
         var bundle = LmzModelBundle.Default;
@@ -22,15 +57,22 @@ public static class Ablation
             var bytes = File.ReadAllBytes(file);
             var ids = new List<int>();
             bundle.Tokenizer.Encode(bytes, ids);
-            using var batch = parts.Contains("t") ? new TransformerBatch(bundle.Transformer, 1, 1) : null;
+            var logits = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
             ITokenCodingModel Create(int stream)
             {
                 if (spec == "ppm") return new TokenPpmModel(vocab, 4);
                 var settings = new MixerSettings();
                 if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
-                var predictors = parts.Where(p => p != "nobias").Select(p => p switch
+                foreach (var p in parts)
                 {
-                    "t" => batch!.Predictors[stream],
+                    // Mixer settings: wr=weight rate, br=bias rate, iw=initial weight sum (e.g. "wr0.005").
+                    if (p.StartsWith("wr")) settings = settings with { WeightRate = double.Parse(p[2..]) };
+                    if (p.StartsWith("br")) settings = settings with { BiasRate = double.Parse(p[2..]) };
+                    if (p.StartsWith("iw")) settings = settings with { InitialWeight = double.Parse(p[2..]) };
+                }
+                var predictors = parts.Where(p => p != "nobias" && !p.StartsWith("wr") && !p.StartsWith("br") && !p.StartsWith("iw")).Select(p => p switch
+                {
+                    "t" => new RecordedTransformer(logits!),
                     "m" => new MatchModel(vocab),
                     "o" => (ITokenPredictor)new OrderZeroModel(vocab),
                     _ => new TokenNGramModel(vocab, int.Parse(p[1..])),
@@ -39,7 +81,7 @@ public static class Ablation
             }
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            var payload = TokenStreamCoder.Encode([ids.ToArray()], Create, batch, 1, default)[0];
+            var payload = TokenStreamCoder.Encode([ids.ToArray()], Create, null, 1, default)[0];
             double seconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             Console.WriteLine($"{spec,-24} {Path.GetFileName(file),-14} {bytes.Length,9} B {ids.Count,8} tok  {payload.Length * 8.0 / bytes.Length:F4} bpb  " +
                 $"{bytes.Length / 1024.0 / seconds,8:F1} KB/cpu-s {bytes.Length / 1024.0 / clock.Elapsed.TotalSeconds,8:F1} KB/s");
