@@ -12,12 +12,12 @@ public static class EnsembleProfile
         [4],          // 1 (TokenPpmModel)
         [2, 5],       // 2
         [2, 6],       // 3
-        [5],          // 4
-        [2, 5],       // 5
-        [2, 5],       // 6
-        [2, 6],       // 7
-        [2, 6],       // 8
-        [2, 6],       // 9
+        [3],          // 4  (with the transformer a second, low-order n-gram measured no gain)
+        [4],          // 5
+        [5],          // 6
+        [6],          // 7
+        [6],          // 8
+        [6],          // 9
     ];
 
     public static bool UsesTransformer(int level) => level >= 4;
