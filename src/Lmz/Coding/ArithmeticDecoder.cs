@@ -31,24 +31,15 @@ public sealed class ArithmeticDecoder
     public uint GetTarget(uint total) => (uint)((((ulong)_code + 1) * total - 1) / _range);
 
     /// <summary>Consumes [cumLow, cumHigh) of an arbitrary total, found from <see cref="GetTarget(uint)"/>.</summary>
-    public void Consume(uint cumLow, uint cumHigh, uint total)
-    {
-        ulong lowOffset = (ulong)_range * cumLow / total;
-        ulong highOffset = (ulong)_range * cumHigh / total;
-        _code -= (uint)lowOffset;
-        _range = (uint)(highOffset - lowOffset);
-        while (_range < TopValue)
-        {
-            _range <<= 8;
-            _code = (_code << 8) | NextByte();
-        }
-    }
+    public void Consume(uint cumLow, uint cumHigh, uint total) =>
+        Narrow((ulong)_range * cumLow / total, (ulong)_range * cumHigh / total);
 
     /// <summary>Consumes the symbol occupying [cumLow, cumHigh), found from <see cref="GetTarget()"/>.</summary>
-    public void Consume(uint cumLow, uint cumHigh)
+    public void Consume(uint cumLow, uint cumHigh) =>
+        Narrow(((ulong)_range * cumLow) >> FrequencyTable.TotalBits, ((ulong)_range * cumHigh) >> FrequencyTable.TotalBits);
+
+    private void Narrow(ulong lowOffset, ulong highOffset)
     {
-        ulong lowOffset = ((ulong)_range * cumLow) >> FrequencyTable.TotalBits;
-        ulong highOffset = ((ulong)_range * cumHigh) >> FrequencyTable.TotalBits;
         _code -= (uint)lowOffset;
         _range = (uint)(highOffset - lowOffset);
         while (_range < TopValue)

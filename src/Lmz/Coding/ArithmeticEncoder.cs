@@ -18,24 +18,15 @@ public sealed class ArithmeticEncoder
     public ArithmeticEncoder(Stream output) => _output = output;
 
     /// <summary>Codes the symbol occupying [cumLow, cumHigh) of the 2^24 total.</summary>
-    public void Encode(uint cumLow, uint cumHigh)
-    {
-        ulong lowOffset = ((ulong)_range * cumLow) >> FrequencyTable.TotalBits;
-        ulong highOffset = ((ulong)_range * cumHigh) >> FrequencyTable.TotalBits;
-        _low += lowOffset;
-        _range = (uint)(highOffset - lowOffset);
-        while (_range < TopValue)
-        {
-            _range <<= 8;
-            ShiftLow();
-        }
-    }
+    public void Encode(uint cumLow, uint cumHigh) =>
+        Narrow(((ulong)_range * cumLow) >> FrequencyTable.TotalBits, ((ulong)_range * cumHigh) >> FrequencyTable.TotalBits);
 
     /// <summary>Codes [cumLow, cumHigh) of an arbitrary total (at most 2^24) with exact 64-bit division.</summary>
-    public void Encode(uint cumLow, uint cumHigh, uint total)
+    public void Encode(uint cumLow, uint cumHigh, uint total) =>
+        Narrow((ulong)_range * cumLow / total, (ulong)_range * cumHigh / total);
+
+    private void Narrow(ulong lowOffset, ulong highOffset)
     {
-        ulong lowOffset = (ulong)_range * cumLow / total;
-        ulong highOffset = (ulong)_range * cumHigh / total;
         _low += lowOffset;
         _range = (uint)(highOffset - lowOffset);
         while (_range < TopValue)

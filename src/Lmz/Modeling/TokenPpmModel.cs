@@ -24,6 +24,7 @@ public sealed class TokenPpmModel : ITokenCodingModel
     private readonly List<int> _candidates = [];
     private readonly List<double> _blend = [];
     private readonly double[] _mixed;
+    private readonly double[] _logBlend; // ln of each candidate's blend (escape last), reused by Learn
     private readonly double[] _weights = [1.0, 0.5];
     private readonly int _vocabSize;
     private double _escapeBlend;
@@ -39,6 +40,7 @@ public sealed class TokenPpmModel : ITokenCodingModel
         _table = new FrequencyTable(vocabSize + 1);
         _matchScores = new TokenScores(vocabSize);
         _mixed = new double[vocabSize + 1];
+        _logBlend = new double[vocabSize + 1];
     }
 
     public void Encode(ArithmeticEncoder encoder, int token)
@@ -117,7 +119,8 @@ public sealed class TokenPpmModel : ITokenCodingModel
         double max = double.NegativeInfinity;
         for (int i = 0; i < count; i++)
         {
-            double m = _weights[0] * FixedMath.Log(Math.Max(i < count - 1 ? _blend[i] : _escapeBlend, 1e-300));
+            _logBlend[i] = FixedMath.Log(Math.Max(i < count - 1 ? _blend[i] : _escapeBlend, 1e-300));
+            double m = _weights[0] * _logBlend[i];
             if (i < count - 1 && _candidates[i] == _matchToken) m += _weights[1] * _matchBoost;
             _mixed[i] = m;
             if (m > max) max = m;
@@ -138,10 +141,10 @@ public sealed class TokenPpmModel : ITokenCodingModel
         for (int i = 0; i < count; i++)
         {
             double q = _mixed[i] / _mixSum;
-            expectBlend += q * FixedMath.Log(Math.Max(i < count - 1 ? _blend[i] : _escapeBlend, 1e-300));
+            expectBlend += q * _logBlend[i];
             if (i < count - 1 && _candidates[i] == _matchToken) expectMatch += q * _matchBoost;
         }
-        double blendY = FixedMath.Log(Math.Max(symbol < count - 1 ? _blend[symbol] : _escapeBlend, 1e-300));
+        double blendY = _logBlend[symbol];
         double matchY = symbol < count - 1 && _candidates[symbol] == _matchToken ? _matchBoost : 0;
         _weights[0] += WeightRate * (blendY - expectBlend);
         _weights[1] += WeightRate * (matchY - expectMatch);
