@@ -43,8 +43,7 @@ def setup_cpu(threads):
 
 
 # ---------------------------------------------------------------- data
-def load_data(work):
-    tdir = os.path.join(work, "tokens")
+def load_data(tdir):
     with open(os.path.join(tdir, "tokens.json")) as f:
         meta = json.load(f)
     train = np.memmap(os.path.join(tdir, "train.u16"), dtype="<u2", mode="r")
@@ -120,6 +119,27 @@ def quick_bpb(model, valid, meta, ctx):
     return total / math.log(2) / (n * meta["valid_bytes"] / meta["valid_tokens"])
 
 
+def sha256_of(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def load_onnx_weights(model, path):
+    """Copy every parameter from the initializers of an exported graph (export.py wraps the
+    GPT as 'gpt', so 'gpt.blocks.0.qkv.weight' is blocks.0.qkv.weight); all must be present."""
+    import onnx
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    state = model.state_dict()
+    for name, tensor in state.items():
+        src = inits.get("gpt." + name)
+        if src is None or tuple(src.shape) != tuple(tensor.shape):
+            sys.exit(f"{path}: no initializer gpt.{name} of shape {tuple(tensor.shape)}")
+        tensor.copy_(torch.from_numpy(src.copy()))
+    print(f"initial weights from {path}", flush=True)
+
+
 # ---------------------------------------------------------------- checkpoint/log
 def save_atomic(obj, path):
     tmp = path + ".tmp"
@@ -155,7 +175,11 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--minutes", type=float, default=60.0, help="training-time budget")
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--tokens", default=None, help="token files (default WORK/tokens)")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--init-onnx", default=None,
+                    help="warm start: take the initial weights from an exported model.onnx "
+                         "(its initializers keep the PyTorch names under 'gpt.')")
     ap.add_argument("--threads", type=int, default=2,
                     help="torch threads; 1 is faster when another process keeps a core busy")
     # cadences (defaults per the recipe; small values only for testing)
@@ -165,10 +189,12 @@ def main():
     args = ap.parse_args()
 
     setup_cpu(args.threads)
-    meta, train, valid = load_data(args.work)
+    meta, train, valid = load_data(args.tokens or os.path.join(args.work, "tokens"))
     cfg = GPTConfig(meta["vocab_size"], args.layers, args.d_model, args.heads, args.ctx)
     # everything that must match for a checkpoint to be resumable
     run_cfg = dict(cfg.to_dict(), batch=args.batch, lr=args.lr, seed=args.seed)
+    if args.init_onnx:
+        run_cfg["init_onnx_sha256"] = sha256_of(args.init_onnx)
     budget_s = args.minutes * 60.0
     warmup_s = min(120.0, 0.05 * budget_s)
 
@@ -176,6 +202,8 @@ def main():
     np_rng = np.random.default_rng(args.seed)
     torch.manual_seed(args.seed)
     model = GPT(cfg)
+    if args.init_onnx:
+        load_onnx_weights(model, args.init_onnx)
     opt = make_optimizer(model, args.lr)
     st = dict(step=0, elapsed=0.0, tokens_seen=0, loss_ema=None, last_val=0.0)
 

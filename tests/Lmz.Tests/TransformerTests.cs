@@ -58,11 +58,16 @@ public sealed class TransformerTests
     [Fact]
     public void Logits_of_a_stream_do_not_depend_on_the_other_streams_in_its_batch()
     {
+        // ORT's int8 kernels take their own path for one-row calls, so a stream alone may get
+        // logits a few ulps away from the same stream in a batch; the container fixes which
+        // chunks share a batch, so coder and decoder always make the same calls. Among batches
+        // of two or more rows, neither the other rows' tokens nor their number matter.
         int steps = 60;
         var mine = Tokens(0, 2000);
-        var alone = StepLogits([mine], threads: 1, steps);
-        var together = StepLogits([mine, Tokens(50000, 2000), Tokens(90000, 2000)], threads: 2, steps);
-        for (int i = 0; i < steps; i++) Assert.True(alone[i].AsSpan().SequenceEqual(together[i]), $"step {i} differs");
+        var pair = StepLogits([mine, Tokens(20000, 2000)], threads: 1, steps);
+        var eight = StepLogits([mine, .. new[] { 50000, 90000, 9000, 5000, 7000, 3000, 1000 }.Select(at => Tokens(at, 2000))],
+            threads: 2, steps);
+        for (int i = 0; i < steps; i++) Assert.True(pair[i].AsSpan().SequenceEqual(eight[i]), $"step {i} differs");
     }
 
     [Fact]
