@@ -27,7 +27,7 @@ public static class Ablation
         {
             batch.Step(previous, i);
             batch.Predictors[0].Predict(scores);
-            logits[i] = scores.IsDense ? (float[])scores.Dense.Clone() : [];
+            logits[i] = scores.IsDense ? scores.DenseValues.ToArray() : [];
             previous[0] = ids[i];
         }
         return LogitCache[file] = logits;
@@ -63,17 +63,22 @@ public static class Ablation
                 if (spec == "ppm") return new TokenPpmModel(vocab, 4);
                 var settings = new MixerSettings();
                 if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
+                if (parts.Contains("noapm")) settings = settings with { TopTokenApm = false };
                 foreach (var p in parts)
                 {
-                    // Mixer settings: wr=weight rate, br=bias rate, iw=initial weight sum (e.g. "wr0.005").
+                    // Mixer settings: wr=weight rate, br=bias rate, iw=initial weight sum (e.g. "wr0.005"),
+                    // as=the mixer's share (of 4) in the top-token APM's output.
                     if (p.StartsWith("wr")) settings = settings with { WeightRate = double.Parse(p[2..]) };
                     if (p.StartsWith("br")) settings = settings with { BiasRate = double.Parse(p[2..]) };
                     if (p.StartsWith("iw")) settings = settings with { InitialWeight = double.Parse(p[2..]) };
+                    if (p.StartsWith("as")) settings = settings with { ApmInputShare = int.Parse(p[2..]) };
                 }
-                var predictors = parts.Where(p => p != "nobias" && !p.StartsWith("wr") && !p.StartsWith("br") && !p.StartsWith("iw")).Select(p => p switch
+                static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as" }.Any(p.StartsWith);
+                var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
                 {
                     "t" => new RecordedTransformer(logits!),
                     "m" => new MatchModel(vocab),
+                    _ when p.StartsWith('m') => new MatchModel(vocab, int.Parse(p[1..])),
                     "o" => (ITokenPredictor)new OrderZeroModel(vocab),
                     _ => new TokenNGramModel(vocab, int.Parse(p[1..])),
                 }).ToList();

@@ -65,7 +65,7 @@ public sealed class ProcessTests : IDisposable
     {
         if (OperatingSystem.IsWindows()) return;
         string source = _files.Copy("alice29.txt");
-        using var process = Start("-1", "-T", "1", source);
+        using var process = Start("-6", "-T", "1", source); // seconds of work: -1 can finish before the signal
         var error = process.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         while (!_files.Names().Any(n => n.StartsWith(".alice29.txt.lmz.tmp-")))

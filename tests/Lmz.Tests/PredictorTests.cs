@@ -71,7 +71,7 @@ public class PredictorTests(ITestOutputHelper output)
             foreach (var p in predictors)
             {
                 p.Predict(scores);
-                if (scores.IsDense) Assert.All(scores.Dense, s => Assert.True(float.IsFinite(s), $"score {s}"));
+                if (scores.IsDense) Assert.All(scores.DenseValues.ToArray(), s => Assert.True(float.IsFinite(s), $"score {s}"));
                 for (int i = 0; i < scores.SparseCount; i++)
                 {
                     Assert.True(float.IsFinite(scores.SparseValues[i]), $"sparse score {scores.SparseValues[i]}");

@@ -31,7 +31,7 @@ public sealed class TransformerTests
         {
             batch.Step(previous, i);
             batch.Predictors[0].Predict(scores);
-            result.Add(scores.IsDense ? (float[])scores.Dense.Clone() : []);
+            result.Add(scores.IsDense ? scores.DenseValues.ToArray() : []);
             for (int s = 0; s < streams.Length; s++) previous[s] = streams[s][i];
         }
         return result;

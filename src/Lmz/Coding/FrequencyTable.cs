@@ -31,7 +31,14 @@ public sealed class FrequencyTable
     public uint Frequency(int symbol) => _cumulative[symbol + 1] - _cumulative[symbol];
 
     /// <summary>Fills the table from weights; <paramref name="weightSum"/> must be their sum in index order.</summary>
-    public void Build(ReadOnlySpan<double> weights, double weightSum)
+    public void Build(ReadOnlySpan<double> weights, double weightSum) => Build(weights, weightSum, -1, 0);
+
+    /// <summary>
+    /// As <see cref="Build(ReadOnlySpan{double}, double)"/> with the weight of one symbol,
+    /// <paramref name="replaced"/>, read as <paramref name="replacement"/> (a secondary estimate),
+    /// so the caller's weights stay untouched; <paramref name="weightSum"/> is the sum after it.
+    /// </summary>
+    public void Build(ReadOnlySpan<double> weights, double weightSum, int replaced, double replacement)
     {
         int n = weights.Length;
         if (n < 1 || n >= _cumulative.Length) throw new ArgumentException("weights length must be 1..capacity", nameof(weights));
@@ -42,7 +49,7 @@ public sealed class FrequencyTable
         double bestWeight = -1;
         for (int i = 0; i < n; i++)
         {
-            double w = weights[i];
+            double w = i == replaced ? replacement : weights[i];
             if (w > bestWeight) { bestWeight = w; best = i; }
             _cumulative[i] = running;
             double scaled = w * scale;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Lmz.Modeling;
 
 /// <summary>
@@ -20,6 +22,7 @@ public static class FixedMath
     private static readonly double[] Log2Table = BuildLog2Table();
 
     /// <summary>e^x; returns 0 below -700 and saturates above 700.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once per vocabulary entry per token
     public static double Exp(double x)
     {
         if (x < -700) return 0;

@@ -22,9 +22,16 @@ public interface ITokenPredictor
 /// </summary>
 public sealed class TokenScores(int vocabSize)
 {
+    private float[]? _denseSource;
+    private int _denseOffset;
+
+    /// <summary>This output's own buffer, filled after <see cref="BeginDense"/>.</summary>
     public float[] Dense { get; } = new float[vocabSize];
 
     public bool IsDense { get; private set; }
+
+    /// <summary>The dense scores: <see cref="Dense"/>, or the span lent by <see cref="UseDense"/>.</summary>
+    public ReadOnlySpan<float> DenseValues => IsDense ? _denseSource.AsSpan(_denseOffset, Dense.Length) : default;
 
     public int[] SparseTokens { get; private set; } = new int[16];
 
@@ -37,7 +44,21 @@ public sealed class TokenScores(int vocabSize)
     {
         IsDense = true;
         SparseCount = 0;
+        (_denseSource, _denseOffset) = (Dense, 0);
         return Dense;
+    }
+
+    /// <summary>
+    /// Marks the output dense with scores lent from <paramref name="source"/> at
+    /// <paramref name="offset"/> (no copy). The lender must not change them until the mixer's
+    /// update for this token has run.
+    /// </summary>
+    public void UseDense(float[] source, int offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, source.Length - Dense.Length);
+        IsDense = true;
+        SparseCount = 0;
+        (_denseSource, _denseOffset) = (source, offset);
     }
 
     /// <summary>Marks the output sparse and empty (every token scores 0).</summary>
@@ -67,7 +88,7 @@ public sealed class TokenScores(int vocabSize)
     /// <summary>The score of one token (a linear search for sparse outputs; used once per coded token).</summary>
     public float ScoreOf(int token)
     {
-        if (IsDense) return Dense[token];
+        if (IsDense) return _denseSource![_denseOffset + token];
         for (int i = 0; i < SparseCount; i++) if (SparseTokens[i] == token) return SparseValues[i];
         return 0;
     }

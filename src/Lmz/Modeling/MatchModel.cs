@@ -2,13 +2,13 @@ namespace Lmz.Modeling;
 
 /// <summary>
 /// Predicts that the text repeats: finds the most recent earlier occurrence of the last
-/// <see cref="MinLength"/> tokens (hashed) in the stream so far and predicts the token that
+/// <see cref="MinLength"/> tokens (hashed; 4 by default, longer for a model that only trusts long repeats) in the stream so far and predicts the token that
 /// followed it. How far to trust that guess is learned online per match-length bucket from how
 /// often it was right (hit/miss counts), so the mixer sees a calibrated probability.
 /// </summary>
 public sealed class MatchModel : ITokenPredictor
 {
-    public const int MinLength = 4;
+    public const int DefaultMinLength = 4;
     private const int TableBits = 20;
     private const int Buckets = 16;
     private readonly int _vocabSize;
@@ -21,10 +21,21 @@ public sealed class MatchModel : ITokenPredictor
     private int _predicted = -1;
     private int _bucket;
 
-    public MatchModel(int vocabSize) => _vocabSize = vocabSize;
+    public MatchModel(int vocabSize, int minLength = DefaultMinLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minLength, 1);
+        _vocabSize = vocabSize;
+        MinLength = minLength;
+    }
+
+    /// <summary>Tokens hashed to find a match.</summary>
+    public int MinLength { get; }
 
     /// <summary>Length of the current match in tokens (0 when there is none); a mixing context.</summary>
     public int MatchLength => _predicted < 0 ? 0 : _matchLength;
+
+    /// <summary>The token the last <see cref="Predict"/> expected, or −1 without a match.</summary>
+    public int Predicted => _predicted;
 
     public void Predict(TokenScores scores)
     {

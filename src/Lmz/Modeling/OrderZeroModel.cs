@@ -2,7 +2,8 @@ namespace Lmz.Modeling;
 
 /// <summary>
 /// Token frequencies of the stream so far (counts plus <see cref="TokenNGramModel.Prior"/>),
-/// as dense log-scores: the base the n-gram's sparse boosts stand on.
+/// as dense log-scores: the base the n-gram's sparse boosts stand on. Lends its array to the
+/// mixer; <see cref="Update"/> runs after the mixer's update, as the lending rule asks.
 /// </summary>
 public sealed class OrderZeroModel : ITokenPredictor
 {
@@ -16,7 +17,7 @@ public sealed class OrderZeroModel : ITokenPredictor
         _logScores.AsSpan().Fill((float)FixedMath.Log(TokenNGramModel.Prior));
     }
 
-    public void Predict(TokenScores scores) => _logScores.CopyTo(scores.BeginDense());
+    public void Predict(TokenScores scores) => scores.UseDense(_logScores, 0);
 
     public void Update(int token)
     {

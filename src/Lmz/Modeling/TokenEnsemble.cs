@@ -12,7 +12,10 @@ public sealed class TokenEnsemble : ITokenCodingModel
     private readonly TokenScores[] _scores;
     private readonly GeometricMixer _mixer;
     private readonly TokenNGramModel? _contextSource;
+    private readonly MatchModel? _match;
+    private readonly TopTokenApm? _apm;
     private readonly FrequencyTable _table;
+    private int _top;
 
     public TokenEnsemble(int vocabSize, IReadOnlyList<ITokenPredictor> predictors, MixerSettings settings)
     {
@@ -24,7 +27,12 @@ public sealed class TokenEnsemble : ITokenCodingModel
         _mixer = new GeometricMixer(vocabSize, _predictors.Length, weightSets,
             settings.InitialWeight / _predictors.Length, settings.WeightRate, settings.BiasRate);
         _table = new FrequencyTable(vocabSize);
+        _match = _predictors.OfType<MatchModel>().FirstOrDefault();
+        if (settings.TopTokenApm)
+            _apm = new TopTokenApm(weightSets * MatchBuckets * 2) { InputShare = settings.ApmInputShare };
     }
+
+    private const int MatchBuckets = 4;
 
     public GeometricMixer Mixer => _mixer;
 
@@ -33,7 +41,15 @@ public sealed class TokenEnsemble : ITokenCodingModel
         for (int j = 0; j < _predictors.Length; j++) _predictors[j].Predict(_scores[j]);
         int weightSet = _contextSource?.LastMatchedOrder ?? 0;
         _mixer.Mix(_scores, weightSet);
-        _table.Build(_mixer.Probabilities, _mixer.Sum);
+        _top = _mixer.Top;
+        if (_apm == null)
+        {
+            _table.Build(_mixer.Probabilities, _mixer.Sum);
+            return _table;
+        }
+        double top = _mixer.Probabilities[_top], sum = _mixer.Sum;
+        double refined = _apm.Refine(top, sum, ApmContext(weightSet));
+        _table.Build(_mixer.Probabilities, sum - top + refined, _top, refined);
         return _table;
     }
 
@@ -53,8 +69,18 @@ public sealed class TokenEnsemble : ITokenCodingModel
         return token;
     }
 
+    /// <summary>n-gram order matched × match-length bucket × whether the match predicts the top token.</summary>
+    private int ApmContext(int order)
+    {
+        int length = _match?.MatchLength ?? 0;
+        int bucket = _match?.Predicted < 0 || _match == null ? 0 : length < 4 ? 1 : length < 16 ? 2 : 3;
+        int agrees = _match != null && _match.Predicted == _top ? 1 : 0;
+        return (order * MatchBuckets + bucket) * 2 + agrees;
+    }
+
     public void Update(int token)
     {
+        _apm?.Update(token == _top);
         _mixer.Update(_scores, token);
         foreach (var predictor in _predictors) predictor.Update(token);
     }
@@ -73,4 +99,10 @@ public sealed record MixerSettings
     public double WeightRate { get; init; } = 0.005;
 
     public double BiasRate { get; init; } = 0.1;
+
+    /// <summary>Refine the top token's probability with a <see cref="Modeling.TopTokenApm"/>.</summary>
+    public bool TopTokenApm { get; init; } = true;
+
+    /// <summary>Share of the mixer's own probability in the refined one, out of 4.</summary>
+    public int ApmInputShare { get; init; } = 2;
 }

@@ -168,8 +168,8 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
         public void Predict(TokenScores scores)
         {
             if (!owner.HasLogits) { scores.BeginSparse(); return; }
-            int v = scores.Dense.Length;
-            owner._step.Logits.AsSpan(row * v, v).CopyTo(scores.BeginDense());
+            // Lent, not copied: the logits stay put until the next Step, after every update.
+            scores.UseDense(owner._step.Logits, row * scores.Dense.Length);
         }
 
         public void Update(int token) { } // the batch feeds tokens in Step
