@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 stage1_minutes=${1:-78}
-stage2_minutes=${2:-90}
+stage2_minutes=${2:-35}
 data=../shared/train
 work=models/training/work
 export OPENBLAS_NUM_THREADS=1
@@ -26,7 +26,7 @@ fi
 
 # Two stages, each resumable (rerun the same command after an interruption):
 #  1. from scratch, 78 min at lr 1e-3 (seed 1234), exported in float to $work/stage1;
-#  2. warm start from stage 1's weights, 90 min at lr 5e-4 with another seed (new windows).
+#  2. warm start from stage 1's weights, 35 min at lr 5e-4 with another seed (new windows).
 # One thread: measured faster than two when anything else shares the machine.
 [ -f "$work/stage1/model.onnx" ] || {
   /usr/bin/python3 models/training/train.py --minutes "$stage1_minutes" --threads 1 \
