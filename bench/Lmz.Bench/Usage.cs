@@ -15,6 +15,7 @@ public static class Usage
           --repeat N               timed runs of the fast peers, best of N (default 3)
           --repeat-slow N          timed runs of lmz, zpaq and paq8px (default 1)
           --threads N              lmz -T N (default: lmz's own default, all cores)
+          --check-threads          compress once more with lmz -T 1; fail unless the container is identical
           --lmz PATH               the lmz CLI to run (apphost or .dll; default src/Lmz.Cli/bin/Release/net10.0/)
           --out DIR                results directory (default bench/results)
           --readme                 afterwards, refresh the README.md section between the bench markers

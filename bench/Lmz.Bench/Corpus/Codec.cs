@@ -28,6 +28,9 @@ public sealed class Codec
     public required Func<RunPaths, (Invocation Command, string CompressedPath)> Compress { get; init; }
 
     public required Func<RunPaths, string, (Invocation Command, string OutputPath)> Decompress { get; init; }
+
+    /// <summary>For lmz: the compression command with one thread, writing to the given path.</summary>
+    public Func<RunPaths, string, Invocation>? CompressOneThread { get; init; }
 }
 
 /// <summary>A requested compressor that cannot run here, and why.</summary>

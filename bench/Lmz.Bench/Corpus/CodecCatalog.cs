@@ -73,6 +73,8 @@ public static class CodecCatalog
                 string output = Path.Combine(p.Scratch, "restored");
                 return (new Invocation([.. lmz.Prefix, "-d", "-c", .. common, packed], output, p.Scratch), output);
             },
+            CompressOneThread = (p, output) =>
+                new Invocation([.. lmz.Prefix, "-c", $"-{level}", "-q", "--no-progress", "-T", "1", p.Input], output, p.Scratch),
         };
     }
 

@@ -70,7 +70,8 @@ public static class CorpusCommand
                     progress.Begin(i, files.Count, files[i], codec);
                     string scratch = Path.Combine(scratchRoot, $"{i}-{codec.Tool}");
                     Directory.CreateDirectory(scratch);
-                    var m = Measure(files[i], codec, codec.Slow ? options.RepeatSlow : options.Repeat, scratch, progress);
+                    var m = Measure(files[i], codec, codec.Slow ? options.RepeatSlow : options.Repeat, scratch, progress,
+                        options.CheckThreads);
                     Directory.Delete(scratch, true);
                     results.Add(m);
                     progress.End(m);
@@ -87,6 +88,10 @@ public static class CorpusCommand
             if (Directory.Exists(scratchRoot)) Directory.Delete(scratchRoot, true);
         }
         var finished = DateTimeOffset.UtcNow;
+        var checkedRuns = results.Where(r => r.SameContainerAtOneThread == true).ToList();
+        if (options.CheckThreads)
+            notes.Add($"Thread check (`--check-threads`): every lmz container was also made with `-T 1`; " +
+                $"{checkedRuns.Count} of {results.Count(r => r.Compressor.StartsWith("lmz", StringComparison.Ordinal))} lmz runs byte-identical to the timed run's container.");
 
         var report = new BenchReport(options.Name!, options, files, codecs, missing, results, machine, notes, started, finished,
             "dotnet run -c Release --project bench/Lmz.Bench --" + string.Concat(args.Select(a => " " + Quote(a))));
@@ -112,8 +117,9 @@ public static class CorpusCommand
     private static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_.,/=:+".Contains(c)) ? a : $"'{a.Replace("'", "'\\''")}'";
 
     /// <summary>Best-of-N compression and decompression, with every round trip compared to the input.</summary>
-    private static Measurement Measure(CorpusFile file, Codec codec, int runs, string scratch, ProgressDisplay progress)
+    private static Measurement Measure(CorpusFile file, Codec codec, int runs, string scratch, ProgressDisplay progress, bool checkThreads)
     {
+        bool? sameAtOneThread = null;
         var m = new Measurement { File = file.Label, OriginalBytes = file.Length, Compressor = codec.Name };
         double bestC = double.MaxValue, bestD = double.MaxValue;
         long rssC = -1, rssD = -1, size = -1;
@@ -125,6 +131,16 @@ public static class CorpusCommand
             var c = ChildProcess.Run(compress, scratch);
             if (c.ExitCode != 0) return m with { Runs = run, Error = CommandFailed("compression", c) };
             if (!File.Exists(packed)) return m with { Runs = run, Error = $"compression wrote no {Path.GetFileName(packed)}" };
+            if (run == 1 && checkThreads && codec.CompressOneThread != null)
+            {
+                progress.Phase("compress -T 1");
+                string single = packed + ".t1";
+                var t1 = ChildProcess.Run(codec.CompressOneThread(paths, single), scratch);
+                if (t1.ExitCode != 0) return m with { Runs = run, Error = CommandFailed("compression with -T 1", t1) };
+                sameAtOneThread = File.ReadAllBytes(single).AsSpan().SequenceEqual(File.ReadAllBytes(packed));
+                File.Delete(single);
+                if (sameAtOneThread == false) return m with { Runs = run, SameContainerAtOneThread = false, Error = "the container made with -T 1 differs from the timed run's" };
+            }
             long thisSize = new FileInfo(packed).Length;
             if (size >= 0 && thisSize != size) progress.Message($"lmz-bench: warning: {codec.Name} on {file.Label}: compressed size changed between runs ({size} -> {thisSize})");
             size = size < 0 ? thisSize : size;
@@ -145,7 +161,7 @@ public static class CorpusCommand
         return m with
         {
             CompressedBytes = size, CompressSeconds = bestC, DecompressSeconds = bestD,
-            CompressPeakRssKib = rssC, DecompressPeakRssKib = rssD, Runs = runs,
+            CompressPeakRssKib = rssC, DecompressPeakRssKib = rssD, Runs = runs, SameContainerAtOneThread = sameAtOneThread,
         };
     }
 

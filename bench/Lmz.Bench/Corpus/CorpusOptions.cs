@@ -10,6 +10,9 @@ public sealed record CorpusOptions
     public int Repeat { get; init; } = 3;
     public int RepeatSlow { get; init; } = 1;
     public int Threads { get; init; }
+
+    /// <summary>Also compress with lmz -T 1 and require the same container bytes as the timed run.</summary>
+    public bool CheckThreads { get; init; }
     public string? LmzPath { get; init; }
     public string? OutputDirectory { get; init; }
     public bool UpdateReadme { get; init; }
@@ -62,6 +65,7 @@ public sealed record CorpusOptions
                 case "--lmz": o = o with { LmzPath = Value() }; break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--readme": o = o with { UpdateReadme = true }; break;
+                case "--check-threads": o = o with { CheckThreads = true }; break;
                 case "--":
                     inputs.AddRange(args.Skip(i + 1));
                     i = args.Count;

@@ -18,6 +18,9 @@ public sealed record Measurement
     public int Runs { get; init; }
     public string? Error { get; init; }
 
+    /// <summary>Whether lmz -T 1 wrote the same container (null: not checked).</summary>
+    public bool? SameContainerAtOneThread { get; init; }
+
     public bool Ok => Error == null;
 
     public double BitsPerByte => CompressedBytes * 8.0 / OriginalBytes;
