@@ -67,7 +67,8 @@ public sealed record LmzLauncher(IReadOnlyList<string> Prefix, string Directory)
     /// <summary>A warning when a source file under src/Lmz or src/Lmz.Cli is newer than the build.</summary>
     public string? StalenessWarning()
     {
-        var built = new[] { "Lmz.Cli.dll", "lmz.dll", "Lmz.dll" }.Select(n => Path.Combine(Directory, n)).Where(File.Exists).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MinValue).Min();
+        // The newest of the assemblies: an incremental build leaves an unchanged one's time alone.
+        var built = new[] { "Lmz.Cli.dll", "lmz.dll", "Lmz.dll" }.Select(n => Path.Combine(Directory, n)).Where(File.Exists).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MinValue).Max();
         if (built == DateTime.MinValue) return null;
         var sources = new[] { "src/Lmz", "src/Lmz.Cli" }.Select(d => Path.Combine(RepoPaths.Root, d)).Where(System.IO.Directory.Exists)
             .SelectMany(d => System.IO.Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories))

@@ -27,6 +27,8 @@ public sealed class ArithmeticEncoder
 
     private void Narrow(ulong lowOffset, ulong highOffset)
     {
+        // An empty interval would shift forever: a symbol must have code space.
+        if (highOffset <= lowOffset) throw new ArgumentException("the symbol's interval is empty");
         _low += lowOffset;
         _range = (uint)(highOffset - lowOffset);
         while (_range < TopValue)

@@ -43,20 +43,23 @@ public sealed class FrequencyTable
         int n = weights.Length;
         if (n < 1 || n >= _cumulative.Length) throw new ArgumentException("weights length must be 1..capacity", nameof(weights));
         SymbolCount = n;
-        double scale = (Total - (uint)n) / weightSum;
-        uint running = 0;
+        // A zero, infinite or NaN sum gives every symbol the minimum and the best one the rest.
+        double scale = weightSum > 0 && !double.IsInfinity(weightSum) ? (Total - (uint)n) / weightSum : 0;
+        long running = 0; // wider than the table: weights that disagree with weightSum are caught below
         int best = 0;
         double bestWeight = -1;
         for (int i = 0; i < n; i++)
         {
             double w = i == replaced ? replacement : weights[i];
             if (w > bestWeight) { bestWeight = w; best = i; }
-            _cumulative[i] = running;
+            _cumulative[i] = (uint)running;
             double scaled = w * scale;
-            running += 1 + (scaled > 0 ? (uint)scaled : 0);
+            running += 1 + (scaled > 0 ? (uint)Math.Min(scaled, Total) : 0);
         }
-        _cumulative[n] = running;
-        long excess = (long)running - Total;
+        _cumulative[n] = (uint)running;
+        long excess = running - Total;
+        if (running > uint.MaxValue || excess >= _cumulative[best + 1] - _cumulative[best])
+            throw new ArgumentException("weights disagree with their sum: a symbol would get no code space", nameof(weightSum));
         if (excess != 0)
         {
             // Shift every boundary after the best symbol so its frequency absorbs the excess.

@@ -43,6 +43,10 @@ public sealed class TopTokenApm
     public double Refine(double top, double sum, int context)
     {
         if ((uint)context >= (uint)Contexts) throw new ArgumentOutOfRangeException(nameof(context));
+        // When the top token holds all but a rounding error of the mass, sum − top is no longer
+        // the others' weight (cancellation): leave such a distribution alone.
+        double rest = sum - top;
+        if (!(rest > sum * MinimumRest)) { _index = -1; return top; }
         double p = Math.Clamp(top / sum, 1e-9, 1 - 1e-9);
         double x = Math.Clamp(FixedMath.Log(p / (1 - p)), -StretchLimit, StretchLimit - 1e-9);
         double position = (x + StretchLimit) / PointSpacing;
@@ -52,12 +56,16 @@ public sealed class TopTokenApm
         double mapped = _table[_index] * (1 - _fraction) + _table[_index + 1] * _fraction;
         double refined = Math.Clamp((InputShare * p + (4 - InputShare) * mapped) / 4, 1e-7, 1 - 1e-7);
         // w / (rest + w) = refined  ⇒  w = refined · rest / (1 − refined)
-        return refined * (sum - top) / (1 - refined);
+        return refined * rest / (1 - refined);
     }
+
+    /// <summary>Smallest share of the mass outside the top token for which the map is applied.</summary>
+    public const double MinimumRest = 1e-9;
 
     /// <summary>Learns whether the top token of the last <see cref="Refine"/> was the one coded.</summary>
     public void Update(bool topWasCoded)
     {
+        if (_index < 0) return; // the last Refine left the distribution alone
         double target = topWasCoded ? 1 : 0;
         Learn(_index, target, 1 - _fraction);
         Learn(_index + 1, target, _fraction);
