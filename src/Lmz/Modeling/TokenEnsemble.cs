@@ -15,7 +15,6 @@ public sealed class TokenEnsemble : ITokenCodingModel
     private readonly MatchModel? _match;
     private readonly TopTokenApm? _apm;
     private readonly FrequencyTable _table;
-    private int _top;
 
     public TokenEnsemble(int vocabSize, IReadOnlyList<ITokenPredictor> predictors, MixerSettings settings)
     {
@@ -41,15 +40,15 @@ public sealed class TokenEnsemble : ITokenCodingModel
         for (int j = 0; j < _predictors.Length; j++) _predictors[j].Predict(_scores[j]);
         int weightSet = _contextSource?.LastMatchedOrder ?? 0;
         _mixer.Mix(_scores, weightSet);
-        _top = _mixer.Top;
         if (_apm == null)
         {
             _table.Build(_mixer.Probabilities, _mixer.Sum);
             return _table;
         }
-        double top = _mixer.Probabilities[_top], sum = _mixer.Sum;
-        double refined = _apm.Refine(top, sum, ApmContext(weightSet));
-        _table.Build(_mixer.Probabilities, sum - top + refined, _top, refined);
+        int best = _mixer.Top;
+        double top = _mixer.Probabilities[best], sum = _mixer.Sum;
+        double refined = _apm.Refine(top, sum, ApmContext(weightSet, best));
+        _table.Build(_mixer.Probabilities, sum - top + refined, best, refined);
         return _table;
     }
 
@@ -70,17 +69,18 @@ public sealed class TokenEnsemble : ITokenCodingModel
     }
 
     /// <summary>n-gram order matched × match-length bucket × whether the match predicts the top token.</summary>
-    private int ApmContext(int order)
+    private int ApmContext(int order, int top)
     {
-        int length = _match?.MatchLength ?? 0;
-        int bucket = _match?.Predicted < 0 || _match == null ? 0 : length < 4 ? 1 : length < 16 ? 2 : 3;
-        int agrees = _match != null && _match.Predicted == _top ? 1 : 0;
+        if (_match == null || _match.Predicted < 0) return order * MatchBuckets * 2;
+        int length = _match.MatchLength;
+        int bucket = length < 4 ? 1 : length < 16 ? 2 : 3;
+        int agrees = _match.Predicted == top ? 1 : 0;
         return (order * MatchBuckets + bucket) * 2 + agrees;
     }
 
     public void Update(int token)
     {
-        _apm?.Update(token == _top);
+        _apm?.Update(token == _mixer.Top); // Top stays that of the last Mix until the next one
         _mixer.Update(_scores, token);
         foreach (var predictor in _predictors) predictor.Update(token);
     }
