@@ -11,7 +11,7 @@ return command switch
     "ablate" => AblateCommand.Run(rest),
     "roundtrip" => RoundtripCommand.Run(rest),
     "passes" => PassesCommand.Run(),
-    "netstep" => NetstepCommand.Run(),
+    "netstep" => NetstepCommand.Run(args[1..]),
     "micro" => MicroCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),
     "charts" => Charts.Run(rest),

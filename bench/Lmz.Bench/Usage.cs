@@ -30,7 +30,8 @@ public static class Usage
           ablate SPECS FILES...
                                    bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0)
           passes                   timing of the vocabulary passes (exp, mix, CDF)
-          netstep                  transformer tokens/s at 1-2 threads, batch 1 and 8
+          netstep [DIR...]         transformer tokens/s at 1-2 threads, batch 1 and 8 (or of
+                                   each DIR with model.onnx + model.json, batch 1)
         """;
 
     public static int Print()

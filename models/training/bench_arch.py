@@ -1,7 +1,14 @@
 """Short training runs of candidate architectures, to pick the one with the
 best validation bits/byte for the CPU time we can afford.
 
-  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/bench_arch.py --seconds 40
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 models/training/bench_arch.py --seconds 150 \
+      --export models/training/work/arch
+  dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll netstep models/training/work/arch/*/int8
+
+With --export, each candidate is also exported (export.py) and quantized like the
+shipped model (quantize.py: int8, blocks of 128, accuracy level 4) into
+EXPORT/L{L}_D{D}_N{N}/int8, so `bench netstep` can time its inference step in
+ONNX Runtime: the CPU cost of coding with it.
 
 Each config trains for --seconds of training time with the same recipe as
 train.py (warmup + cosine to 10% over the run), then is evaluated on one fixed
@@ -14,6 +21,7 @@ nothing else competes for the CPU.
 import argparse
 import math
 import os
+import subprocess
 import sys
 import time
 
@@ -30,9 +38,10 @@ from train import setup_cpu, load_data, sample_batch, make_optimizer, lr_at, eva
 CONFIGS = [  # (layers, d_model, heads, ctx)
     (4, 256, 4, 256),
     (4, 256, 4, 128),
+    (3, 256, 4, 256),
+    (2, 256, 4, 256),
+    (4, 192, 3, 256),
     (6, 256, 4, 256),
-    (3, 192, 3, 256),
-    (4, 320, 5, 256),
 ]
 
 
@@ -61,16 +70,34 @@ def bench(cfg, train, valid, meta, args, span_starts, span):
     starts = [s + j * cfg.ctx for s in span_starts for j in range(span // cfg.ctx)]
     total, first, n = eval_windows(model, valid, starts, cfg.ctx)
     bpt = meta["valid_bytes"] / meta["valid_tokens"]  # average bytes/token (estimate)
+    if args.export:
+        export(model, cfg, steps, elapsed, args.export)
     return dict(params=model.num_params(), steps=steps, tok_s=steps * batch * cfg.ctx / elapsed,
                 train_loss=sum(tail) / len(tail),
                 bpb=total / math.log(2) / (n * bpt),
                 bpb_pred=(total - first) / math.log(2) / ((n - len(starts)) * bpt))
 
 
+def export(model, cfg, steps, elapsed, root):
+    """ckpt.pt in export.py's format, then the float graph and its int8 copy."""
+    d = os.path.join(root, f"L{cfg.layers}_D{cfg.d_model}_N{cfg.ctx}")
+    os.makedirs(d, exist_ok=True)
+    torch.save(dict(model=model.state_dict(), config=cfg.to_dict(), state=dict(step=steps, elapsed=elapsed)),
+               os.path.join(d, "ckpt.pt"))
+    py = sys.executable
+    run = lambda *a: subprocess.run([py, *a], check=True, stdout=subprocess.DEVNULL)
+    run(os.path.join(HERE, "export.py"), "--work", d, "--out", os.path.join(d, "float"))
+    os.makedirs(os.path.join(d, "int8"), exist_ok=True)
+    run(os.path.join(HERE, "quantize.py"), "--in", os.path.join(d, "float", "model.onnx"),
+        "--out", os.path.join(d, "int8", "model.onnx"), "--bits", "8", "--block", "128", "--accuracy-level", "4",
+        "--json", os.path.join(d, "float", "model.json"), "--json-out", os.path.join(d, "int8", "model.json"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=40.0)
-    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--tokens", default=os.path.join(HERE, "work", "tokens"), help="lmz-train tokenize output")
+    ap.add_argument("--export", help="export each candidate under this directory (see above)")
     ap.add_argument("--batch-tokens", type=int, default=16 * 256)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=1234)
@@ -79,7 +106,7 @@ def main():
     args = ap.parse_args()
     setup_cpu(args.threads)
 
-    meta, train, valid = load_data(args.work)
+    meta, train, valid = load_data(args.tokens)
     confs = [tuple(map(int, c.split(","))) for c in args.configs.split(";")] if args.configs else CONFIGS
     span = max(c[3] for c in confs)
     assert all(span % c[3] == 0 for c in confs), "every ctx must divide the largest ctx"

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CsCheck;
 using Lmz.Modeling;
 
 namespace Lmz.Tests;
@@ -78,6 +79,28 @@ public class FixedMathTests
         Assert.Equal(1.0, FixedMath.Exp(0));
         Assert.Equal(0.0, FixedMath.Log(1));
         Assert.Equal(Math.Log(2), FixedMath.Log(2), 15);
+    }
+
+    [Fact]
+    public void ExpShiftedInPlace_gives_the_bits_of_scalar_Exp_for_any_values_and_length()
+    {
+        // Lengths that leave 0-3 elements for the scalar tail; values straddling every clamp.
+        var edges = new[] { -700.0, -700.0000001, -699.9999999, 700.0, 700.0000001, 0.0, -0.0, 1e-300,
+            double.NegativeInfinity, double.PositiveInfinity, -1e308, 1e308, -745.2, 709.9 };
+        var values = Gen.OneOf(Gen.Double[-800, 800], Gen.Double[-3, 3], Gen.Int[0, 13].Select(k => edges[k]));
+        Gen.Select(values.Array[0, 67], Gen.OneOf(Gen.Double[-50, 50], Gen.Const(0.0)))
+            .Sample((input, shift) =>
+            {
+                var actual = (double[])input.Clone();
+                FixedMath.ExpShiftedInPlace(actual, shift);
+                for (int i = 0; i < input.Length; i++)
+                {
+                    double expected = FixedMath.Exp(input[i] - shift);
+                    if (BitConverter.DoubleToInt64Bits(actual[i]) != BitConverter.DoubleToInt64Bits(expected))
+                        return false;
+                }
+                return true;
+            }, iter: 20_000);
     }
 
     [Fact]

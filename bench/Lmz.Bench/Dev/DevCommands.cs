@@ -57,6 +57,10 @@ public static class PassesCommand
         double sink = 0;
         for (int r = 0; r < reps; r++) { double s = 0; for (int t = 0; t < v; t++) { double e = FixedMath.Exp(p[t] - 1); s += e; } sink += s; }
         Console.WriteLine($"exp pass: {sw.Elapsed.TotalMicroseconds / reps:F1} us");
+        var q = new double[v];
+        sw.Restart();
+        for (int r = 0; r < reps; r++) { p.CopyTo(q, 0); FixedMath.ExpShiftedInPlace(q, 1); double s = 0; for (int t = 0; t < v; t++) s += q[t]; sink += s; }
+        Console.WriteLine($"exp pass, ExpShiftedInPlace + sum: {sw.Elapsed.TotalMicroseconds / reps:F1} us");
         sw.Restart();
         for (int r = 0; r < reps; r++) { for (int t = 0; t < v; t++) p[t] += 0.5 * f[t]; }
         Console.WriteLine($"mix pass: {sw.Elapsed.TotalMicroseconds / reps:F1} us");
@@ -70,17 +74,40 @@ public static class PassesCommand
     }
 }
 
-/// <summary>netstep: transformer tokens per second at 1 and 2 threads, batch 1 and 8.</summary>
+/// <summary>
+/// netstep [DIR...]: transformer tokens per second at 1 and 2 threads, batch 1 and 8, of the shipped
+/// bundle or of each directory holding a model.onnx + model.json (models/training/bench_arch.py
+/// --export writes one per candidate architecture).
+/// </summary>
 public static class NetstepCommand
 {
-    public static int Run()
+    public static int Run(string[] dirs)
     {
-        var bundle = LmzModelBundle.Default;
-        if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no transformer ({LmzModelBundle.OnnxFile})");
-        foreach (int threads in new[] { 1, 2 })
-        foreach (int batch in new[] { 1, 8 })
+        if (dirs.Length == 0)
         {
-            using var b = new TransformerBatch(bundle.Transformer, batch, threads);
+            using var bundle = LmzModelBundle.Default;
+            if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no transformer ({LmzModelBundle.OnnxFile})");
+            Measure(bundle.Transformer, [1, 8]);
+            return 0;
+        }
+        foreach (var dir in dirs)
+        {
+            string onnx = Path.Combine(dir, LmzModelBundle.OnnxFile), json = Path.Combine(dir, "model.json");
+            if (!File.Exists(onnx) || !File.Exists(json)) return AblateCommand.Fail($"netstep: {dir} has no {LmzModelBundle.OnnxFile} and model.json");
+            using var model = TransformerModel.Load(onnx, json);
+            var c = model.Config;
+            Console.WriteLine($"{dir}: L{c.Layers} D{c.DModel} H{c.Heads} N{c.Context} V{c.VocabSize}, {c.Params:N0} parameters");
+            Measure(model, [1]);
+        }
+        return 0;
+    }
+
+    private static void Measure(TransformerModel model, int[] batches)
+    {
+        foreach (int threads in new[] { 1, 2 })
+        foreach (int batch in batches)
+        {
+            using var b = new TransformerBatch(model, batch, threads);
             var prev = new int[batch];
             // Best of 3 passes over a full window and one re-prime: this machine is noisy.
             const int steps = 400;
@@ -92,16 +119,15 @@ public static class NetstepCommand
                 best = Math.Max(best, steps * batch / sw.Elapsed.TotalSeconds);
             }
             // The step that re-primes the cache (position = window) also runs KeepTokens tokens.
+            int window = model.Config.Context;
             var timer = Stopwatch.StartNew();
-            for (int i = 0; i <= bundle.Transformer.Config.Context + 1; i++)
+            for (int i = 0; i <= window + 1; i++)
             {
-                if (i == bundle.Transformer.Config.Context + 1) timer.Restart();
+                if (i == window + 1) timer.Restart();
                 b.Step(prev, i);
             }
-            Console.WriteLine($"threads {threads} batch {batch}: {best:F0} tokens/s; re-prime step {timer.Elapsed.TotalMilliseconds:F1} ms");
+            Console.WriteLine($"threads {threads} batch {batch}: {best:F0} tokens/s ({1e6 / best:F0} us/token); re-prime step {timer.Elapsed.TotalMilliseconds:F1} ms");
         }
-        bundle.Dispose();
-        return 0;
     }
 }
 

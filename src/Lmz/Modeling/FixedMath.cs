@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Modeling;
 
@@ -35,6 +37,49 @@ public static class FixedMath
         long octave = n >> TableBits;
         double mantissa = Pow2Table[index] + (Pow2Table[index + 1] - Pow2Table[index]) * frac;
         return mantissa * BitConverter.Int64BitsToDouble((octave + 1023) << 52);
+    }
+
+    /// <summary>
+    /// values[i] = Exp(values[i] − shift) for every i, the same bits as the scalar <see cref="Exp"/>:
+    /// with AVX2 four lanes at a time through exactly the scalar's operations (each IEEE multiply,
+    /// add and floor is exact per lane; no fused multiply-add, no reduction), else one by one.
+    /// </summary>
+    public static unsafe void ExpShiftedInPlace(Span<double> values, double shift)
+    {
+        int n = values.Length, i = 0;
+        fixed (double* v = values)
+        fixed (double* table = Pow2Table)
+        {
+            if (Avx2.IsSupported)
+            {
+                var shiftV = Vector256.Create(shift);
+                var low = Vector256.Create(-700.0);
+                var high = Vector256.Create(700.0);
+                var scale = Vector256.Create(Log2E);
+                var size = Vector256.Create((double)TableSize);
+                var mask = Vector128.Create(TableSize - 1);
+                var bias = Vector256.Create(1023L);
+                for (; i + 4 <= n; i += 4)
+                {
+                    var x = Avx.Subtract(Avx.LoadVector256(v + i), shiftV);
+                    var underflow = Avx.Compare(x, low, FloatComparisonMode.OrderedLessThanNonSignaling);
+                    x = Avx.BlendVariable(x, high, Avx.Compare(x, high, FloatComparisonMode.OrderedGreaterThanNonSignaling));
+                    var t = Avx.Multiply(Avx.Multiply(x, scale), size);
+                    var floor = Avx.RoundToNegativeInfinity(t);
+                    var whole = Avx.ConvertToVector128Int32WithTruncation(floor); // |t| < 2^23 once clamped
+                    var frac = Avx.Subtract(t, floor);
+                    var index = Sse2.And(whole, mask);
+                    var octave = Avx2.ConvertToVector256Int64(Sse2.ShiftRightArithmetic(whole, TableBits));
+                    var a = Avx2.GatherVector256(table, index, 8);
+                    var b = Avx2.GatherVector256(table + 1, index, 8);
+                    var mantissa = Avx.Add(a, Avx.Multiply(Avx.Subtract(b, a), frac));
+                    var power = Avx2.ShiftLeftLogical(Avx2.Add(octave, bias), 52).AsDouble();
+                    var e = Avx.Multiply(mantissa, power);
+                    Avx.Store(v + i, Avx.AndNot(underflow, e)); // below −700: +0, as Exp returns
+                }
+            }
+            for (; i < n; i++) v[i] = Exp(v[i] - shift);
+        }
     }
 
     /// <summary>Natural logarithm of a positive, normal x (no checks: callers keep x ≥ 1e-300).</summary>

@@ -90,12 +90,12 @@ public sealed class GeometricMixer
             }
             max = AddSparse(scores, w, p, max);
 
+            FixedMath.ExpShiftedInPlace(Probabilities, max);
             double sum = 0, e0 = 0, e1 = 0, topWeight = -1;
             int top = 0;
             for (int t = 0; t < v; t++)
             {
-                double e = FixedMath.Exp(p[t] - max);
-                p[t] = e;
+                double e = p[t];
                 sum += e;
                 e0 += e * s0[t];
                 e1 += e * s1[t];
@@ -165,12 +165,12 @@ public sealed class GeometricMixer
             double max = double.NegativeInfinity;
             for (int t = 0; t < v; t++) if (p[t] > max) max = p[t];
             max = AddSparse(scores, w, p, max);
+            FixedMath.ExpShiftedInPlace(Probabilities, max);
             double sum = 0, topWeight = -1;
             int top = 0;
             for (int t = 0; t < v; t++)
             {
-                double e = FixedMath.Exp(p[t] - max);
-                p[t] = e;
+                double e = p[t];
                 sum += e;
                 if (e > topWeight) { topWeight = e; top = t; }
             }
