@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build bench/Lmz.Bench -c Release -v q -nologo > /dev/null
 bench="dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll"
-specs="t+nobias+noapm,o+n5+m,t+o+n5+nobias+noapm,t+o+n5+m+nobias+noapm,t+o+n5+m+noapm,t+o+n5+m"
-names=("transformer alone" "online predictors alone (order-0, n-gram 5, match, bias, APM)" "transformer + order-0 + n-gram 5" "+ match model" "+ adaptive bias head" "+ top-token APM (= lmz -6)")
+specs="t+iw1+wr0+nobias+noapm,o+n5+m,t+o+n5+nobias+noapm,t+o+n5+m+nobias+noapm,t+o+n5+m+noapm,t+o+n5+m"
+names=("transformer alone (its own distribution: weight 1, not learned)" "online predictors alone (order-0, n-gram 5, match, bias, APM)" "transformer + order-0 + n-gram 5" "+ match model" "+ adaptive bias head" "+ top-token APM (= lmz -6)")
 files="corpora/canterbury/alice29.txt corpora/canterbury/asyoulik.txt corpora/canterbury/lcet10.txt corpora/canterbury/plrabn12.txt corpora/calgary/book1 corpora/calgary/paper1 corpora/canterbury/cp.html corpora/calgary/progc corpora/calgary/progl"
 raw=$(mktemp)
 for f in $files; do $bench ablate "$specs" "$f" >> "$raw"; done

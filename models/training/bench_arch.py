@@ -6,7 +6,8 @@ best validation bits/byte for the CPU time we can afford.
   dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll netstep models/training/work/arch/*/int8
 
 With --export, each candidate is also exported (export.py) and quantized like the
-shipped model (quantize.py: int8, blocks of 128, accuracy level 4) into
+shipped model (quantize.py: int8, blocks of 128 (or the largest of 64, 32 that
+divides d_model), accuracy level 4) into
 EXPORT/L{L}_D{D}_N{N}/int8, so `bench netstep` can time its inference step in
 ONNX Runtime: the CPU cost of coding with it.
 
@@ -88,8 +89,9 @@ def export(model, cfg, steps, elapsed, root):
     run = lambda *a: subprocess.run([py, *a], check=True, stdout=subprocess.DEVNULL)
     run(os.path.join(HERE, "export.py"), "--work", d, "--out", os.path.join(d, "float"))
     os.makedirs(os.path.join(d, "int8"), exist_ok=True)
+    block = next(b for b in (128, 64, 32) if cfg.d_model % b == 0)  # MatMulNBits blocks must divide K
     run(os.path.join(HERE, "quantize.py"), "--in", os.path.join(d, "float", "model.onnx"),
-        "--out", os.path.join(d, "int8", "model.onnx"), "--bits", "8", "--block", "128", "--accuracy-level", "4",
+        "--out", os.path.join(d, "int8", "model.onnx"), "--bits", "8", "--block", str(block), "--accuracy-level", "4",
         "--json", os.path.join(d, "float", "model.json"), "--json-out", os.path.join(d, "int8", "model.json"))
 
 

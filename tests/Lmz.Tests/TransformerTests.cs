@@ -24,7 +24,7 @@ public sealed class TransformerTests
     private static List<float[]> StepLogits(int[][] streams, int threads, int steps)
     {
         var result = new List<float[]>();
-        using var batch = new TransformerBatch(Bundle.Transformer, streams.Length, threads);
+        using var batch = new TransformerBatch(Bundle.Transformer, streams.Length, threads, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
         var previous = new int[streams.Length];
         var scores = new TokenScores(Bundle.Tokenizer.VocabSize);
         for (int i = 0; i < steps; i++)

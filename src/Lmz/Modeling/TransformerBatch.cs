@@ -25,7 +25,7 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     private readonly RunOptions _runOptions = new();
     private int _filled;
 
-    public TransformerBatch(TransformerModel model, int batch, int threads, int keptContextEighths = 4)
+    public TransformerBatch(TransformerModel model, int batch, int threads, int keptContextEighths)
     {
         _c = model.Config;
         _session = model.Session(threads);
