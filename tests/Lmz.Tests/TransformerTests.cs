@@ -45,6 +45,19 @@ public sealed class TransformerTests
     }
 
     [Fact]
+    public void Steps_allocate_no_managed_memory_including_re_primes()
+    {
+        using var batch = new TransformerBatch(Bundle.Transformer, 2, 1, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
+        var previous = new[] { 17, 42 };
+        int window = Bundle.Transformer.Config.Context;
+        for (int i = 0; i < 4; i++) batch.Step(previous, i); // first runs may set up ORT state
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 4; i < 2 * window; i++) batch.Step(previous, i); // crosses at least one re-prime
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{allocated} bytes allocated over {2 * window - 4} steps");
+    }
+
+    [Fact]
     public void Logits_are_identical_for_one_and_two_threads_across_a_window_slide()
     {
         int steps = Bundle.Transformer.Config.Context + 40; // crosses one re-prime of the cache
