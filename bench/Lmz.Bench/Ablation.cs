@@ -19,7 +19,7 @@ public static class Ablation
     private static float[][] Logits(LmzModelBundle bundle, string file, int[] ids)
     {
         if (LogitCache.TryGetValue(file, out var cached)) return cached;
-        using var batch = new TransformerBatch(bundle.Transformer, 1, 2, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
+        using var batch = EnsembleProfile.CreateTransformerBatch(bundle.Transformer, 1, 2, LmzCompressionOptions.DefaultLevel);
         var scores = new TokenScores(bundle.Tokenizer.VocabSize);
         var logits = new float[ids.Length][];
         var previous = new int[1];

@@ -10,7 +10,9 @@ public sealed record LmzCompressionOptions
 
     /// <summary>1–3: online predictors only (fast); 4–9: the transformer ensemble (default 6).
     /// Higher levels inside each band use longer n-gram orders; see README "Levels".</summary>
-    public int Level { get; init; } = 6;
+    public int Level { get; init; } = DefaultLevel;
+
+    public const int DefaultLevel = 6;
 
     /// <summary>Threads for chunks and network work; the output is identical for every value. Default: all cores.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

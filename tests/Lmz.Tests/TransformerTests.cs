@@ -24,7 +24,7 @@ public sealed class TransformerTests
     private static List<float[]> StepLogits(int[][] streams, int threads, int steps)
     {
         var result = new List<float[]>();
-        using var batch = new TransformerBatch(Bundle.Transformer, streams.Length, threads, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
+        using var batch = EnsembleProfile.CreateTransformerBatch(Bundle.Transformer, streams.Length, threads, LmzCompressionOptions.DefaultLevel);
         var previous = new int[streams.Length];
         var scores = new TokenScores(Bundle.Tokenizer.VocabSize);
         for (int i = 0; i < steps; i++)
@@ -47,7 +47,7 @@ public sealed class TransformerTests
     [Fact]
     public void Steps_allocate_no_managed_memory_including_re_primes()
     {
-        using var batch = new TransformerBatch(Bundle.Transformer, 2, 1, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
+        using var batch = EnsembleProfile.CreateTransformerBatch(Bundle.Transformer, 2, 1, LmzCompressionOptions.DefaultLevel);
         var previous = new[] { 17, 42 };
         int window = Bundle.Transformer.Config.Context;
         for (int i = 0; i < 4; i++) batch.Step(previous, i); // first runs may set up ORT state

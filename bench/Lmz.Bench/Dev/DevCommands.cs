@@ -107,7 +107,7 @@ public static class NetstepCommand
         foreach (int threads in new[] { 1, 2 })
         foreach (int batch in batches)
         {
-            using var b = new TransformerBatch(model, batch, threads, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
+            using var b = EnsembleProfile.CreateTransformerBatch(model, batch, threads, LmzCompressionOptions.DefaultLevel);
             var prev = new int[batch];
             // Best of 3 passes over a full window and one re-prime: this machine is noisy.
             const int steps = 400;

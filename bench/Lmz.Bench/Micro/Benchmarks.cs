@@ -213,7 +213,7 @@ public class TransformerStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _batch = new TransformerBatch(LmzModelBundle.Default.Transformer, Batch, threads: 1, EnsembleProfile.KeptContextEighths(new LmzCompressionOptions().Level));
+        _batch = EnsembleProfile.CreateTransformerBatch(LmzModelBundle.Default.Transformer, Batch, threads: 1, LmzCompressionOptions.DefaultLevel);
         _previous = MicroData.Tokens.Take(Batch).ToArray();
         _batch.Step(_previous, 0);
         _position = 1;

@@ -144,14 +144,14 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
     private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, bool useTransformer, CancellationToken cancellationToken, Action<int, int>? progress)
     {
         if (streams.Count == 0) return [];
-        using var batch = useTransformer ? new TransformerBatch(bundle.Transformer, streams.Count, threads, EnsembleProfile.KeptContextEighths(level)) : null;
+        using var batch = useTransformer ? EnsembleProfile.CreateTransformerBatch(bundle.Transformer, streams.Count, threads, level) : null;
         return TokenStreamCoder.Encode(streams, s => CreateModel(batch, s), batch, threads, cancellationToken, progress);
     }
 
     private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, bool useTransformer, CancellationToken cancellationToken,
         Action<int, int>? progress)
     {
-        using var batch = useTransformer ? new TransformerBatch(bundle.Transformer, payloads.Count, threads, EnsembleProfile.KeptContextEighths(level)) : null;
+        using var batch = useTransformer ? EnsembleProfile.CreateTransformerBatch(bundle.Transformer, payloads.Count, threads, level) : null;
         return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(batch, s), batch, threads, cancellationToken, progress);
     }
 

@@ -33,6 +33,10 @@ public static class EnsembleProfile
     /// </summary>
     public static int KeptContextEighths(int level) => level switch { <= 7 => 2, 8 => 6, _ => 7 };
 
+    /// <summary>The transformer batch of a level: its re-prime rule is part of the format.</summary>
+    public static TransformerBatch CreateTransformerBatch(TransformerModel model, int streams, int threads, int level) =>
+        new(model, streams, threads, KeptContextEighths(level));
+
     public static ITokenCodingModel Create(int level, int vocabSize, ITokenPredictor? transformerRow)
     {
         if (level == 1) return new TokenPpmModel(vocabSize, 4);

@@ -21,8 +21,6 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     private readonly OrtValue _positionValue;
     private readonly RunShape _step;
     private readonly RunShape _refill;
-    private readonly OrtIoBinding _stepBinding;
-    private readonly OrtIoBinding _refillBinding;
     private readonly int[][] _history;
     private readonly RunOptions _runOptions = new();
     private int _filled;
@@ -42,10 +40,9 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
             .. _values.Select(v => OrtValue.CreateTensorValueFromMemory(v, [batch, _c.Heads, _c.Context, _c.HeadDim])),
         ];
         _inputNames = ["input_ids", "position", .. Enumerable.Range(0, _c.Layers).Select(i => $"k_{i}"), .. Enumerable.Range(0, _c.Layers).Select(i => $"v_{i}")];
-        _step = new RunShape(_c, batch, 1);
-        _refill = new RunShape(_c, batch, KeepTokens);
-        _stepBinding = Bind(_step);
-        _refillBinding = Bind(_refill);
+        OrtValue[] shared = [_positionValue, .. _cacheValues];
+        _step = new RunShape(_c, batch, 1, _session, _inputNames, shared);
+        _refill = new RunShape(_c, batch, KeepTokens, _session, _inputNames, shared);
         _history = new int[batch][];
         for (int b = 0; b < batch; b++) _history[b] = new int[_c.Context];
         Predictors = Enumerable.Range(0, batch).Select(b => new Row(this, b)).ToArray();
@@ -72,7 +69,7 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
             for (int b = 0; b < _batch; b++)
                 for (int i = 0; i < KeepTokens; i++)
                     _refill.Ids[b * KeepTokens + i] = _history[b][_c.Context - KeepTokens + i];
-            Run(_refill, _refillBinding, 0);
+            Run(_refill, 0);
             _filled = KeepTokens;
         }
         for (int b = 0; b < _batch; b++)
@@ -80,30 +77,15 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
             _step.Ids[b] = previousTokens[b];
             _history[b][_filled] = previousTokens[b];
         }
-        Run(_step, _stepBinding, _filled);
+        Run(_step, _filled);
         _filled++;
         HasLogits = true;
     }
 
-    /// <summary>
-    /// Binds a shape's pinned buffers to the graph's names once: CPU tensors over our own memory
-    /// are read and written in place on every run, and a bound run allocates nothing per call
-    /// (Run with name lists marshalled the names each time: 420 bytes per step).
-    /// </summary>
-    private OrtIoBinding Bind(RunShape shape)
-    {
-        var binding = _session.CreateIoBinding();
-        binding.BindInput(_inputNames[0], shape.IdsValue);
-        binding.BindInput(_inputNames[1], _positionValue);
-        for (int i = 0; i < _cacheValues.Length; i++) binding.BindInput(_inputNames[2 + i], _cacheValues[i]);
-        for (int i = 0; i < OutputNames.Length; i++) binding.BindOutput(OutputNames[i], shape.Outputs[i]);
-        return binding;
-    }
-
-    private void Run(RunShape shape, OrtIoBinding binding, int at)
+    private void Run(RunShape shape, int at)
     {
         _position[0] = at;
-        _session.RunWithBinding(_runOptions, binding);
+        _session.RunWithBinding(_runOptions, shape.Binding);
         // Store the new entries at positions at..at+S-1: new_k [L,B,H,Dh,S] into keys [B,H,Dh,N],
         // new_v [L,B,H,S,Dh] into values [B,H,N,Dh].
         int s = shape.Length, dh = _c.HeadDim, n = _c.Context, rows = _batch * _c.Heads;
@@ -132,19 +114,22 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
 
     public void Dispose()
     {
+        _step.Dispose(); // the shapes' bindings first: they refer to the shared inputs
+        _refill.Dispose();
         foreach (var value in _cacheValues) value.Dispose();
         _positionValue.Dispose();
-        _stepBinding.Dispose();
-        _refillBinding.Dispose();
-        _step.Dispose();
-        _refill.Dispose();
         _runOptions.Dispose();
     }
 
-    /// <summary>Pinned input/output buffers for one sequence length.</summary>
+    /// <summary>
+    /// Pinned input/output buffers for one sequence length, bound once to the graph's names with
+    /// the batch's shared inputs (position, caches): CPU tensors over our own memory are read and
+    /// written in place, so a bound run allocates nothing (Run with name lists marshalled the
+    /// names on every call, ~540 bytes per step).
+    /// </summary>
     private sealed class RunShape : IDisposable
     {
-        public RunShape(TransformerConfig c, int batch, int length)
+        public RunShape(TransformerConfig c, int batch, int length, InferenceSession session, string[] inputNames, OrtValue[] sharedInputs)
         {
             Length = length;
             Ids = new long[batch * length];
@@ -160,6 +145,10 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
                 OrtValue.CreateTensorValueFromMemory(NewV, [c.Layers, batch, c.Heads, length, c.HeadDim]),
                 OrtValue.CreateTensorValueFromMemory(Hidden, [batch, length, c.DModel]),
             ];
+            Binding = session.CreateIoBinding();
+            Binding.BindInput(inputNames[0], IdsValue);
+            for (int i = 0; i < sharedInputs.Length; i++) Binding.BindInput(inputNames[1 + i], sharedInputs[i]);
+            for (int i = 0; i < OutputNames.Length; i++) Binding.BindOutput(OutputNames[i], Outputs[i]);
         }
 
         public int Length { get; }
@@ -172,9 +161,11 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
         /// <summary>input_ids over <see cref="Ids"/>; position and caches are the batch's.</summary>
         public OrtValue IdsValue { get; }
         public OrtValue[] Outputs { get; }
+        public OrtIoBinding Binding { get; }
 
         public void Dispose()
         {
+            Binding.Dispose();
             IdsValue.Dispose();
             foreach (var value in Outputs) value.Dispose();
         }
