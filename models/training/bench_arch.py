@@ -5,9 +5,9 @@ best validation bits/byte for the CPU time we can afford.
       --export models/training/work/arch
   dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll netstep models/training/work/arch/*/int8
 
-With --export, each candidate is also exported (export.py) and quantized like the
-shipped model (quantize.py: int8, blocks of 128 (or the largest of 64, 32 that
-divides d_model), accuracy level 4) into
+With --export, each candidate is also exported (export.py) and rebuilt like the
+shipped model (fuse.py: fused operators, int8 weights in blocks of 128 (or the
+largest of 64, 32 that divides d_model), accuracy level 4) into
 EXPORT/L{L}_D{D}_N{N}/int8, so `bench netstep` can time its inference step in
 ONNX Runtime: the CPU cost of coding with it.
 
@@ -80,7 +80,7 @@ def bench(cfg, train, valid, meta, args, span_starts, span):
 
 
 def export(model, cfg, steps, elapsed, root):
-    """ckpt.pt in export.py's format, then the float graph and its int8 copy."""
+    """ckpt.pt in export.py's format, then the float graph and its fused int8 copy."""
     d = os.path.join(root, f"L{cfg.layers}_D{cfg.d_model}_N{cfg.ctx}")
     os.makedirs(d, exist_ok=True)
     torch.save(dict(model=model.state_dict(), config=cfg.to_dict(), state=dict(step=steps, elapsed=elapsed)),
@@ -90,7 +90,7 @@ def export(model, cfg, steps, elapsed, root):
     run(os.path.join(HERE, "export.py"), "--work", d, "--out", os.path.join(d, "float"))
     os.makedirs(os.path.join(d, "int8"), exist_ok=True)
     block = next(b for b in (128, 64, 32) if cfg.d_model % b == 0)  # MatMulNBits blocks must divide K
-    run(os.path.join(HERE, "quantize.py"), "--in", os.path.join(d, "float", "model.onnx"),
+    run(os.path.join(HERE, "fuse.py"), "--in", os.path.join(d, "float", "model.onnx"),
         "--out", os.path.join(d, "int8", "model.onnx"), "--bits", "8", "--block", str(block), "--accuracy-level", "4",
         "--json", os.path.join(d, "float", "model.json"), "--json-out", os.path.join(d, "int8", "model.json"))
 

@@ -2,7 +2,7 @@
 # One command to rebuild the model bundle in models/lm from ../shared/train:
 #   bash models/training/run.sh [STAGE1_MINUTES] [STAGE2_MINUTES]
 # Steps: BPE tokenizer (C#), tokenize the shards (C#), train the GPT in two stages (PyTorch),
-# export model.onnx + model.json, quantize the weights to int8.
+# export the float graph, rebuild it from fused operators with int8 weights (models/lm/model.onnx + model.json).
 # Needs: the .NET 10 SDK, xz, and Debian's python3-torch + python3-onnx:
 #   apt-get install -y python3-torch python3-onnx libopenblas0-openmp xz-utils
 set -euo pipefail
@@ -36,7 +36,8 @@ fi
 /usr/bin/python3 models/training/train.py --minutes "$stage2_minutes" --threads 1 --lr 5e-4 --seed 2 \
   --init-onnx "$work/stage1/model.onnx" --work "$work/stage2" --tokens "$work/tokens"
 /usr/bin/python3 models/training/export.py --work "$work/stage2" --out "$work/float"
-# Ship int8 weights (MatMulNBits, blocks of 128): ~4x faster steps, same bits on alice29.txt.
-/usr/bin/python3 models/training/quantize.py --in "$work/float/model.onnx" --out models/lm/model.onnx \
+# Ship the fused graph with int8 weights (MatMulNBits, blocks of 128): same bits on alice29.txt,
+# int8 ~2.8x faster steps than float32, the fused operators ~2x faster again than the traced graph.
+/usr/bin/python3 models/training/fuse.py --in "$work/float/model.onnx" --out models/lm/model.onnx \
   --bits 8 --block 128 --accuracy-level 4 --json "$work/float/model.json" --json-out models/lm/model.json
 sha256sum models/lm/*

@@ -20,9 +20,10 @@ public sealed record TransformerConfig(int VocabSize, int Layers, int DModel, in
 /// <summary>
 /// The transformer, run by ONNX Runtime on the CPU execution provider with pinned session
 /// options: sequential execution, all graph optimisations, one inter-op thread and a fixed
-/// intra-op thread count per session. The graph (models/training/cached_step.py) takes fixed-size
-/// key/value caches per layer plus the number of filled positions and returns only the new
-/// entries, so every step reuses the same pinned buffers and never copies the caches.
+/// intra-op thread count per session. The graph (models/training/fuse.py) reads and writes
+/// fixed-size key/value caches per layer in place, so every step reuses the same pinned buffers
+/// and never copies the caches. (Measured: letting ORT's worker stop spinning between steps made
+/// lmz -6 slower, 15.5 -> 19 s on alice29.txt.)
 /// </summary>
 public sealed class TransformerModel : IDisposable
 {
