@@ -209,11 +209,11 @@ public class CorruptionTests
     public void Unsupported_version_is_named()
     {
         var corrupt = (byte[])Small.Value.Container.Clone();
-        corrupt[4] = 1; // the previous format: levels 4-7 re-primed the network differently
+        corrupt[4] = 2; // the previous format: the mixer summed in index order
         RewriteHeaderCrc(corrupt);
-        var ex = DecodeExpectingFailure(corrupt, Route.Compressor, "version 1");
-        AssertInvalidData(ex, "version 1");
-        Assert.Contains("version 1", ex.Message);
+        var ex = DecodeExpectingFailure(corrupt, Route.Compressor, "version 2");
+        AssertInvalidData(ex, "version 2");
+        Assert.Contains("version 2", ex.Message);
     }
 
     // ---- the model bundle fingerprint ----

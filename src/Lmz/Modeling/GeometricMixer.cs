@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Lmz.Modeling;
 
 /// <summary>
@@ -55,7 +57,11 @@ public sealed class GeometricMixer
     /// Two passes over the vocabulary: (1) finish the previous bias step and form
     /// m(t) = b(t) + Σ w_j s_j(t) over the dense inputs, tracking the maximum; sparse inputs are
     /// added entry by entry after it. (2) p(t) = exp(m(t) − max) with the sum and the
-    /// expectations E_p[s_j] of the dense inputs. Every sum runs in index order.
+    /// expectations E_p[s_j] of the dense inputs. Both passes run four entries at a time with
+    /// Vector256 (hardware or not, the same IEEE operations per lane, no fused multiply-add):
+    /// pass 1 is elementwise plus a maximum, which no order changes; the sums of pass 2 are kept
+    /// in <see cref="LaneSums"/> order, defined for every vocabulary size, so every machine gets
+    /// the same bits.
     /// </summary>
     public unsafe void Mix(TokenScores[] scores, int weightSet)
     {
@@ -72,41 +78,118 @@ public sealed class GeometricMixer
         // A zero-weight stand-in keeps one loop shape for 0, 1 or 2 dense inputs.
         ReadOnlySpan<float> d0 = denseCount > 0 ? scores[j0].DenseValues : _zeros;
         ReadOnlySpan<float> d1 = denseCount > 1 ? scores[j1].DenseValues : _zeros;
-        double max = double.NegativeInfinity;
         fixed (double* p = Probabilities)
         fixed (float* bias = _bias)
         fixed (float* s0 = d0)
         fixed (float* s1 = d1)
         {
-            for (int t = 0; t < v; t++)
-            {
-                float b = bias[t] - rate * (float)p[t];
-                bias[t] = b;
-                double m = b;
-                m += w0 * s0[t];
-                m += w1 * s1[t];
-                p[t] = m;
-                if (m > max) max = m;
-            }
+            double max = CombineAndMax(p, bias, s0, s1, v, rate, w0, w1);
             max = AddSparse(scores, w, p, max);
-
             FixedMath.ExpShiftedInPlace(Probabilities, max);
-            double sum = 0, e0 = 0, e1 = 0, topWeight = -1;
-            int top = 0;
-            for (int t = 0; t < v; t++)
-            {
-                double e = p[t];
-                sum += e;
-                e0 += e * s0[t];
-                e1 += e * s1[t];
-                if (e > topWeight) { topWeight = e; top = t; }
-            }
-            Sum = sum;
+            var sums = LaneSums(p, s0, s1, v, out int top);
+            Sum = sums.Sum;
             Top = top;
-            if (denseCount > 0) _expectations[j0] = e0;
-            if (denseCount > 1) _expectations[j1] = e1;
+            if (denseCount > 0) _expectations[j0] = sums.E0;
+            if (denseCount > 1) _expectations[j1] = sums.E1;
             SparseExpectations(scores, p);
         }
+    }
+
+    /// <summary>
+    /// Pass 1: b(t) −= rate·p(t) (the deferred bias step, in float), p(t) = (b(t) + w0·s0(t)) + w1·s1(t)
+    /// in double; returns the maximum. Elementwise, so the lanes change nothing.
+    /// </summary>
+    private static unsafe double CombineAndMax(double* p, float* bias, float* s0, float* s1, int v, float rate, double w0, double w1)
+    {
+        int t = 0;
+        var maxV = Vector256.Create(double.NegativeInfinity);
+        var rateV = Vector256.Create(rate);
+        var w0V = Vector256.Create(w0);
+        var w1V = Vector256.Create(w1);
+        for (; t + 8 <= v; t += 8)
+        {
+            var old = Vector256.Narrow(Vector256.Load(p + t), Vector256.Load(p + t + 4));
+            var b = Vector256.Subtract(Vector256.Load(bias + t), Vector256.Multiply(rateV, old));
+            b.Store(bias + t);
+            var (bLow, bHigh) = Vector256.Widen(b);
+            var (aLow, aHigh) = Vector256.Widen(Vector256.Load(s0 + t));
+            var (cLow, cHigh) = Vector256.Widen(Vector256.Load(s1 + t));
+            var mLow = Vector256.Add(Vector256.Add(bLow, Vector256.Multiply(w0V, aLow)), Vector256.Multiply(w1V, cLow));
+            var mHigh = Vector256.Add(Vector256.Add(bHigh, Vector256.Multiply(w0V, aHigh)), Vector256.Multiply(w1V, cHigh));
+            mLow.Store(p + t);
+            mHigh.Store(p + t + 4);
+            maxV = Vector256.ConditionalSelect(Vector256.GreaterThan(mLow, maxV), mLow, maxV);
+            maxV = Vector256.ConditionalSelect(Vector256.GreaterThan(mHigh, maxV), mHigh, maxV);
+        }
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < 4; k++) if (maxV[k] > max) max = maxV[k];
+        for (; t < v; t++)
+        {
+            float b = bias[t] - rate * (float)p[t];
+            bias[t] = b;
+            double m = b;
+            m += w0 * s0[t];
+            m += w1 * s1[t];
+            p[t] = m;
+            if (m > max) max = m;
+        }
+        return max;
+    }
+
+    /// <summary>Σ p, Σ p·s0 and Σ p·s1 of pass 2.</summary>
+    private readonly record struct PassSums(double Sum, double E0, double E1);
+
+    /// <summary>
+    /// Pass 2's sums in four lanes: lane k adds the entries t ≡ k (mod 4) in index order, and the
+    /// result is (lane0 + lane1) + (lane2 + lane3). <paramref name="top"/> is the first index of
+    /// the largest p (each lane keeps its first maximum; ties between lanes go to the lower index).
+    /// </summary>
+    private static unsafe PassSums LaneSums(double* p, float* s0, float* s1, int v, out int top)
+    {
+        var sum = Vector256<double>.Zero;
+        var e0 = Vector256<double>.Zero;
+        var e1 = Vector256<double>.Zero;
+        var best = Vector256.Create(-1.0);
+        var bestIndex = Vector256<long>.Zero;
+        var index = Vector256.Create(0L, 1L, 2L, 3L);
+        var four = Vector256.Create(4L);
+        int t = 0;
+        for (; t + 4 <= v; t += 4)
+        {
+            var e = Vector256.Load(p + t);
+            sum = Vector256.Add(sum, e);
+            e0 = Vector256.Add(e0, Vector256.Multiply(e, Vector256.WidenLower(Vector128.Load(s0 + t).ToVector256Unsafe())));
+            e1 = Vector256.Add(e1, Vector256.Multiply(e, Vector256.WidenLower(Vector128.Load(s1 + t).ToVector256Unsafe())));
+            var better = Vector256.GreaterThan(e, best);
+            best = Vector256.ConditionalSelect(better, e, best);
+            bestIndex = Vector256.ConditionalSelect(better.AsInt64(), index, bestIndex);
+            index = Vector256.Add(index, four);
+        }
+        Span<double> lanes = stackalloc double[12];
+        Span<double> bestLanes = stackalloc double[4];
+        Span<long> indexLanes = stackalloc long[4];
+        for (int k = 0; k < 4; k++)
+        {
+            (lanes[k], lanes[4 + k], lanes[8 + k]) = (sum[k], e0[k], e1[k]);
+            (bestLanes[k], indexLanes[k]) = (best[k], bestIndex[k]);
+        }
+        for (; t < v; t++)
+        {
+            int k = t & 3;
+            double e = p[t];
+            lanes[k] += e;
+            lanes[4 + k] += e * s0[t];
+            lanes[8 + k] += e * s1[t];
+            if (e > bestLanes[k]) (bestLanes[k], indexLanes[k]) = (e, t);
+        }
+        long topIndex = indexLanes[0];
+        double topValue = bestLanes[0];
+        for (int k = 1; k < 4; k++)
+            if (bestLanes[k] > topValue || (bestLanes[k] == topValue && indexLanes[k] < topIndex))
+                (topValue, topIndex) = (bestLanes[k], indexLanes[k]);
+        top = (int)topIndex;
+        return new PassSums((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]),
+            (lanes[4] + lanes[5]) + (lanes[6] + lanes[7]), (lanes[8] + lanes[9]) + (lanes[10] + lanes[11]));
     }
 
     /// <summary>Adds the sparse inputs; returns the maximum raised by any entry they increased.</summary>
