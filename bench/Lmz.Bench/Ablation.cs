@@ -14,29 +14,36 @@ public static class Ablation
 {
     // Transformer logits per file, computed once per process so that many predictor sets can be
     // compared without re-running the network (the logits of one stream do not depend on them).
-    private static readonly Dictionary<string, float[][]> LogitCache = [];
+    private static readonly Dictionary<string, (float[][] Logits, float[][] Hidden)> LogitCache = [];
 
-    private static float[][] Logits(LmzModelBundle bundle, string file, int[] ids)
+    private static (float[][] Logits, float[][] Hidden) Logits(LmzModelBundle bundle, string file, int[] ids)
     {
         if (LogitCache.TryGetValue(file, out var cached)) return cached;
         using var batch = EnsembleProfile.CreateTransformerBatch(bundle.Transformer, 1, 2, LmzCompressionOptions.DefaultLevel);
         var scores = new TokenScores(bundle.Tokenizer.VocabSize);
         var logits = new float[ids.Length][];
+        var hidden = new float[ids.Length][];
         var previous = new int[1];
         for (int i = 0; i < ids.Length; i++)
         {
             batch.Step(previous, i);
             batch.Predictors[0].Predict(scores);
             logits[i] = scores.IsDense ? scores.DenseValues.ToArray() : [];
+            hidden[i] = ((IHiddenStateSource)batch.Predictors[0]).Hidden.ToArray();
             previous[0] = ids[i];
         }
-        return LogitCache[file] = logits;
+        return LogitCache[file] = (logits, hidden);
     }
 
-    /// <summary>Replays recorded logits as the transformer's row.</summary>
-    private sealed class RecordedTransformer(float[][] logits) : ITokenPredictor
+    /// <summary>Replays recorded logits (and hidden states) as the transformer's row.</summary>
+    private sealed class RecordedTransformer((float[][] Logits, float[][] Hidden) recorded) : ITokenPredictor, IHiddenStateSource
     {
+        private readonly float[][] logits = recorded.Logits;
         private int _position;
+
+        public ReadOnlySpan<float> Hidden => recorded.Hidden[_position];
+
+        public int HiddenSize => recorded.Hidden.First(h => h.Length > 0).Length;
 
         public void Predict(TokenScores scores)
         {
@@ -57,7 +64,7 @@ public static class Ablation
             var bytes = File.ReadAllBytes(file);
             var ids = new List<int>();
             bundle.Tokenizer.Encode(bytes, ids);
-            var logits = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
+            (float[][] Logits, float[][] Hidden)? logits = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
             ITokenCodingModel Create(int stream)
             {
                 if (spec == "ppm") return new TokenPpmModel(vocab, 4);
@@ -72,11 +79,14 @@ public static class Ablation
                     if (p.StartsWith("br")) settings = settings with { BiasRate = double.Parse(p[2..]) };
                     if (p.StartsWith("iw")) settings = settings with { InitialWeight = double.Parse(p[2..]) };
                     if (p.StartsWith("as")) settings = settings with { ApmInputShare = int.Parse(p[2..]) };
+                    // Hidden-state adapter: arN = rank N, aaX = its learning rate.
+                    if (p.StartsWith("ar")) settings = settings with { AdapterRank = int.Parse(p[2..]) };
+                    if (p.StartsWith("aa")) settings = settings with { AdapterRate = double.Parse(p[2..]) };
                 }
-                static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as" }.Any(p.StartsWith);
+                static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as", "ar", "aa" }.Any(p.StartsWith);
                 var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
                 {
-                    "t" => new RecordedTransformer(logits!),
+                    "t" => new RecordedTransformer(logits!.Value),
                     "m" => new MatchModel(vocab),
                     _ when p.StartsWith('m') => new MatchModel(vocab, int.Parse(p[1..])),
                     "o" => (ITokenPredictor)new OrderZeroModel(vocab),

@@ -37,6 +37,15 @@ public static class EnsembleProfile
     public static TransformerBatch CreateTransformerBatch(TransformerModel model, int streams, int threads, int level) =>
         new(model, streams, threads, KeptContextEighths(level));
 
+    /// <summary>
+    /// Rank of the hidden-state adapter (dynamic evaluation of the output layer) per level; it
+    /// needs the transformer. `bench ablate`, payload bpb of alice29.txt / book1 / progl for the
+    /// level-6 predictors: rank 0 1.6623 / 1.9767 / 1.3305, rank 8 1.6490 / 1.9572 / 1.3058,
+    /// rank 16 1.6407 / 1.9476 / 1.3031, rank 32 1.6359 / 1.9337 / 1.2986, at about 1.5 µs per
+    /// plane and token (bench/results/ablation.md has all nine files).
+    /// </summary>
+    public static int AdapterRank(int level) => level switch { <= 4 => 0, 5 => 8, 6 => 16, _ => 32 };
+
     public static ITokenCodingModel Create(int level, int vocabSize, ITokenPredictor? transformerRow)
     {
         if (level == 1) return new TokenPpmModel(vocabSize, 4);
@@ -45,6 +54,6 @@ public static class EnsembleProfile
         predictors.Add(new OrderZeroModel(vocabSize));
         foreach (int order in NGramOrders[level - 1]) predictors.Add(new TokenNGramModel(vocabSize, order));
         predictors.Add(new MatchModel(vocabSize));
-        return new TokenEnsemble(vocabSize, predictors, new MixerSettings());
+        return new TokenEnsemble(vocabSize, predictors, new MixerSettings { AdapterRank = AdapterRank(level) });
     }
 }

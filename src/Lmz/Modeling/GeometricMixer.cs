@@ -63,8 +63,13 @@ public sealed class GeometricMixer
     /// in <see cref="LaneSums"/> order, defined for every vocabulary size, so every machine gets
     /// the same bits.
     /// </summary>
-    public unsafe void Mix(TokenScores[] scores, int weightSet)
+    public void Mix(TokenScores[] scores, int weightSet) => Mix(scores, weightSet, default);
+
+    /// <summary>As <see cref="Mix(TokenScores[], int)"/> with a log-space <paramref name="correction"/> added to every m(t) (empty: none).</summary>
+    public unsafe void Mix(TokenScores[] scores, int weightSet, ReadOnlySpan<float> correction)
     {
+        if (correction.IsEmpty) correction = _zeros;
+        else if (correction.Length != Probabilities.Length) throw new ArgumentException("one correction per token", nameof(correction));
         _weightSet = weightSet;
         var w = _weights[weightSet];
         int v = Probabilities.Length;
@@ -72,7 +77,7 @@ public sealed class GeometricMixer
         _pendingBiasRate = 0;
         int denseCount = 0;
         for (int j = 0; j < _inputs; j++) if (scores[j].IsDense) _denseInputs[denseCount++] = j;
-        if (denseCount > 2) { MixGeneral(scores, w, rate); return; }
+        if (denseCount > 2) { MixGeneral(scores, w, rate, correction); return; }
         int j0 = denseCount > 0 ? _denseInputs[0] : 0, j1 = denseCount > 1 ? _denseInputs[1] : 0;
         double w0 = denseCount > 0 ? w[j0] : 0, w1 = denseCount > 1 ? w[j1] : 0;
         // A zero-weight stand-in keeps one loop shape for 0, 1 or 2 dense inputs.
@@ -82,8 +87,9 @@ public sealed class GeometricMixer
         fixed (float* bias = _bias)
         fixed (float* s0 = d0)
         fixed (float* s1 = d1)
+        fixed (float* extra = correction)
         {
-            double max = CombineAndMax(p, bias, s0, s1, v, rate, w0, w1);
+            double max = CombineAndMax(p, bias, extra, s0, s1, v, rate, w0, w1);
             max = AddSparse(scores, w, p, max);
             FixedMath.ExpShiftedInPlace(Probabilities, max);
             var sums = LaneSums(p, s0, s1, v, out int top);
@@ -96,10 +102,11 @@ public sealed class GeometricMixer
     }
 
     /// <summary>
-    /// Pass 1: b(t) −= rate·p(t) (the deferred bias step, in float), p(t) = (b(t) + w0·s0(t)) + w1·s1(t)
-    /// in double; returns the maximum. Elementwise, so the lanes change nothing.
+    /// Pass 1: b(t) −= rate·p(t) (the deferred bias step, in float), p(t) = ((b(t) + c(t)) + w0·s0(t)) + w1·s1(t)
+    /// with the correction c(t) added in float and the rest in double; returns the maximum.
+    /// Elementwise, so the lanes change nothing.
     /// </summary>
-    private static unsafe double CombineAndMax(double* p, float* bias, float* s0, float* s1, int v, float rate, double w0, double w1)
+    private static unsafe double CombineAndMax(double* p, float* bias, float* extra, float* s0, float* s1, int v, float rate, double w0, double w1)
     {
         int t = 0;
         var maxV = Vector256.Create(double.NegativeInfinity);
@@ -111,7 +118,7 @@ public sealed class GeometricMixer
             var old = Vector256.Narrow(Vector256.Load(p + t), Vector256.Load(p + t + 4));
             var b = Vector256.Subtract(Vector256.Load(bias + t), Vector256.Multiply(rateV, old));
             b.Store(bias + t);
-            var (bLow, bHigh) = Vector256.Widen(b);
+            var (bLow, bHigh) = Vector256.Widen(Vector256.Add(b, Vector256.Load(extra + t)));
             var (aLow, aHigh) = Vector256.Widen(Vector256.Load(s0 + t));
             var (cLow, cHigh) = Vector256.Widen(Vector256.Load(s1 + t));
             var mLow = Vector256.Add(Vector256.Add(bLow, Vector256.Multiply(w0V, aLow)), Vector256.Multiply(w1V, cLow));
@@ -127,7 +134,7 @@ public sealed class GeometricMixer
         {
             float b = bias[t] - rate * (float)p[t];
             bias[t] = b;
-            double m = b;
+            double m = b + extra[t];
             m += w0 * s0[t];
             m += w1 * s1[t];
             p[t] = m;
@@ -226,17 +233,18 @@ public sealed class GeometricMixer
     }
 
     /// <summary>The same mix for more than two dense inputs, one pass per input.</summary>
-    private unsafe void MixGeneral(TokenScores[] scores, double[] w, float rate)
+    private unsafe void MixGeneral(TokenScores[] scores, double[] w, float rate, ReadOnlySpan<float> correction)
     {
         int v = Probabilities.Length;
         fixed (double* p = Probabilities)
         fixed (float* bias = _bias)
+        fixed (float* extra = correction)
         {
             for (int t = 0; t < v; t++)
             {
                 float b = bias[t] - rate * (float)p[t];
                 bias[t] = b;
-                p[t] = b;
+                p[t] = b + extra[t];
             }
             for (int j = 0; j < _inputs; j++)
             {

@@ -160,8 +160,13 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
     }
 
     /// <summary>One stream's view of the batch: its logits as log-scores (all zero before the first token).</summary>
-    private sealed class Row(TransformerBatch owner, int row) : ITokenPredictor
+    private sealed class Row(TransformerBatch owner, int row) : ITokenPredictor, IHiddenStateSource
     {
+        public int HiddenSize => owner._c.DModel;
+
+        public ReadOnlySpan<float> Hidden =>
+            owner.HasLogits ? owner._step.Hidden.AsSpan(row * owner._c.DModel, owner._c.DModel) : default;
+
         public void Predict(TokenScores scores)
         {
             if (!owner.HasLogits) { scores.BeginSparse(); return; }

@@ -1,0 +1,162 @@
+using System.Runtime.Intrinsics;
+
+namespace Lmz.Modeling;
+
+/// <summary>
+/// Dynamic evaluation of the network's output layer, low rank: a log-space correction
+/// δ(t) = Σ_r A_r(t)·z_r added to the mix, where z is a fixed random projection of the
+/// network's final hidden state (unit length) and the planes A_r learn online from the coding
+/// cost like the bias head does: A_r(t) += α·z_r·(1[t = y] − p(t)). The bias head is the
+/// rank-0 case (z = 1); this lets the correction depend on what the network's context looks like.
+/// The dense part of each step is deferred into the next <see cref="Correction"/> pass, as the
+/// bias head's is. All float arithmetic is elementwise over tokens (Vector256 lanes, the same IEEE
+/// operations per lane); the only sums, the projection's, run in a fixed scalar order.
+/// </summary>
+public sealed class HiddenStateAdapter
+{
+    private readonly int _rank;
+    private readonly int _vocab;
+    private readonly float[] _planes; // [rank, vocab]
+    private readonly float[] _previous; // the last step's probabilities in float
+    private readonly float[] _projection; // [rank, hiddenSize], ±1
+    private readonly float[] _z;
+    private readonly float[] _zPrevious;
+    private readonly double _rate;
+    private float _pending; // α/Σp of the last step, applied to every A_r(t) in the next pass
+
+    public HiddenStateAdapter(int vocabSize, int hiddenSize, int rank, double rate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        (_rank, _vocab, _rate) = (rank, vocabSize, rate);
+        _planes = new float[rank * vocabSize];
+        _previous = new float[vocabSize];
+        _z = new float[rank];
+        _zPrevious = new float[rank];
+        HiddenSize = hiddenSize;
+        // Fixed signs from a 64-bit LCG (Knuth's MMIX constants): part of the format.
+        _projection = new float[rank * hiddenSize];
+        ulong state = 0x9E3779B97F4A7C15UL;
+        for (int i = 0; i < _projection.Length; i++)
+        {
+            state = state * 6364136223846793005UL + 1442695040888963407UL;
+            _projection[i] = (state >> 63) == 0 ? 1f : -1f;
+        }
+    }
+
+    public int HiddenSize { get; }
+
+    /// <summary>z of the last <see cref="Correction"/>: the projected hidden state, unit length (all zero without one).</summary>
+    public ReadOnlySpan<float> Context => _z;
+
+    /// <summary>
+    /// Finishes the previous step's deferred update with that step's probabilities
+    /// <paramref name="previous"/> (unnormalised, as the mixer left them), projects
+    /// <paramref name="hidden"/> (empty: no network opinion, z = 0) and writes δ into
+    /// <paramref name="correction"/>.
+    /// </summary>
+    public unsafe void Correction(ReadOnlySpan<float> hidden, ReadOnlySpan<double> previous, Span<float> correction)
+    {
+        Project(hidden);
+        float pending = _pending;
+        _pending = 0;
+        Span<float> decay = stackalloc float[_rank];
+        for (int r = 0; r < _rank; r++) decay[r] = pending * _zPrevious[r];
+        fixed (double* p = previous)
+        fixed (float* old = _previous)
+        fixed (float* delta = correction)
+        fixed (float* planes = _planes)
+        {
+            int t = 0;
+            for (; t + 8 <= _vocab; t += 8)
+                Vector256.Narrow(Vector256.Load(p + t), Vector256.Load(p + t + 4)).Store(old + t);
+            for (; t < _vocab; t++) old[t] = (float)p[t];
+            // Planes in groups of up to four (fewer passes over δ and the probabilities); δ(t)
+            // still adds the planes one by one in rank order.
+            correction.Clear();
+            for (int r0 = 0; r0 < _rank; r0 += 4)
+            {
+                int group = Math.Min(4, _rank - r0);
+                float* a0 = planes + (long)r0 * _vocab;
+                float* a1 = group > 1 ? a0 + _vocab : a0;
+                float* a2 = group > 2 ? a1 + _vocab : a0;
+                float* a3 = group > 3 ? a2 + _vocab : a0;
+                float d0 = decay[r0], d1 = group > 1 ? decay[r0 + 1] : 0, d2 = group > 2 ? decay[r0 + 2] : 0, d3 = group > 3 ? decay[r0 + 3] : 0;
+                float z0 = _z[r0], z1 = group > 1 ? _z[r0 + 1] : 0, z2 = group > 2 ? _z[r0 + 2] : 0, z3 = group > 3 ? _z[r0 + 3] : 0;
+                var (d0V, d1V, d2V, d3V) = (Vector256.Create(d0), Vector256.Create(d1), Vector256.Create(d2), Vector256.Create(d3));
+                var (z0V, z1V, z2V, z3V) = (Vector256.Create(z0), Vector256.Create(z1), Vector256.Create(z2), Vector256.Create(z3));
+                for (t = 0; t + 8 <= _vocab; t += 8)
+                {
+                    var o = Vector256.Load(old + t);
+                    var sum = Vector256.Load(delta + t);
+                    var p0 = Vector256.Subtract(Vector256.Load(a0 + t), Vector256.Multiply(d0V, o));
+                    p0.Store(a0 + t);
+                    sum = Vector256.Add(sum, Vector256.Multiply(p0, z0V));
+                    if (group > 1)
+                    {
+                        var p1 = Vector256.Subtract(Vector256.Load(a1 + t), Vector256.Multiply(d1V, o));
+                        p1.Store(a1 + t);
+                        sum = Vector256.Add(sum, Vector256.Multiply(p1, z1V));
+                    }
+                    if (group > 2)
+                    {
+                        var p2 = Vector256.Subtract(Vector256.Load(a2 + t), Vector256.Multiply(d2V, o));
+                        p2.Store(a2 + t);
+                        sum = Vector256.Add(sum, Vector256.Multiply(p2, z2V));
+                    }
+                    if (group > 3)
+                    {
+                        var p3 = Vector256.Subtract(Vector256.Load(a3 + t), Vector256.Multiply(d3V, o));
+                        p3.Store(a3 + t);
+                        sum = Vector256.Add(sum, Vector256.Multiply(p3, z3V));
+                    }
+                    sum.Store(delta + t);
+                }
+                for (; t < _vocab; t++)
+                {
+                    for (int r = r0; r < r0 + group; r++)
+                    {
+                        float* a = planes + (long)r * _vocab + t;
+                        float plane = *a - decay[r] * old[t];
+                        *a = plane;
+                        delta[t] += plane * _z[r];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The coded token's share of the step; <paramref name="inverseSum"/> is 1/Σp of the mix it was coded with.</summary>
+    public void Learn(int token, double inverseSum)
+    {
+        for (int r = 0; r < _rank; r++) _planes[r * _vocab + token] += (float)_rate * _z[r];
+        _pending = (float)(_rate * inverseSum);
+        _z.CopyTo(_zPrevious, 0);
+    }
+
+    private void Project(ReadOnlySpan<float> hidden)
+    {
+        if (hidden.IsEmpty) { Array.Clear(_z); return; }
+        if (hidden.Length != HiddenSize) throw new ArgumentException($"hidden state of {hidden.Length} values, expected {HiddenSize}", nameof(hidden));
+        double norm = 0;
+        for (int r = 0; r < _rank; r++)
+        {
+            double acc = 0;
+            int row = r * HiddenSize;
+            for (int d = 0; d < HiddenSize; d++) acc += _projection[row + d] * hidden[d];
+            _z[r] = (float)acc;
+            norm += acc * acc;
+        }
+        double scale = norm > 0 ? 1 / Math.Sqrt(norm) : 0; // IEEE square root: correctly rounded everywhere
+        for (int r = 0; r < _rank; r++) _z[r] = (float)(_z[r] * scale);
+    }
+}
+
+/// <summary>A predictor that can also show the network's final hidden state for the coming token.</summary>
+public interface IHiddenStateSource
+{
+    /// <summary>Width of the hidden state (the network's d_model).</summary>
+    int HiddenSize { get; }
+
+    /// <summary>The hidden state behind the last prediction, or empty when there is none.</summary>
+    ReadOnlySpan<float> Hidden { get; }
+}
