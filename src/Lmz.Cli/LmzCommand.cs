@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
@@ -21,14 +22,25 @@ public sealed class LmzCommand
         Description = "Use N threads (0 = all cores)",
         HelpName = "N",
         DefaultValueFactory = _ => 0,
+        CustomParser = WholeNumber,
     };
-    // Hidden: for experiments and for tests that need several chunks from a small file.
+    // Like xz --block-size: smaller chunks run as more streams in parallel, larger ones share more history.
     private readonly Option<int?> _chunkSize = new("--chunk-size")
     {
-        Description = "Nominal chunk size in bytes (default: the level's)",
+        Description = "Chunk size in bytes, 4096..67108864 (default 1048576); smaller is faster but compresses less",
         HelpName = "BYTES",
-        Hidden = true,
+        CustomParser = result => WholeNumber(result),
     };
+
+    /// <summary>An integer option's value, or an error that names the option and the text (not a CLR type).</summary>
+    private static int WholeNumber(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)) return value;
+        string name = result.Parent is OptionResult option ? option.Option.Name : "option";
+        result.AddError($"{name}: '{text}' is not a whole number");
+        return 0;
+    }
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Print sizes and timing per file" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Suppress warnings" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "Do not show a progress bar" };

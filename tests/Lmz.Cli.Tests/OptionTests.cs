@@ -111,6 +111,34 @@ public sealed class OptionTests : IDisposable
         Assert.Contains("-1 .. -9", result.Out);
         Assert.DoesNotContain("  -5", result.Out);
         Assert.Contains("--decompress", result.Out);
-        Assert.DoesNotContain("--chunk-size", result.Out);
+        Assert.Contains("--chunk-size", result.Out);
+    }
+
+    [Theory]
+    [InlineData("100")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("100000000")]
+    [InlineData("big")]
+    public void Chunk_size_out_of_range_or_not_a_number_is_refused_and_writes_nothing(string size)
+    {
+        string source = _files.Copy("fields.c");
+        var result = Cli.Run("--chunk-size", size, source);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.StartsWith("lmz: ", result.Error);
+        Assert.Equal(["fields.c"], _files.Names());
+    }
+
+    [Theory]
+    [InlineData("-T", "abc")]
+    [InlineData("--chunk-size", "1e6")]
+    public void A_number_option_given_text_names_the_option_and_the_text(string option, string text)
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, option, text, source);
+
+        Assert.StartsWith($"lmz: {(option == "-T" ? "--threads" : option)}: '{text}' is not a whole number", result.Error);
+        Assert.Equal(["grammar.lsp"], _files.Names());
     }
 }
