@@ -14,9 +14,12 @@ public static class Ablation
 {
     // Transformer logits per file, computed once per process so that many predictor sets can be
     // compared without re-running the network (the logits of one stream do not depend on them).
-    private static readonly Dictionary<string, (float[][] Logits, float[][] Hidden)> LogitCache = [];
+    private static readonly Dictionary<string, RecordedNetwork> LogitCache = [];
 
-    private static (float[][] Logits, float[][] Hidden) Logits(LmzModelBundle bundle, string file, int[] ids)
+    /// <summary>The network's logits and final hidden state at every position of one stream (empty at position 0).</summary>
+    private sealed record RecordedNetwork(float[][] Logits, float[][] Hidden);
+
+    private static RecordedNetwork Logits(LmzModelBundle bundle, string file, int[] ids)
     {
         if (LogitCache.TryGetValue(file, out var cached)) return cached;
         using var batch = EnsembleProfile.CreateTransformerBatch(bundle.Transformer, 1, 2, LmzCompressionOptions.DefaultLevel);
@@ -32,22 +35,21 @@ public static class Ablation
             hidden[i] = ((IHiddenStateSource)batch.Predictors[0]).Hidden.ToArray();
             previous[0] = ids[i];
         }
-        return LogitCache[file] = (logits, hidden);
+        return LogitCache[file] = new RecordedNetwork(logits, hidden);
     }
 
     /// <summary>Replays recorded logits (and hidden states) as the transformer's row.</summary>
-    private sealed class RecordedTransformer((float[][] Logits, float[][] Hidden) recorded) : ITokenPredictor, IHiddenStateSource
+    private sealed class RecordedTransformer(RecordedNetwork recorded, int hiddenSize) : ITokenPredictor, IHiddenStateSource
     {
-        private readonly float[][] logits = recorded.Logits;
         private int _position;
 
         public ReadOnlySpan<float> Hidden => recorded.Hidden[_position];
 
-        public int HiddenSize => recorded.Hidden.First(h => h.Length > 0).Length;
+        public int HiddenSize => hiddenSize;
 
         public void Predict(TokenScores scores)
         {
-            var row = logits[_position];
+            var row = recorded.Logits[_position];
             if (row.Length == 0) scores.BeginSparse(); else row.CopyTo(scores.BeginDense());
         }
 
@@ -64,7 +66,7 @@ public static class Ablation
             var bytes = File.ReadAllBytes(file);
             var ids = new List<int>();
             bundle.Tokenizer.Encode(bytes, ids);
-            (float[][] Logits, float[][] Hidden)? logits = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
+            var recorded = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
             ITokenCodingModel Create(int stream)
             {
                 if (spec == "ppm") return new TokenPpmModel(vocab, 4);
@@ -86,7 +88,7 @@ public static class Ablation
                 static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as", "ar", "aa" }.Any(p.StartsWith);
                 var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
                 {
-                    "t" => new RecordedTransformer(logits!.Value),
+                    "t" => new RecordedTransformer(recorded!, bundle.Transformer.Config.DModel),
                     "m" => new MatchModel(vocab),
                     _ when p.StartsWith('m') => new MatchModel(vocab, int.Parse(p[1..])),
                     "o" => (ITokenPredictor)new OrderZeroModel(vocab),

@@ -27,7 +27,8 @@ public sealed class LmzCommand
     // Like xz --block-size: smaller chunks run as more streams in parallel, larger ones share more history.
     private readonly Option<int?> _chunkSize = new("--chunk-size")
     {
-        Description = "Chunk size in bytes, 4096..67108864 (default 1048576); smaller is faster but compresses less",
+        Description = $"Chunk size in bytes, {LmzCompressionOptions.MinChunkSize}..{LmzCompressionOptions.MaxChunkSize} " +
+            $"(default {LmzCompressionOptions.DefaultChunkSize}); smaller is faster but compresses less",
         HelpName = "BYTES",
         CustomParser = result => WholeNumber(result),
     };

@@ -73,41 +73,23 @@ public sealed class HiddenStateAdapter
             // Planes in groups of up to four (fewer passes over δ and the probabilities); δ(t)
             // still adds the planes one by one in rank order.
             correction.Clear();
+            Span<Vector256<float>> decays = stackalloc Vector256<float>[4];
+            Span<Vector256<float>> zs = stackalloc Vector256<float>[4];
             for (int r0 = 0; r0 < _rank; r0 += 4)
             {
                 int group = Math.Min(4, _rank - r0);
-                float* a0 = planes + (long)r0 * _vocab;
-                float* a1 = group > 1 ? a0 + _vocab : a0;
-                float* a2 = group > 2 ? a1 + _vocab : a0;
-                float* a3 = group > 3 ? a2 + _vocab : a0;
-                float d0 = decay[r0], d1 = group > 1 ? decay[r0 + 1] : 0, d2 = group > 2 ? decay[r0 + 2] : 0, d3 = group > 3 ? decay[r0 + 3] : 0;
-                float z0 = _z[r0], z1 = group > 1 ? _z[r0 + 1] : 0, z2 = group > 2 ? _z[r0 + 2] : 0, z3 = group > 3 ? _z[r0 + 3] : 0;
-                var (d0V, d1V, d2V, d3V) = (Vector256.Create(d0), Vector256.Create(d1), Vector256.Create(d2), Vector256.Create(d3));
-                var (z0V, z1V, z2V, z3V) = (Vector256.Create(z0), Vector256.Create(z1), Vector256.Create(z2), Vector256.Create(z3));
+                float* first = planes + (long)r0 * _vocab;
+                for (int k = 0; k < group; k++) (decays[k], zs[k]) = (Vector256.Create(decay[r0 + k]), Vector256.Create(_z[r0 + k]));
                 for (t = 0; t + 8 <= _vocab; t += 8)
                 {
                     var o = Vector256.Load(old + t);
                     var sum = Vector256.Load(delta + t);
-                    var p0 = Vector256.Subtract(Vector256.Load(a0 + t), Vector256.Multiply(d0V, o));
-                    p0.Store(a0 + t);
-                    sum = Vector256.Add(sum, Vector256.Multiply(p0, z0V));
-                    if (group > 1)
+                    for (int k = 0; k < group; k++)
                     {
-                        var p1 = Vector256.Subtract(Vector256.Load(a1 + t), Vector256.Multiply(d1V, o));
-                        p1.Store(a1 + t);
-                        sum = Vector256.Add(sum, Vector256.Multiply(p1, z1V));
-                    }
-                    if (group > 2)
-                    {
-                        var p2 = Vector256.Subtract(Vector256.Load(a2 + t), Vector256.Multiply(d2V, o));
-                        p2.Store(a2 + t);
-                        sum = Vector256.Add(sum, Vector256.Multiply(p2, z2V));
-                    }
-                    if (group > 3)
-                    {
-                        var p3 = Vector256.Subtract(Vector256.Load(a3 + t), Vector256.Multiply(d3V, o));
-                        p3.Store(a3 + t);
-                        sum = Vector256.Add(sum, Vector256.Multiply(p3, z3V));
+                        float* a = first + (long)k * _vocab + t;
+                        var plane = Vector256.Subtract(Vector256.Load(a), Vector256.Multiply(decays[k], o));
+                        plane.Store(a);
+                        sum = Vector256.Add(sum, Vector256.Multiply(plane, zs[k]));
                     }
                     sum.Store(delta + t);
                 }
