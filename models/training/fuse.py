@@ -17,7 +17,8 @@ com.microsoft operators is 8 nodes per layer:
 Inputs:  input_ids int64 [B,S], positions int64 [S] (absolute positions, < ctx),
          seqlens_k int32 [B] (= last position of the step, per row), total_sequence_length int32 [],
          past_key_i / past_value_i float32 [B,H,ctx,Dh] (bind present_* to the same buffers).
-Outputs: logits [B,S,V], hidden [B,S,D] (after the final LayerNorm), present_key_i, present_value_i.
+Outputs: logits [B,1,V] and hidden [B,1,D] (after the final LayerNorm) of the step's last position,
+         present_key_i, present_value_i.
 
 Weights: every Linear and the tied output head as MatMulNBits (8-bit symmetric codes, blocks of
 --block along K, accuracy level 4: int8 activations per block); the embedding lookups stay float32.
@@ -87,7 +88,13 @@ def build(weights, cfg, bits, block, accuracy_level):
         fc = matmul(b, f"{p}.fc.weight", f"fc_{i}")
         nodes.append(helper.make_node("FastGelu", [fc], [f"gelu_{i}"], name=f"gelu_{i}", domain=MS))
         skip = matmul(f"gelu_{i}", f"{p}.fc_out.weight", f"mlp_{i}")
-    skip_norm(x, skip, "gpt.ln_f", "hidden", "x_out")
+    skip_norm(x, skip, "gpt.ln_f", "hidden_all", "x_out")
+    # Only the last position is ever predicted from: a multi-token call (the re-prime) would
+    # otherwise run the 8192-row output layer for every token it feeds and throw the rows away.
+    init("last_start", np.array([-1], dtype=np.int64))
+    init("last_end", np.array([np.iinfo(np.int64).max], dtype=np.int64))
+    init("seq_axis", np.array([1], dtype=np.int64))
+    nodes.append(helper.make_node("Slice", ["hidden_all", "last_start", "last_end", "seq_axis"], ["hidden"], name="last"))
     matmul("hidden", "gpt.wte.weight", "logits")  # tied head: a quantized copy of the embedding
 
     f32 = TensorProto.FLOAT
@@ -95,8 +102,8 @@ def build(weights, cfg, bits, block, accuracy_level):
               helper.make_tensor_value_info("positions", TensorProto.INT64, ["seq"]),
               helper.make_tensor_value_info("seqlens_k", TensorProto.INT32, ["batch"]),
               helper.make_tensor_value_info("total_sequence_length", TensorProto.INT32, [])]
-    outputs = [helper.make_tensor_value_info("logits", f32, ["batch", "seq", V]),
-               helper.make_tensor_value_info("hidden", f32, ["batch", "seq", D])]
+    outputs = [helper.make_tensor_value_info("logits", f32, ["batch", 1, V]),
+               helper.make_tensor_value_info("hidden", f32, ["batch", 1, D])]
     for i in range(L):
         for kind in ("key", "value"):
             inputs.append(helper.make_tensor_value_info(f"past_{kind}_{i}", f32, ["batch", H, N, Dh]))

@@ -119,14 +119,14 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
             Length = length;
             Ids = new long[batch * length];
             Positions = new long[length];
-            Logits = new float[(long)batch * length * c.VocabSize];
-            Hidden = new float[(long)batch * length * c.DModel];
+            Logits = new float[(long)batch * c.VocabSize]; // the graph returns the last position only
+            Hidden = new float[(long)batch * c.DModel];
             _owned =
             [
                 OrtValue.CreateTensorValueFromMemory(Ids, [batch, length]),
                 OrtValue.CreateTensorValueFromMemory(Positions, [length]),
-                OrtValue.CreateTensorValueFromMemory(Logits, [batch, length, c.VocabSize]),
-                OrtValue.CreateTensorValueFromMemory(Hidden, [batch, length, c.DModel]),
+                OrtValue.CreateTensorValueFromMemory(Logits, [batch, 1, c.VocabSize]),
+                OrtValue.CreateTensorValueFromMemory(Hidden, [batch, 1, c.DModel]),
             ];
             Binding = owner._session.CreateIoBinding();
             Binding.BindInput("input_ids", _owned[0]);
