@@ -98,7 +98,7 @@ public static class Ablation
             }
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            var payload = TokenStreamCoder.Encode([ids.ToArray()], Create, null, 1, default)[0];
+            var payload = TokenStreamCoder.Encode([ids.ToArray()], Create, 1, default)[0];
             double seconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             Console.WriteLine($"{spec,-24} {Path.GetFileName(file),-14} {bytes.Length,9} B {ids.Count,8} tok  {payload.Length * 8.0 / bytes.Length:F4} bpb  " +
                 $"{bytes.Length / 1024.0 / seconds,8:F1} KB/cpu-s {bytes.Length / 1024.0 / clock.Elapsed.TotalSeconds,8:F1} KB/s");

@@ -12,6 +12,7 @@ return command switch
     "roundtrip" => RoundtripCommand.Run(rest),
     "passes" => PassesCommand.Run(),
     "netstep" => NetstepCommand.Run(args[1..]),
+    "profile" => ProfileCommand.Run(rest),
     "micro" => MicroCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),
     "charts" => Charts.Run(rest),

@@ -30,6 +30,7 @@ public static class Usage
           ablate SPECS FILES...
                                    bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0)
           passes                   timing of the vocabulary passes (exp, mix, CDF)
+          profile LEVEL FILE [T]   microseconds per token in the network step, prediction and coding of one stream
           netstep [DIR...]         transformer tokens/s at 1-2 threads, batch 1 and 8 (or of
                                    each DIR with model.onnx + model.json, batch 1)
         """;

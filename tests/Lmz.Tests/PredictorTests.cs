@@ -93,7 +93,7 @@ public class PredictorTests(ITestOutputHelper output)
             () => NGramAlone(5),
         };
         // Three independent streams of the same tokens, each with its own ensemble, coded in parallel.
-        var payloads = TokenStreamCoder.Encode([tokens, tokens, tokens], s => factories[s](), null, threads: 2, CancellationToken.None);
+        var payloads = TokenStreamCoder.Encode([tokens, tokens, tokens], s => factories[s](), threads: 2, CancellationToken.None);
         long mixed = payloads[0].Length * 8L, order2 = payloads[1].Length * 8L, order5 = payloads[2].Length * 8L;
         output.WriteLine($"alice29.txt: mixed {mixed} bits, order-2 alone {order2}, order-5 alone {order5}");
         Assert.True(mixed < order2 && mixed < order5, $"mixed {mixed} bits, order-2 alone {order2}, order-5 alone {order5}");
@@ -107,8 +107,8 @@ public class PredictorTests(ITestOutputHelper output)
         var tokens = Tokens(Repo.Alice.AsSpan(0, 6000));
         foreach (int level in new[] { 1, 3 })
         {
-            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => EnsembleProfile.Create(level, Vocab, null), null, threads: 2, CancellationToken.None);
-            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => EnsembleProfile.Create(level, Vocab, null), null, threads: 2, CancellationToken.None);
+            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => EnsembleProfile.Create(level, Vocab, null), threads: 2, CancellationToken.None);
+            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => EnsembleProfile.Create(level, Vocab, null), threads: 2, CancellationToken.None);
             Assert.Equal(tokens, decoded[0]);
             Assert.Equal(tokens[..100], decoded[1]);
             Assert.Empty(decoded[2]);

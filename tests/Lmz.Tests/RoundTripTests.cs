@@ -174,3 +174,70 @@ public class RoundTripTests
         Assert.True(container.Length <= data.Length + 36 + 25 + 25 * info.Chunks.Count, $"{file}: {data.Length} -> {container.Length} bytes");
     }
 }
+
+/// <summary>
+/// The lone-chunk split: at levels 4–6 with the default chunk size, input that would
+/// be the only chunk of its group is coded as two halves so two threads can work on it. Run with
+/// a bundle without the network (the rule depends on the level, not on the bundle) to stay fast.
+/// </summary>
+public sealed class LoneChunkSplitTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly LmzModelBundle _tokenizerOnly;
+
+    public LoneChunkSplitTests()
+    {
+        File.Copy(Path.Combine(LmzModelBundle.Default.Directory, LmzModelBundle.TokenizerFile),
+            Path.Combine(_dir.Path, LmzModelBundle.TokenizerFile));
+        _tokenizerOnly = LmzModelBundle.Load(_dir.Path);
+    }
+
+    public void Dispose()
+    {
+        _tokenizerOnly.Dispose();
+        _dir.Dispose();
+    }
+
+    private List<int> ChunkLengths(byte[] data, int level, int? chunkSize = null)
+    {
+        var options = new LmzCompressionOptions { Level = level, ChunkSize = chunkSize, Model = _tokenizerOnly, Threads = 2 };
+        var container = LmzCompressor.Compress(data, options);
+        Bytes.Equal(data, LmzCompressor.Decompress(container, new LmzDecompressionOptions { Model = _tokenizerOnly, Threads = 1 }));
+        Bytes.Equal(container, LmzCompressor.Compress(data, options with { Threads = 1 }));
+        return LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Select(c => c.OriginalLength).ToList();
+    }
+
+    [Fact]
+    public void A_lone_chunk_at_a_transformer_level_is_cut_in_halves_at_a_line_break()
+    {
+        var data = Repo.Alice; // 152,089 bytes: one chunk of the default 1 MiB
+        var lengths = ChunkLengths(data, level: 6);
+        Assert.Equal(2, lengths.Count);
+        Assert.Equal(data.Length, lengths.Sum());
+        Assert.InRange(lengths[0], data.Length / 2 - ContainerWriter.LineBreakWindow, data.Length / 2);
+        Assert.Equal((byte)'\n', data[lengths[0] - 1]);
+    }
+
+    [Fact]
+    public void Input_under_two_minimum_halves_stays_one_chunk()
+    {
+        var data = Inputs.Text(2 * ContainerWriter.MinHalfChunk - 1);
+        Assert.Equal([data.Length], ChunkLengths(data, level: 6));
+    }
+
+    [Fact]
+    public void Online_levels_the_highest_levels_and_an_explicit_chunk_size_never_split()
+    {
+        var data = Repo.Alice;
+        Assert.Equal([data.Length], ChunkLengths(data, level: 3));
+        Assert.Equal([data.Length], ChunkLengths(data, level: 7));
+        Assert.Equal([data.Length], ChunkLengths(data, level: 6, chunkSize: LmzCompressionOptions.DefaultChunkSize));
+    }
+
+    [Fact]
+    public void A_tail_that_shares_its_group_with_a_full_chunk_is_not_split()
+    {
+        var data = Inputs.Text(LmzCompressionOptions.DefaultChunkSize + 3 * ContainerWriter.MinHalfChunk);
+        Assert.Equal(Lmz1.ExpectedChunkLengths(data, LmzCompressionOptions.DefaultChunkSize), ChunkLengths(data, level: 6));
+    }
+}

@@ -7,8 +7,8 @@ namespace Lmz.Tests;
 
 /// <summary>
 /// The shipped transformer through ONNX Runtime: its logits must not depend on the thread count
-/// or on which other streams share the batch, and the lockstep coder must round-trip through
-/// window slides. No golden compressed files: float logits differ between CPU classes.
+/// or on which other streams share the batch, and streams coded in parallel must round-trip
+/// through window slides. No golden compressed files: float logits differ between CPU classes.
 /// </summary>
 public sealed class TransformerTests
 {
@@ -73,9 +73,8 @@ public sealed class TransformerTests
     public void Logits_of_a_stream_do_not_depend_on_the_other_streams_in_its_batch()
     {
         // ORT's int8 kernels take their own path for one-row calls, so a stream alone may get
-        // logits a few ulps away from the same stream in a batch; the container fixes which
-        // chunks share a batch, so coder and decoder always make the same calls. Among batches
-        // of two or more rows, neither the other rows' tokens nor their number matter.
+        // logits a few ulps away from the same stream in a batch; lmz runs every stream alone.
+        // Among batches of two or more rows, neither the other rows' tokens nor their number matter.
         int steps = 60;
         var mine = Tokens(0, 2000);
         var pair = StepLogits([mine, Tokens(20000, 2000)], threads: 1, steps);
@@ -95,7 +94,7 @@ public sealed class TransformerTests
     [Fact]
     public void Neural_level_round_trips_several_chunks_and_is_identical_for_one_and_two_threads()
     {
-        // Three 4 KiB chunks of text: one lockstep batch of three streams, each past a window slide.
+        // Three 4 KiB chunks of text: three streams with their own networks, each past a window slide.
         var data = Repo.Alice.AsSpan(20000, 12000).ToArray();
         var one = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1, ChunkSize = 4096 });
         var two = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 2, ChunkSize = 4096 });
@@ -130,10 +129,13 @@ public sealed class TransformerTests
         int vocab = Bundle.Tokenizer.VocabSize;
         int Coded(int rank)
         {
-            using var batch = EnsembleProfile.CreateTransformerBatch(Bundle.Transformer, 1, 2, LmzCompressionOptions.DefaultLevel);
-            var payload = TokenStreamCoder.Encode([ids], _ => new TokenEnsemble(vocab,
-                [batch.Predictors[0], new OrderZeroModel(vocab), new TokenNGramModel(vocab, 5), new MatchModel(vocab)],
-                new MixerSettings { AdapterRank = rank }), batch, 1, default);
+            var payload = TokenStreamCoder.Encode([ids], _ =>
+            {
+                var batch = EnsembleProfile.CreateTransformerBatch(Bundle.Transformer, 1, 2, LmzCompressionOptions.DefaultLevel);
+                return new TransformerTokenModel(batch, new TokenEnsemble(vocab,
+                    [batch.Predictors[0], new OrderZeroModel(vocab), new TokenNGramModel(vocab, 5), new MatchModel(vocab)],
+                    new MixerSettings { AdapterRank = rank }));
+            }, 1, default);
             return payload[0].Length;
         }
         int without = Coded(0), with = Coded(16);

@@ -131,3 +131,39 @@ public static class NetstepCommand
     }
 }
 
+
+/// <summary>profile LEVEL FILE [THREADS]: microseconds per token in the network step, the prediction and the coding/learning of one stream.</summary>
+public static class ProfileCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 2) return AblateCommand.Fail("usage: profile LEVEL FILE [THREADS]");
+        int level = int.Parse(args[0]);
+        int threads = args.Length > 2 ? int.Parse(args[2]) : 2;
+        using var bundle = LmzModelBundle.Default;
+        var ids = new List<int>();
+        bundle.Tokenizer.Encode(File.ReadAllBytes(args[1]), ids);
+        using var batch = EnsembleProfile.CreateTransformerBatch(bundle.Transformer, 1, threads, level);
+        var model = (TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch.Predictors[0]);
+        var encoder = new Lmz.Coding.ArithmeticEncoder(new MemoryStream());
+        long net = 0, predict = 0, code = 0;
+        var previous = new int[1];
+        for (int i = 0; i < ids.Count; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            batch.Step(previous, i);
+            long t1 = Stopwatch.GetTimestamp();
+            var table = model.Predict();
+            long t2 = Stopwatch.GetTimestamp();
+            encoder.Encode(table.Low(ids[i]), table.High(ids[i]));
+            model.Update(ids[i]);
+            net += t1 - t0;
+            predict += t2 - t1;
+            code += Stopwatch.GetTimestamp() - t2;
+            previous[0] = ids[i];
+        }
+        double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / ids.Count;
+        Console.WriteLine($"{ids.Count} tokens: network {Us(net):F1} us, predict {Us(predict):F1} us, code+learn {Us(code):F1} us, total {Us(net + predict + code):F1} us/token");
+        return 0;
+    }
+}

@@ -3,92 +3,73 @@ using Lmz.Modeling;
 namespace Lmz.Coding;
 
 /// <summary>
-/// Codes token streams with their ensembles. Streams that share a network step in lockstep:
-/// at position i every unfinished stream's previous token goes into one batched call, then each
-/// stream predicts, codes and learns its own token. The decoder makes exactly the same calls,
-/// so both sides see identical network outputs. Without a network, streams run independently
-/// on up to <c>threads</c> threads; either way the bytes do not depend on the thread count.
+/// Codes token streams, each with its own model (see <see cref="TransformerTokenModel"/> for
+/// streams with the transformer), on up to <c>threads</c> threads. Streams share nothing, so the
+/// bytes do not depend on the thread count or on which streams run at the same time. A model is
+/// built when its stream starts and disposed when it ends, so memory holds only running streams.
 /// </summary>
 public static class TokenStreamCoder
 {
     public static byte[][] Encode(IReadOnlyList<int[]> streams, Func<int, ITokenCodingModel> createModel,
-        ITokenBatchStep? network, int threads, CancellationToken cancellationToken, Action<int, int>? progress = null)
+        int threads, CancellationToken cancellationToken, Action<int, int>? progress = null)
     {
-        var outputs = new MemoryStream[streams.Count];
-        var encoders = new ArithmeticEncoder[streams.Count];
-        for (int s = 0; s < streams.Count; s++) encoders[s] = new ArithmeticEncoder(outputs[s] = new MemoryStream());
-        Run(streams.Select(t => t.Length).ToArray(), createModel, network, threads, cancellationToken,
-            (s, i, model) =>
-            {
-                int token = streams[s][i];
-                model.Encode(encoders[s], token);
-                return token;
-            }, progress);
-        for (int s = 0; s < streams.Count; s++) encoders[s].Finish();
-        return outputs.Select(o => o.ToArray()).ToArray();
+        var outputs = new byte[streams.Count][];
+        Run(streams.Select(t => t.Length).ToArray(), createModel, threads, cancellationToken, progress, (s, model, count) =>
+        {
+            var output = new MemoryStream();
+            var encoder = new ArithmeticEncoder(output);
+            var tokens = streams[s];
+            CodeAll(s, count, cancellationToken, progress, i => model.Encode(encoder, tokens[i]));
+            encoder.Finish();
+            outputs[s] = output.ToArray();
+        });
+        return outputs;
     }
 
     public static int[][] Decode(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> tokenCounts,
-        Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network, int threads, CancellationToken cancellationToken,
+        Func<int, ITokenCodingModel> createModel, int threads, CancellationToken cancellationToken,
         Action<int, int>? progress = null)
     {
-        var decoders = payloads.Select(p => new ArithmeticDecoder(p)).ToArray();
         var tokens = tokenCounts.Select(n => new int[n]).ToArray();
-        Run(tokenCounts.ToArray(), createModel, network, threads, cancellationToken,
-            (s, i, model) => tokens[s][i] = model.Decode(decoders[s]), progress);
+        Run(tokenCounts.ToArray(), createModel, threads, cancellationToken, progress, (s, model, count) =>
+        {
+            var decoder = new ArithmeticDecoder(payloads[s]);
+            var output = tokens[s];
+            CodeAll(s, count, cancellationToken, progress, i => output[i] = model.Decode(decoder));
+        });
         return tokens;
     }
-
-    /// <summary>Codes token <paramref name="position"/> of stream <paramref name="stream"/>; returns the token.</summary>
-    private delegate int CodeOne(int stream, int position, ITokenCodingModel model);
 
     /// <summary>Streams report progress every this many tokens.</summary>
     public const int ProgressInterval = 4096;
 
-    private static void Run(int[] lengths, Func<int, ITokenCodingModel> createModel, ITokenBatchStep? network,
-        int threads, CancellationToken cancellationToken, CodeOne codeOne, Action<int, int>? progress)
+    private static void Run(int[] lengths, Func<int, ITokenCodingModel> createModel, int threads, CancellationToken cancellationToken,
+        Action<int, int>? progress, Action<int, ITokenCodingModel, int> codeStream)
     {
-        var models = new ITokenCodingModel[lengths.Length];
-        for (int s = 0; s < lengths.Length; s++) models[s] = createModel(s);
-        if (network == null)
+        ParallelLoop.For(lengths.Length, threads, cancellationToken, s =>
         {
-            ParallelLoop.For(lengths.Length, threads, cancellationToken, s =>
+            var model = createModel(s);
+            try
             {
-                for (int i = 0; i < lengths[s]; i++)
-                {
-                    if ((i & (ProgressInterval - 1)) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (i > 0) progress?.Invoke(s, ProgressInterval);
-                    }
-                    codeOne(s, i, models[s]);
-                }
-            });
-            return;
-        }
+                codeStream(s, model, lengths[s]);
+            }
+            finally
+            {
+                (model as IDisposable)?.Dispose();
+            }
+        });
+    }
 
-        int longest = lengths.Length == 0 ? 0 : lengths.Max();
-        var previous = new int[lengths.Length];
-        for (int i = 0; i < longest; i++)
+    private static void CodeAll(int stream, int count, CancellationToken cancellationToken, Action<int, int>? progress, Action<int> codeOne)
+    {
+        for (int i = 0; i < count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            network.Step(previous, i);
-            ParallelLoop.For(lengths.Length, threads, cancellationToken, s =>
+            if ((i & (ProgressInterval - 1)) == 0)
             {
-                if (i < lengths[s]) previous[s] = codeOne(s, i, models[s]);
-            });
-            if (i > 0 && (i & (ProgressInterval - 1)) == 0)
-                for (int s = 0; s < lengths.Length; s++) if (i < lengths[s]) progress?.Invoke(s, ProgressInterval);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (i > 0) progress?.Invoke(stream, ProgressInterval);
+            }
+            codeOne(i);
         }
     }
-}
-
-/// <summary>
-/// A network evaluated once per position for a batch of streams in lockstep (the transformer).
-/// <see cref="Step"/> feeds each stream's previous token (ignored at position 0) so that the
-/// per-stream predictors can then read their rows.
-/// </summary>
-public interface ITokenBatchStep
-{
-    void Step(ReadOnlySpan<int> previousTokens, int position);
 }

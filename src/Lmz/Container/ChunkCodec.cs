@@ -7,8 +7,9 @@ namespace Lmz.Container;
 /// <summary>
 /// Compresses and decompresses one group of chunks. Each chunk gets the smallest of: its tokens
 /// coded by the ensemble (with the transformer for text-like chunks at levels 4+, else the
-/// online predictors only), an LZ4 block, or the bytes stored. All transformer chunks of a group
-/// run as one lockstep batch, in chunk order, in both directions.
+/// online predictors only), an LZ4 block, or the bytes stored. Every coded chunk is a stream of
+/// its own (a transformer chunk has its own one-row network), and a group's streams run in
+/// parallel in both directions.
 /// </summary>
 internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
 {
@@ -36,29 +37,13 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
         });
 
         bool neuralLevel = EnsembleProfile.UsesTransformer(level) && bundle.HasTransformer;
-        var neural = Enumerable.Range(0, chunks.Count).Where(i => neuralLevel && textLike[i]).ToList();
-        var predictorsOnly = Enumerable.Range(0, chunks.Count).Where(i => !incompressible[i]).Except(neural).ToList();
-        var tokenPayload = new byte[chunks.Count][];
+        var tokenChunks = Enumerable.Range(0, chunks.Count).Where(i => !incompressible[i]).ToList();
+        var neural = chunks.Select((_, i) => neuralLevel && textLike[i]).ToArray();
         var bytesPerToken = chunks.Select((c, i) => tokens[i] is { Length: > 0 } t ? (double)c.Length / t.Length : 0).ToArray();
-
-        var encodedPredictors = EncodeTokens(predictorsOnly.Select(i => tokens[i]).ToList(), useTransformer: false, cancellationToken,
-            TokenProgress(predictorsOnly, bytesPerToken, progress));
-        for (int k = 0; k < predictorsOnly.Count; k++) tokenPayload[predictorsOnly[k]] = encodedPredictors[k];
-
-        // The decoder batches exactly the chunks stored as TokenNeural; if one of them loses to
-        // another method, code the batch again without it.
-        while (neural.Count > 0)
-        {
-            var encodedNeural = EncodeTokens(neural.Select(i => tokens[i]).ToList(), useTransformer: true, cancellationToken,
-                TokenProgress(neural, bytesPerToken, progress));
-            var losers = neural.Where((i, k) => encodedNeural[k].Length >= Math.Min(lz4[i].Length, chunks[i].Length)).ToList();
-            if (losers.Count == 0)
-            {
-                for (int k = 0; k < neural.Count; k++) tokenPayload[neural[k]] = encodedNeural[k];
-                break;
-            }
-            neural = neural.Except(losers).ToList();
-        }
+        var tokenPayload = new byte[chunks.Count][];
+        var encoded = EncodeTokens(tokenChunks.Select(i => tokens[i]).ToList(), tokenChunks.Select(i => neural[i]).ToList(), cancellationToken,
+            TokenProgress(tokenChunks, bytesPerToken, progress));
+        for (int k = 0; k < tokenChunks.Count; k++) tokenPayload[tokenChunks[k]] = encoded[k];
 
         var result = new Encoded[chunks.Count];
         for (int i = 0; i < chunks.Count; i++)
@@ -67,7 +52,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
             var (method, payload) = (ChunkMethod.Stored, original);
             if (lz4[i].Length < payload.Length) (method, payload) = (ChunkMethod.Lz4, lz4[i]);
             if (tokenPayload[i] is { } coded && coded.Length < payload.Length)
-                (method, payload) = (neural.Contains(i) ? ChunkMethod.TokenNeural : ChunkMethod.TokenPredictors, coded);
+                (method, payload) = (neural[i] ? ChunkMethod.TokenNeural : ChunkMethod.TokenPredictors, coded);
             int tokenCount = method is ChunkMethod.TokenNeural or ChunkMethod.TokenPredictors ? tokens[i].Length : 0;
             result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount,
                 ContainerFormat.Crc(original), ContainerFormat.Crc(payload)), payload);
@@ -84,17 +69,15 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
                 throw ChunkRecord.Corrupt(firstIndex + i, "payload checksum mismatch (the file is corrupt)");
         }
         var output = new byte[group.Count][];
-        foreach (var method in new[] { ChunkMethod.TokenPredictors, ChunkMethod.TokenNeural })
-        {
-            var members = Enumerable.Range(0, group.Count).Where(i => group[i].Record.Method == method).ToList();
-            if (members.Count == 0) continue;
-            if (method == ChunkMethod.TokenNeural && !bundle.HasTransformer)
-                throw ChunkRecord.Corrupt(firstIndex + members[0], "needs the transformer, but the model bundle has none");
-            var bytesPerToken = group.Select(e => e.Record.TokenCount > 0 ? (double)e.Record.OriginalLength / e.Record.TokenCount : 0).ToArray();
-            var decoded = DecodeTokens(members.Select(i => group[i].Payload).ToList(), members.Select(i => group[i].Record.TokenCount).ToList(),
-                method == ChunkMethod.TokenNeural, cancellationToken, TokenProgress(members, bytesPerToken, progress));
-            for (int k = 0; k < members.Count; k++) output[members[k]] = Detokenize(decoded[k], group[members[k]].Record, firstIndex + members[k]);
-        }
+        var members = Enumerable.Range(0, group.Count)
+            .Where(i => group[i].Record.Method is ChunkMethod.TokenPredictors or ChunkMethod.TokenNeural).ToList();
+        var neural = members.Select(i => group[i].Record.Method == ChunkMethod.TokenNeural).ToList();
+        if (neural.Contains(true) && !bundle.HasTransformer)
+            throw ChunkRecord.Corrupt(firstIndex + members[neural.IndexOf(true)], "needs the transformer, but the model bundle has none");
+        var bytesPerToken = group.Select(e => e.Record.TokenCount > 0 ? (double)e.Record.OriginalLength / e.Record.TokenCount : 0).ToArray();
+        var decoded = DecodeTokens(members.Select(i => group[i].Payload).ToList(), members.Select(i => group[i].Record.TokenCount).ToList(),
+            neural, cancellationToken, TokenProgress(members, bytesPerToken, progress));
+        for (int k = 0; k < members.Count; k++) output[members[k]] = Detokenize(decoded[k], group[members[k]].Record, firstIndex + members[k]);
         ParallelLoop.For(group.Count, threads, cancellationToken, i =>
         {
             var record = group[i].Record;
@@ -141,22 +124,25 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
         return output.ToArray();
     }
 
-    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, bool useTransformer, CancellationToken cancellationToken, Action<int, int>? progress)
-    {
-        if (streams.Count == 0) return [];
-        using var batch = useTransformer ? EnsembleProfile.CreateTransformerBatch(bundle.Transformer, streams.Count, threads, level) : null;
-        return TokenStreamCoder.Encode(streams, s => CreateModel(batch, s), batch, threads, cancellationToken, progress);
-    }
+    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, IReadOnlyList<bool> neural, CancellationToken cancellationToken,
+        Action<int, int>? progress) =>
+        TokenStreamCoder.Encode(streams, s => CreateModel(neural, s), threads, cancellationToken, progress);
 
-    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, bool useTransformer, CancellationToken cancellationToken,
-        Action<int, int>? progress)
-    {
-        using var batch = useTransformer ? EnsembleProfile.CreateTransformerBatch(bundle.Transformer, payloads.Count, threads, level) : null;
-        return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(batch, s), batch, threads, cancellationToken, progress);
-    }
+    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, IReadOnlyList<bool> neural,
+        CancellationToken cancellationToken, Action<int, int>? progress) =>
+        TokenStreamCoder.Decode(payloads, counts, s => CreateModel(neural, s), threads, cancellationToken, progress);
 
-    private ITokenCodingModel CreateModel(TransformerBatch? batch, int stream) =>
-        EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch?.Predictors[stream]);
+    /// <summary>
+    /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal
+    /// share of the threads as intra-op threads, which change its speed, never its outputs.
+    /// </summary>
+    private ITokenCodingModel CreateModel(IReadOnlyList<bool> neural, int stream)
+    {
+        int vocab = bundle.Tokenizer.VocabSize;
+        if (!neural[stream]) return EnsembleProfile.Create(level, vocab, null);
+        int networkThreads = Math.Max(1, threads / Math.Min(threads, neural.Count));
+        return EnsembleProfile.CreateWithTransformer(level, bundle.Transformer, vocab, networkThreads);
+    }
 
     /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>
     private static Action<int, int>? TokenProgress(List<int> chunkOfStream, double[] bytesPerToken, Action<long>? progress)

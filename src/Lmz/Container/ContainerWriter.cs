@@ -55,7 +55,14 @@ internal sealed class ContainerWriter
     public async ValueTask FinishAsync(bool useAsync, CancellationToken cancellationToken)
     {
         await WriteHeaderOnceAsync(useAsync, cancellationToken);
-        if (_pendingLength > 0) AddChunk(_pending.AsSpan(0, _pendingLength).ToArray());
+        var rest = _pending.AsSpan(0, _pendingLength);
+        if (SplitsLoneChunk && _cut.Count == 0 && rest.Length >= 2 * MinHalfChunk)
+        {
+            int cut = CutPoint(rest, rest.Length / 2);
+            AddChunk(rest[..cut].ToArray());
+            rest = rest[cut..];
+        }
+        if (rest.Length > 0) AddChunk(rest.ToArray());
         _pendingLength = 0;
         await FlushGroupAsync(useAsync, cancellationToken);
         var end = new byte[ContainerFormat.RecordSize];
@@ -75,15 +82,25 @@ internal sealed class ContainerWriter
     /// <summary>The pending buffer holds chunkSize + 1 bytes: more data follows the nominal chunk.</summary>
     private async ValueTask CutChunkAsync(bool useAsync, CancellationToken cancellationToken)
     {
-        int size = _options.EffectiveChunkSize;
-        int windowStart = Math.Max(0, size - LineBreakWindow);
-        int lineBreak = _pending.AsSpan(windowStart, size - windowStart).LastIndexOf((byte)'\n');
-        int cut = lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
+        int cut = CutPoint(_pending, _options.EffectiveChunkSize);
         AddChunk(_pending.AsSpan(0, cut).ToArray());
         _pending.AsSpan(cut, _pendingLength - cut).CopyTo(_pending);
         _pendingLength -= cut;
         if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
     }
+
+    /// <summary>Just after the last line break in the <see cref="LineBreakWindow"/> bytes before <paramref name="size"/>, else at it.</summary>
+    private static int CutPoint(ReadOnlySpan<byte> data, int size)
+    {
+        int windowStart = Math.Max(0, size - LineBreakWindow);
+        int lineBreak = data[windowStart..size].LastIndexOf((byte)'\n');
+        return lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
+    }
+
+    private bool SplitsLoneChunk => _options.ChunkSize == null && EnsembleProfile.SplitsLoneChunk(_options.Level);
+
+    /// <summary>Smallest half worth splitting for: each half relearns the file from nothing (see <see cref="EnsembleProfile.SplitsLoneChunk"/>).</summary>
+    public const int MinHalfChunk = 64 << 10;
 
     private void AddChunk(byte[] chunk)
     {

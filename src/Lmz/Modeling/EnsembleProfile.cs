@@ -33,6 +33,16 @@ public static class EnsembleProfile
     /// </summary>
     public static int KeptContextEighths(int level) => level switch { <= 7 => 2, 8 => 6, _ => 7 };
 
+    /// <summary>
+    /// Whether input that would be the only chunk of its group (say a whole file under 1 MiB) is
+    /// coded as two halves when the chunk size is the default: a one-row network step leaves
+    /// most of a second core idle, and two streams use both. Levels 4–6 do; 7–9 spend the time
+    /// for ratio. Measured with the harness on alice29.txt at level 6, best of 3 (session 5):
+    /// 18.6 / 19.4 KB/s compressing / decompressing in two halves against 11.0–11.8 / 11.5–12.0
+    /// whole, at 1.6759 against 1.6452 bpb (each half relearns from nothing).
+    /// </summary>
+    public static bool SplitsLoneChunk(int level) => level is >= 4 and <= 6;
+
     /// <summary>The transformer batch of a level: its re-prime rule is part of the format.</summary>
     public static TransformerBatch CreateTransformerBatch(TransformerModel model, int streams, int threads, int level) =>
         new(model, streams, threads, KeptContextEighths(level));
@@ -45,6 +55,16 @@ public static class EnsembleProfile
     /// plane and token (bench/results/ablation.md has all nine files).
     /// </summary>
     public static int AdapterRank(int level) => level switch { <= 4 => 0, 5 => 8, 6 => 16, _ => 32 };
+
+    /// <summary>
+    /// A transformer stream of a level: its own one-row network with <paramref name="networkThreads"/>
+    /// intra-op threads (which do not change its outputs) under the level's ensemble.
+    /// </summary>
+    public static TransformerTokenModel CreateWithTransformer(int level, TransformerModel model, int vocabSize, int networkThreads)
+    {
+        var network = CreateTransformerBatch(model, 1, networkThreads, level);
+        return new TransformerTokenModel(network, Create(level, vocabSize, network.Predictors[0]));
+    }
 
     public static ITokenCodingModel Create(int level, int vocabSize, ITokenPredictor? transformerRow)
     {

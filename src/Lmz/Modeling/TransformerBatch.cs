@@ -10,9 +10,10 @@ namespace Lmz.Modeling;
 /// compressor and decompressor make identical calls. The graph (models/training/fuse.py) reads
 /// and writes one fixed [B,H,ctx,Dh] key and value buffer per layer in place (its past and
 /// present tensors are bound to the same memory), so a step copies no cache. Buffers and
-/// OrtValues are allocated once.
+/// OrtValues are allocated once. lmz codes every stream with a batch of one
+/// (<see cref="TransformerTokenModel"/>); larger batches serve the tests and benchmarks.
 /// </summary>
-public sealed class TransformerBatch : ITokenBatchStep, IDisposable
+public sealed class TransformerBatch : IDisposable
 {
     private readonly TransformerConfig _c;
     private readonly InferenceSession _session;
@@ -55,6 +56,10 @@ public sealed class TransformerBatch : ITokenBatchStep, IDisposable
 
     private bool HasLogits { get; set; }
 
+    /// <summary>
+    /// Feeds each row's previous token (ignored at position 0, which starts the streams) so that
+    /// the rows' predictors can then read the network's outputs for <paramref name="position"/>.
+    /// </summary>
     public void Step(ReadOnlySpan<int> previousTokens, int position)
     {
         if (position == 0)
