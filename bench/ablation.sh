@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 dotnet build bench/Lmz.Bench -c Release -v q -nologo > /dev/null
 bench="dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll"
 specs="t+iw1+wr0+nobias+noapm,o+n5+m,t+o+n5+nobias+noapm,t+o+n5+m+nobias+noapm,t+o+n5+m+noapm,t+o+n5+m,t+o+n5+m+ar16,t+o+n5+m+ar32"
-names=("transformer alone (its own distribution: weight 1, not learned)" "online predictors alone (order-0, n-gram 5, match, bias, APM)" "transformer + order-0 + n-gram 5" "+ match model" "+ adaptive bias head" "+ top-token APM (SSE)" "+ dynamic evaluation: hidden-state adapter, rank 16 (= lmz -6)" "same with rank 32 (lmz -7's adapter; lmz -7 also uses n-gram 6)")
+names=("transformer alone (its own distribution: weight 1, not learned)" "online predictors alone (order-0, n-gram 5, match, bias, APM)" "transformer + order-0 + n-gram 5" "+ match model" "+ adaptive bias head" "+ top-token APM (SSE)" "+ dynamic evaluation: hidden-state adapter, rank 16 (lmz -6's predictors, the file as one stream)" "same with rank 32 (lmz -7's adapter; lmz -7 also uses n-gram 6)")
 files="corpora/canterbury/alice29.txt corpora/canterbury/asyoulik.txt corpora/canterbury/lcet10.txt corpora/canterbury/plrabn12.txt corpora/calgary/book1 corpora/calgary/paper1 corpora/canterbury/cp.html corpora/calgary/progc corpora/calgary/progl"
 raw=$(mktemp)
 for f in $files; do $bench ablate "$specs" "$f" >> "$raw"; done
@@ -19,7 +19,8 @@ for f in $files; do $bench ablate "$specs" "$f" >> "$raw"; done
   echo "token payload (container excluded), model bundle in models/lm. Each row adds one piece."
   echo "Dynamic evaluation adapts the network's output layer only (src/Lmz/Modeling/HiddenStateAdapter.cs:"
   echo "a low-rank log-space correction driven by the final hidden state, learned while coding); the"
-  echo "network's own weights stay fixed. paq8px -8 as measured in issue 5."
+  echo "network's own weights stay fixed. Every row codes each file as one stream; \`lmz -6\` cuts a file"
+  echo "under 1 MiB into two halves (two threads), levels 7-9 do not. paq8px -8 as measured in issue 5."
   echo
   printf "| configuration |"; for f in $files; do printf " %s |" "$(basename "$f")"; done; echo
   printf "|---|"; for f in $files; do printf -- "---:|"; done; echo

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command to rebuild the model bundle in models/lm from ../shared/train:
-#   bash models/training/run.sh [STAGE1_MINUTES] [STAGE2_MINUTES]
-# Steps: BPE tokenizer (C#), tokenize the shards (C#), train the GPT in two stages (PyTorch),
+#   bash models/training/run.sh [STAGE1_MINUTES] [STAGE2_MINUTES] [STAGE3_MINUTES]
+# Steps: BPE tokenizer (C#), tokenize the shards (C#), train the GPT in three stages (PyTorch),
 # export the float graph, rebuild it from fused operators with int8 weights (models/lm/model.onnx + model.json).
 # Needs: the .NET 10 SDK, xz, and Debian's python3-torch + python3-onnx:
 #   apt-get install -y python3-torch python3-onnx libopenblas0-openmp xz-utils
@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 stage1_minutes=${1:-78}
 stage2_minutes=${2:-35}
+stage3_minutes=${3:-30}
 data=../shared/train
 work=models/training/work
 export OPENBLAS_NUM_THREADS=1
@@ -24,10 +25,13 @@ if [ ! -f models/lm/tokenizer.tiktoken ]; then
 fi
 [ -f "$work/tokens/tokens.json" ] || $train tokenize --data "$data" --ranks models/lm/tokenizer.tiktoken --out "$work/tokens"
 
-# Two stages, each resumable (rerun the same command after an interruption):
+# Three stages, each resumable (rerun the same command after an interruption):
 #  1. from scratch, 78 min at lr 1e-3 (seed 1234), exported in float to $work/stage1;
-#  2. warm start from stage 1's weights, 35 min at lr 5e-4 with another seed (new windows).
-# One thread: measured faster than two when anything else shares the machine.
+#  2. warm start from stage 1's weights, 35 min at lr 5e-4 with another seed (new windows),
+#     exported to $work/stage2;
+#  3. warm start from stage 2's weights, 30 min at lr 3e-4, seed 3, on two threads.
+# Stages 1-2 use one thread: measured faster than two when anything else shares the machine;
+# stage 3 ran alone on the machine.
 [ -f "$work/stage1/model.onnx" ] || {
   /usr/bin/python3 models/training/train.py --minutes "$stage1_minutes" --threads 1 \
     --work "$work/stage1" --tokens "$work/tokens"
@@ -35,7 +39,10 @@ fi
 }
 /usr/bin/python3 models/training/train.py --minutes "$stage2_minutes" --threads 1 --lr 5e-4 --seed 2 \
   --init-onnx "$work/stage1/model.onnx" --work "$work/stage2" --tokens "$work/tokens"
-/usr/bin/python3 models/training/export.py --work "$work/stage2" --out "$work/float"
+[ -f "$work/stage2/model.onnx" ] || /usr/bin/python3 models/training/export.py --work "$work/stage2" --out "$work/stage2"
+/usr/bin/python3 models/training/train.py --minutes "$stage3_minutes" --threads 2 --lr 3e-4 --seed 3 \
+  --init-onnx "$work/stage2/model.onnx" --work "$work/stage3" --tokens "$work/tokens"
+/usr/bin/python3 models/training/export.py --work "$work/stage3" --out "$work/float"
 # Ship the fused graph with int8 weights (MatMulNBits, blocks of 128): same bits on alice29.txt,
 # int8 ~2.8x faster steps than float32, the fused operators ~2x faster again than the traced graph.
 /usr/bin/python3 models/training/fuse.py --in "$work/float/model.onnx" --out models/lm/model.onnx \
