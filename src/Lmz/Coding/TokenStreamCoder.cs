@@ -14,12 +14,12 @@ public static class TokenStreamCoder
         int threads, CancellationToken cancellationToken, Action<int, int>? progress = null)
     {
         var outputs = new byte[streams.Count][];
-        Run(streams.Select(t => t.Length).ToArray(), createModel, threads, cancellationToken, progress, (s, model, count) =>
+        Run(streams.Count, createModel, threads, cancellationToken, (s, model) =>
         {
             var output = new MemoryStream();
             var encoder = new ArithmeticEncoder(output);
             var tokens = streams[s];
-            CodeAll(s, count, cancellationToken, progress, i => model.Encode(encoder, tokens[i]));
+            CodeAll(s, tokens.Length, cancellationToken, progress, i => model.Encode(encoder, tokens[i]));
             encoder.Finish();
             outputs[s] = output.ToArray();
         });
@@ -31,11 +31,11 @@ public static class TokenStreamCoder
         Action<int, int>? progress = null)
     {
         var tokens = tokenCounts.Select(n => new int[n]).ToArray();
-        Run(tokenCounts.ToArray(), createModel, threads, cancellationToken, progress, (s, model, count) =>
+        Run(payloads.Count, createModel, threads, cancellationToken, (s, model) =>
         {
             var decoder = new ArithmeticDecoder(payloads[s]);
             var output = tokens[s];
-            CodeAll(s, count, cancellationToken, progress, i => output[i] = model.Decode(decoder));
+            CodeAll(s, output.Length, cancellationToken, progress, i => output[i] = model.Decode(decoder));
         });
         return tokens;
     }
@@ -43,15 +43,16 @@ public static class TokenStreamCoder
     /// <summary>Streams report progress every this many tokens.</summary>
     public const int ProgressInterval = 4096;
 
-    private static void Run(int[] lengths, Func<int, ITokenCodingModel> createModel, int threads, CancellationToken cancellationToken,
-        Action<int, int>? progress, Action<int, ITokenCodingModel, int> codeStream)
+    /// <summary>Runs <paramref name="codeStream"/> for every stream with its own model, disposed afterwards.</summary>
+    private static void Run(int streamCount, Func<int, ITokenCodingModel> createModel, int threads, CancellationToken cancellationToken,
+        Action<int, ITokenCodingModel> codeStream)
     {
-        ParallelLoop.For(lengths.Length, threads, cancellationToken, s =>
+        ParallelLoop.For(streamCount, threads, cancellationToken, s =>
         {
             var model = createModel(s);
             try
             {
-                codeStream(s, model, lengths[s]);
+                codeStream(s, model);
             }
             finally
             {
