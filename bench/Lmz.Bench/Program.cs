@@ -13,6 +13,8 @@ return command switch
     "passes" => PassesCommand.Run(),
     "netstep" => NetstepCommand.Run(args[1..]),
     "profile" => ProfileCommand.Run(rest),
+    "tokens" => TokensCommand.Run(rest),
+    "adaptive" => AdaptiveCommand.Run(rest),
     "micro" => MicroCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),
     "charts" => Charts.Run(rest),

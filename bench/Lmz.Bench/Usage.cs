@@ -26,11 +26,14 @@ public static class Usage
           charts NAME              redraw NAME-bpb.png and NAME-pareto.png from bench/results/NAME.csv
           micro [FILTER] [--dry] [BDN options]
                                    BenchmarkDotNet microbenchmarks (short jobs); results in bench/results/micro/
-          roundtrip LEVEL FILES... in-process compress/decompress with the library
+          roundtrip LEVEL [--compress-only] FILES...
+                                   in-process compress/decompress with the library
           ablate SPECS FILES...
                                    bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0)
           passes                   timing of the vocabulary passes (exp, mix, CDF)
           profile LEVEL FILE [T]   microseconds per token in the network step, prediction and coding of one stream
+          tokens FILE OUT.u16       the file's token ids as little-endian uint16 (offline experiments)
+          adaptive FILE [RATE]     bits per byte of level 9's learning network alone (no ensemble)
           netstep [DIR...]         transformer tokens/s at 1-2 threads, batch 1 and 8 (or of
                                    each DIR with model.onnx + model.json, batch 1)
         """;

@@ -47,4 +47,6 @@ fi
 # int8 ~2.8x faster steps than float32, the fused operators ~2x faster again than the traced graph.
 /usr/bin/python3 models/training/fuse.py --in "$work/float/model.onnx" --out models/lm/model.onnx \
   --bits 8 --block 128 --accuracy-level 4 --json "$work/float/model.json" --json-out models/lm/model.json
+# Level 9's float network, the same stage-3 weights as IEEE half floats (deterministic).
+/usr/bin/python3 models/training/export_weights.py "$work/stage3/ckpt.pt" models/lm/weights.f16
 sha256sum models/lm/*

@@ -7,7 +7,7 @@ namespace Lmz;
 
 /// <summary>
 /// The files both sides must share: the tokenizer's rank file and, when present, the transformer
-/// (model.onnx + model.json). Its fingerprint (SHA-256 over every file's name, length and bytes,
+/// (model.onnx + model.json) and the float network level 9 trains (weights.f16). Its fingerprint (SHA-256 over every file's name, length and bytes,
 /// first 16 bytes) is written into each container and checked before decoding.
 /// </summary>
 public sealed class LmzModelBundle : IDisposable
@@ -15,6 +15,7 @@ public sealed class LmzModelBundle : IDisposable
     public const string TokenizerFile = "tokenizer.tiktoken";
     public const string OnnxFile = "model.onnx";
     public const string ConfigFile = "model.json";
+    public const string WeightsFile = Modeling.Adaptive.NetworkWeights.FileName;
 
     /// <summary>Environment variable that points lmz at another bundle directory.</summary>
     public const string DirectoryVariable = "LMZ_MODEL_DIR";
@@ -22,10 +23,12 @@ public sealed class LmzModelBundle : IDisposable
     private static readonly Lock DefaultLock = new();
     private static LmzModelBundle? _default;
     private TransformerModel? _transformer;
+    private Modeling.Adaptive.NetworkWeights? _weights;
     private readonly Lock _transformerLock = new();
 
-    private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer)
+    private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer, bool hasWeights)
     {
+        HasNetworkWeights = hasWeights;
         Directory = directory;
         Tokenizer = tokenizer;
         Fingerprint = fingerprint;
@@ -52,6 +55,19 @@ public sealed class LmzModelBundle : IDisposable
         }
     }
 
+    /// <summary>Whether the bundle has the float network (weights.f16) that level 9 trains as it codes.</summary>
+    public bool HasNetworkWeights { get; }
+
+    /// <summary>The float network of weights.f16, loaded on first use; level 9 streams each clone it.</summary>
+    public Modeling.Adaptive.NetworkWeights NetworkWeights
+    {
+        get
+        {
+            if (!HasNetworkWeights) throw new InvalidOperationException($"the model bundle in {Directory} has no {WeightsFile}, which level 9 needs");
+            lock (_transformerLock) return _weights ??= Modeling.Adaptive.NetworkWeights.Load(Path.Combine(Directory, WeightsFile));
+        }
+    }
+
     /// <summary>The bundle beside the library (or in $LMZ_MODEL_DIR), loaded once per process.</summary>
     public static LmzModelBundle Default
     {
@@ -69,7 +85,9 @@ public sealed class LmzModelBundle : IDisposable
         string tokenizerPath = Path.Combine(directory, TokenizerFile);
         if (!File.Exists(tokenizerPath)) throw new FileNotFoundException($"model bundle not found: {tokenizerPath} is missing", tokenizerPath);
         bool hasTransformer = File.Exists(Path.Combine(directory, OnnxFile)) && File.Exists(Path.Combine(directory, ConfigFile));
+        bool hasWeights = File.Exists(Path.Combine(directory, WeightsFile));
         string[] files = hasTransformer ? [TokenizerFile, ConfigFile, OnnxFile] : [TokenizerFile];
+        if (hasWeights) files = [.. files, WeightsFile];
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var name in files)
         {
@@ -78,7 +96,7 @@ public sealed class LmzModelBundle : IDisposable
             sha.AppendData(bytes);
         }
         var fingerprint = sha.GetHashAndReset()[..Container.ContainerFormat.FingerprintSize];
-        return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer);
+        return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer, hasWeights);
     }
 
     public void Dispose() => _transformer?.Dispose();

@@ -25,7 +25,10 @@ public static class RoundtripCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length < 2) return AblateCommand.Fail("usage: roundtrip LEVEL FILES...");
+        // --compress-only: skip decompression (for quick ratio experiments with slow levels)
+        bool compressOnly = args.Contains("--compress-only");
+        args = [.. args.Where(a => a != "--compress-only")];
+        if (args.Length < 2) return AblateCommand.Fail("usage: roundtrip LEVEL [--compress-only] FILES...");
         int level = int.Parse(args[0]);
         bool allOk = true;
         foreach (var file in args.Skip(1))
@@ -34,12 +37,12 @@ public static class RoundtripCommand
             var sw = Stopwatch.StartNew();
             var packed = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = level });
             double c = sw.Elapsed.TotalSeconds; sw.Restart();
-            var back = LmzCompressor.Decompress(packed);
-            double d = sw.Elapsed.TotalSeconds;
+            var back = compressOnly ? data : LmzCompressor.Decompress(packed);
+            double d = compressOnly ? double.NaN : sw.Elapsed.TotalSeconds;
             var info = LmzContainerInfo.Read(new MemoryStream(packed));
             bool ok = back.AsSpan().SequenceEqual(data);
             allOk &= ok;
-            Console.WriteLine($"{Path.GetFileName(file),-14} {data.Length,9} -> {packed.Length,9}  {packed.Length * 8.0 / Math.Max(1, data.Length):F4} bpb  c {data.Length / 1024.0 / c,7:F1} KB/s  d {data.Length / 1024.0 / d,7:F1} KB/s  {(ok ? "OK" : "MISMATCH")}  {string.Join(",", info.Chunks.Select(ch => ch.Method))}");
+            Console.WriteLine($"{Path.GetFileName(file),-14} {data.Length,9} -> {packed.Length,9}  {packed.Length * 8.0 / Math.Max(1, data.Length):F4} bpb  c {data.Length / 1024.0 / c,7:F1} KB/s  d {data.Length / 1024.0 / d,7:F1} KB/s  {(compressOnly ? "not decoded" : ok ? "OK" : "MISMATCH")}  {string.Join(",", info.Chunks.Select(ch => ch.Method))}");
         }
         return allOk ? 0 : 1;
     }
@@ -164,6 +167,67 @@ public static class ProfileCommand
         }
         double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / ids.Count;
         Console.WriteLine($"{ids.Count} tokens: network {Us(net):F1} us, predict {Us(predict):F1} us, code+learn {Us(code):F1} us, total {Us(net + predict + code):F1} us/token");
+        return 0;
+    }
+}
+
+/// <summary>tokens FILE OUT: the file's token ids as little-endian uint16 (the training tools' .u16 format), for offline experiments.</summary>
+public static class TokensCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length != 2) return AblateCommand.Fail("usage: tokens FILE OUT.u16");
+        using var bundle = LmzModelBundle.Default;
+        var ids = new List<int>();
+        bundle.Tokenizer.Encode(File.ReadAllBytes(args[0]), ids);
+        var bytes = new byte[ids.Count * 2];
+        for (int i = 0; i < ids.Count; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), checked((ushort)ids[i]));
+        File.WriteAllBytes(args[1], bytes);
+        Console.WriteLine($"{args[0]}: {ids.Count} tokens -> {args[1]}");
+        return 0;
+    }
+}
+
+/// <summary>adaptive FILE [RATE]: bits per byte of level 9's learning network alone (no ensemble), to check it against models/training/dyneval.py.</summary>
+public static class AdaptiveCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 1) return AblateCommand.Fail("usage: adaptive FILE [RATE [THREADS]]");
+        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Lmz.Modeling.Adaptive.AdaptiveTokenModel.LearningRate;
+        using var bundle = LmzModelBundle.Default;
+        var data = File.ReadAllBytes(args[0]);
+        var ids = new List<int>();
+        bundle.Tokenizer.Encode(data, ids);
+        var network = new Lmz.Modeling.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
+        const int W = Lmz.Modeling.Adaptive.AdaptiveTokenModel.Window; const int C = Lmz.Modeling.Adaptive.AdaptiveTokenModel.Context;
+        var inputs = new int[ids.Count + 1];
+        for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];
+        double bits = 0;
+        long t0 = Stopwatch.GetTimestamp(), train = 0;
+        for (int s = 0; s < ids.Count; s += W)
+        {
+            if (s > 0 && rate > 0)
+            {
+                long t1 = Stopwatch.GetTimestamp();
+                int first = Math.Max(0, s - W - C);
+                network.Train(inputs.AsSpan(first, s - first), inputs.AsSpan(s - W + 1, W), rate);
+                train += Stopwatch.GetTimestamp() - t1;
+            }
+            network.Prime(inputs.AsSpan(Math.Max(0, s - C), Math.Min(s, C)));
+            for (int t = s; t < Math.Min(ids.Count, s + W); t++)
+            {
+                network.Step(inputs[t]);
+                var logits = network.Logits;
+                double max = double.NegativeInfinity;
+                foreach (float l in logits) max = Math.Max(max, l);
+                double sum = 0;
+                foreach (float l in logits) sum += Math.Exp(l - max);
+                bits += (Math.Log(sum) - (logits[ids[t]] - max)) / Math.Log(2);
+            }
+        }
+        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        Console.WriteLine($"{args[0]}: rate {rate}: {bits / data.Length:F4} bpb, {ids.Count} tokens, {seconds * 1e3 / ids.Count:F2} ms/token ({train * 1e3 / Stopwatch.Frequency / ids.Count:F2} training)");
         return 0;
     }
 }
