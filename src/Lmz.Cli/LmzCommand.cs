@@ -129,7 +129,8 @@ public sealed class LmzCommand
         {
             int code = standard.Invoke(parseResult);
             output.WriteLine("Levels:");
-            output.WriteLine("  -1 .. -9  Compression level: 1-3 fast (online predictors only), 4-9 with the transformer [default: 6]");
+            output.WriteLine("  -1 .. -9  Compression level: 1-3 fast (online predictors only), 4-9 with the transformer [default: 6];");
+            output.WriteLine("            -9 keeps training the transformer on the file (best ratio, about 1 KB/s)");
             output.WriteLine();
             return code;
         }

@@ -33,7 +33,7 @@ public static class EnsembleProfile
     /// instead of every 128 with a call half as long. Changing this changes every container of
     /// levels 4+, so it goes with a format version (ContainerFormat.Version).
     /// </summary>
-    public static int KeptContextEighths(int level) => level switch { <= 7 => 2, 8 => 6, _ => 7 };
+    public static int KeptContextEighths(int level) => level <= 7 ? 2 : 6; // level 9 runs no ONNX network (see LearnsNetwork)
 
     /// <summary>
     /// Whether input that would be the only chunk of its group (say a whole file under 1 MiB) is

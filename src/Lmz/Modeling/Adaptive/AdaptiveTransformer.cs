@@ -243,19 +243,15 @@ public sealed class AdaptiveTransformer
         for (int head = 0; head < _h; head++)
         {
             int off = head * _dh;
-            for (int i = 0; i < n; i++)
-                for (int e = 0; e < _dh; e++)
-                {
-                    _qh[i * _dh + e] = qkv[i * 3 * d + off + e];
-                    _khT[e * n + i] = qkv[i * 3 * d + d + off + e];
-                    _vh[i * _dh + e] = qkv[i * 3 * d + 2 * d + off + e];
-                }
-            MatrixKernels.Multiply(_qh, _khT, _scores, n, _dh, n);
+            Gather(qkv, 3 * d, off, n, _qh);
+            Gather(qkv, 3 * d, d + off, n, _kh);
+            MatrixKernels.Transpose(_kh.AsSpan(0, n * _dh), _khT, n, _dh);
+            Gather(qkv, 3 * d, 2 * d + off, n, _vh);
+            MatrixKernels.Multiply(_qh, _khT, _scores, n, _dh, n, threads: _threads);
             var probs = _probs[l].AsSpan(head * n * n, n * n);
             for (int i = 0; i < n; i++) NetworkMath.Softmax(_scores.AsSpan(i * n, n), probs.Slice(i * n, n), i + 1, _scale);
-            MatrixKernels.Multiply(probs, _vh, _yh, n, n, _dh);
-            for (int i = 0; i < n; i++)
-                for (int e = 0; e < _dh; e++) _att[l][i * d + off + e] = _yh[i * _dh + e];
+            MatrixKernels.Multiply(probs, _vh, _yh, n, n, _dh, threads: _threads);
+            Scatter(_yh, _att[l], d, off, n);
         }
     }
 
@@ -267,19 +263,15 @@ public sealed class AdaptiveTransformer
         for (int head = 0; head < _h; head++)
         {
             int off = head * _dh;
-            for (int i = 0; i < n; i++)
-                for (int e = 0; e < _dh; e++)
-                {
-                    _qh[i * _dh + e] = qkv[i * 3 * d + off + e];
-                    _kh[i * _dh + e] = qkv[i * 3 * d + d + off + e];
-                    _khT[e * n + i] = qkv[i * 3 * d + 2 * d + off + e]; // values, transposed
-                    _vh[i * _dh + e] = qkv[i * 3 * d + 2 * d + off + e];
-                    _dyh[i * _dh + e] = _dAtt[i * d + off + e];
-                }
+            Gather(qkv, 3 * d, off, n, _qh);
+            Gather(qkv, 3 * d, d + off, n, _kh);
+            Gather(qkv, 3 * d, 2 * d + off, n, _vh);
+            MatrixKernels.Transpose(_vh.AsSpan(0, n * _dh), _khT, n, _dh); // values, transposed
+            Gather(_dAtt, d, off, n, _dyh);
             var probs = _probs[l].AsSpan(head * n * n, n * n);
-            MatrixKernels.Multiply(_dyh, _khT, _dP, n, _dh, n);          // dP = dY · Vᵀ
+            MatrixKernels.Multiply(_dyh, _khT, _dP, n, _dh, n, threads: _threads);          // dP = dY · Vᵀ
             MatrixKernels.Transpose(probs, _dS, n, n);
-            MatrixKernels.Multiply(_dS, _dyh, _dV, n, n, _dh);           // dV = Pᵀ · dY
+            MatrixKernels.Multiply(_dS, _dyh, _dV, n, n, _dh, threads: _threads);           // dV = Pᵀ · dY
             for (int i = 0; i < n; i++)
             {
                 double dot = 0;
@@ -287,16 +279,24 @@ public sealed class AdaptiveTransformer
                 for (int j = 0; j < n; j++)
                     _dS[i * n + j] = j <= i ? (float)(probs[i * n + j] * (_dP[i * n + j] - dot)) * _scale : 0f;
             }
-            MatrixKernels.Multiply(_dS, _kh, _dQ, n, n, _dh);            // dQ = dS · K
+            MatrixKernels.Multiply(_dS, _kh, _dQ, n, n, _dh, threads: _threads);            // dQ = dS · K
             MatrixKernels.Transpose(_dS, _dP, n, n);
-            MatrixKernels.Multiply(_dP, _qh, _dK, n, n, _dh);            // dK = dSᵀ · Q
-            for (int i = 0; i < n; i++)
-                for (int e = 0; e < _dh; e++)
-                {
-                    _dQkv[i * 3 * d + off + e] = _dQ[i * _dh + e];
-                    _dQkv[i * 3 * d + d + off + e] = _dK[i * _dh + e];
-                    _dQkv[i * 3 * d + 2 * d + off + e] = _dV[i * _dh + e];
-                }
+            MatrixKernels.Multiply(_dP, _qh, _dK, n, n, _dh, threads: _threads);            // dK = dSᵀ · Q
+            Scatter(_dQ, _dQkv, 3 * d, off, n);
+            Scatter(_dK, _dQkv, 3 * d, d + off, n);
+            Scatter(_dV, _dQkv, 3 * d, 2 * d + off, n);
         }
+    }
+
+    /// <summary>dst[i][e] = src[i·stride + offset + e]: one head's columns of n rows.</summary>
+    private void Gather(float[] src, int stride, int offset, int n, float[] dst)
+    {
+        for (int i = 0; i < n; i++) src.AsSpan(i * stride + offset, _dh).CopyTo(dst.AsSpan(i * _dh, _dh));
+    }
+
+    /// <summary>The inverse of <see cref="Gather"/>.</summary>
+    private void Scatter(float[] src, float[] dst, int stride, int offset, int n)
+    {
+        for (int i = 0; i < n; i++) src.AsSpan(i * _dh, _dh).CopyTo(dst.AsSpan(i * stride + offset, _dh));
     }
 }
