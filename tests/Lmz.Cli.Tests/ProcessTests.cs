@@ -64,23 +64,34 @@ public sealed class ProcessTests : IDisposable
     public async Task Sigint_deletes_the_temp_file_and_exits_130()
     {
         if (OperatingSystem.IsWindows()) return;
-        string source = _files.Copy("alice29.txt");
-        using var process = Start("-6", "-T", "1", source); // seconds of work: -1 can finish before the signal
-        var error = process.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        while (!_files.Names().Any(n => n.StartsWith(".alice29.txt.lmz.tmp-")))
+        // Eight copies of alice29.txt at -6 on one thread: about a minute and a half of work, so
+        // the signal lands mid-compression even when a busy test run notices the temp file late.
+        var alice = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "alice29.txt"));
+        string source = _files.Write("big.txt", [.. Enumerable.Repeat(alice, 8).SelectMany(copy => copy)]);
+        using var process = Start("-6", "-T", "1", source);
+        try
         {
-            Assert.False(process.HasExited, "lmz finished before it could be interrupted");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no temp file appeared");
-            await Task.Delay(20);
+            var error = process.StandardError.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
+            while (!_files.Names().Any(n => n.StartsWith(".big.txt.lmz.tmp-")))
+            {
+                Assert.False(process.HasExited, "lmz finished before it could be interrupted");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no temp file appeared");
+                await Task.Delay(20);
+            }
+            await Task.Delay(300);
+
+            Assert.False(process.HasExited, "lmz finished before the signal was sent");
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
+
+            Assert.True(process.WaitForExit(30_000), "lmz ignored SIGINT");
+            Assert.Equal("lmz: interrupted", (await error).Trim());
+            Assert.Equal(130, process.ExitCode);
         }
-        await Task.Delay(300);
-
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
-
-        Assert.True(process.WaitForExit(30_000), "lmz ignored SIGINT");
-        Assert.Equal("lmz: interrupted", (await error).Trim());
-        Assert.Equal(130, process.ExitCode);
-        Assert.Equal(["alice29.txt"], _files.Names());
+        finally
+        {
+            if (!process.HasExited) process.Kill(); // a failed assertion must not leave a minute of work running
+        }
+        Assert.Equal(["big.txt"], _files.Names());
     }
 }

@@ -238,20 +238,15 @@ public sealed class AdaptiveTransformer
 
     private void Attention(int l, int n)
     {
-        int d = _d;
-        var qkv = _qkv[l];
         for (int head = 0; head < _h; head++)
         {
-            int off = head * _dh;
-            Gather(qkv, 3 * d, off, n, _qh);
-            Gather(qkv, 3 * d, d + off, n, _kh);
+            int off = LoadHead(l, head, n);
             MatrixKernels.Transpose(_kh.AsSpan(0, n * _dh), _khT, n, _dh);
-            Gather(qkv, 3 * d, 2 * d + off, n, _vh);
             MatrixKernels.Multiply(_qh, _khT, _scores, n, _dh, n, threads: _threads);
             var probs = _probs[l].AsSpan(head * n * n, n * n);
             for (int i = 0; i < n; i++) NetworkMath.Softmax(_scores.AsSpan(i * n, n), probs.Slice(i * n, n), i + 1, _scale);
             MatrixKernels.Multiply(probs, _vh, _yh, n, n, _dh, threads: _threads);
-            Scatter(_yh, _att[l], d, off, n);
+            Scatter(_yh, _att[l], _d, off, n);
         }
     }
 
@@ -259,13 +254,9 @@ public sealed class AdaptiveTransformer
     private void AttentionBackward(int l, int n)
     {
         int d = _d;
-        var qkv = _qkv[l];
         for (int head = 0; head < _h; head++)
         {
-            int off = head * _dh;
-            Gather(qkv, 3 * d, off, n, _qh);
-            Gather(qkv, 3 * d, d + off, n, _kh);
-            Gather(qkv, 3 * d, 2 * d + off, n, _vh);
+            int off = LoadHead(l, head, n);
             MatrixKernels.Transpose(_vh.AsSpan(0, n * _dh), _khT, n, _dh); // values, transposed
             Gather(_dAtt, d, off, n, _dyh);
             var probs = _probs[l].AsSpan(head * n * n, n * n);
@@ -286,6 +277,16 @@ public sealed class AdaptiveTransformer
             Scatter(_dK, _dQkv, 3 * d, d + off, n);
             Scatter(_dV, _dQkv, 3 * d, 2 * d + off, n);
         }
+    }
+
+    /// <summary>Copies one head's queries, keys and values of layer l (n rows) to _qh, _kh, _vh; returns the head's column offset.</summary>
+    private int LoadHead(int l, int head, int n)
+    {
+        int d = _d, off = head * _dh;
+        Gather(_qkv[l], 3 * d, off, n, _qh);
+        Gather(_qkv[l], 3 * d, d + off, n, _kh);
+        Gather(_qkv[l], 3 * d, 2 * d + off, n, _vh);
+        return off;
     }
 
     /// <summary>dst[i][e] = src[i·stride + offset + e]: one head's columns of n rows.</summary>
