@@ -13,7 +13,7 @@ public sealed class AdaptiveTransformer
     private readonly int _d, _v, _h, _dh, _ctx, _threads;
     private readonly float _scale;
 
-    // Step state: the running row and each layer's cache, keys transposed per head ([dh][ctx]).
+    // Step state: the running row and each layer's cache per head, keys transposed ([dh][ctx]), values [ctx][dh].
     private readonly float[] _x, _row, _qkvRow, _wide, _wideAct, _scoresRow, _probRow, _yRow;
     private readonly float[][] _keysT, _values;
     private readonly float[] _stat = new float[2];
@@ -24,7 +24,7 @@ public sealed class AdaptiveTransformer
     private readonly float[] _qh, _khT, _kh, _vh, _yh, _scores, _logits;
 
     // Backward scratch.
-    private readonly float[] _grads, _outGradT, _dx, _dxT, _dWide, _dh2, _tmpA, _tmpB, _dQkv, _dAtt, _dP, _dS, _dQ, _dK, _dV, _dyh;
+    private readonly float[] _grads, _outGradT, _dx, _dWide, _dh2, _tmpA, _tmpB, _dQkv, _dAtt, _dP, _dS, _dQ, _dK, _dV, _dyh;
 
     public AdaptiveTransformer(NetworkWeights weights, int threads)
     {
@@ -49,7 +49,7 @@ public sealed class AdaptiveTransformer
         _scores = new float[n * n]; _logits = new float[n * _v];
 
         _grads = new float[weights.Values.Length]; _outGradT = new float[d * _v];
-        _dx = new float[n * d]; _dxT = new float[d * n]; _dWide = new float[n * 4 * d]; _dh2 = new float[n * d];
+        _dx = new float[n * d]; _dWide = new float[n * 4 * d]; _dh2 = new float[n * d];
         _tmpA = new float[Math.Max(4 * d, _v) * n]; _tmpB = new float[Math.Max(4 * d, _v) * n];
         _dQkv = new float[n * 3 * d]; _dAtt = new float[n * d]; _dP = new float[n * n]; _dS = new float[n * n];
         _dQ = new float[n * _dh]; _dK = new float[n * _dh]; _dV = new float[n * _dh]; _dyh = new float[n * _dh];
