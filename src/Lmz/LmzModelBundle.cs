@@ -24,7 +24,7 @@ public sealed class LmzModelBundle : IDisposable
     private static LmzModelBundle? _default;
     private TransformerModel? _transformer;
     private Modeling.Adaptive.NetworkWeights? _weights;
-    private readonly Lock _transformerLock = new();
+    private readonly Lock _loadLock = new();
 
     private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer, bool hasWeights)
     {
@@ -51,7 +51,7 @@ public sealed class LmzModelBundle : IDisposable
         get
         {
             if (!HasTransformer) throw new InvalidOperationException($"the model bundle in {Directory} has no {OnnxFile}");
-            lock (_transformerLock) return _transformer ??= TransformerModel.Load(Path.Combine(Directory, OnnxFile), Path.Combine(Directory, ConfigFile));
+            lock (_loadLock) return _transformer ??= TransformerModel.Load(Path.Combine(Directory, OnnxFile), Path.Combine(Directory, ConfigFile));
         }
     }
 
@@ -64,7 +64,7 @@ public sealed class LmzModelBundle : IDisposable
         get
         {
             if (!HasNetworkWeights) throw new InvalidOperationException($"the model bundle in {Directory} has no {WeightsFile}, which level 9 needs");
-            lock (_transformerLock) return _weights ??= Modeling.Adaptive.NetworkWeights.Load(Path.Combine(Directory, WeightsFile));
+            lock (_loadLock) return _weights ??= Modeling.Adaptive.NetworkWeights.Load(Path.Combine(Directory, WeightsFile));
         }
     }
 

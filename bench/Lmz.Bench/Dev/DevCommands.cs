@@ -200,34 +200,29 @@ public static class AdaptiveCommand
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);
         var network = new Lmz.Modeling.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
-        const int W = Lmz.Modeling.Adaptive.AdaptiveTokenModel.Window; const int C = Lmz.Modeling.Adaptive.AdaptiveTokenModel.Context;
+        const int W = Lmz.Modeling.Adaptive.AdaptiveTokenModel.Window;
         var inputs = new int[ids.Count + 1];
         for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];
         double bits = 0;
-        long t0 = Stopwatch.GetTimestamp(), train = 0;
-        for (int s = 0; s < ids.Count; s += W)
+        long t0 = Stopwatch.GetTimestamp(), windows = 0;
+        for (int t = 0; t < ids.Count; t++)
         {
-            if (s > 0 && rate > 0)
+            if (t % W == 0)
             {
                 long t1 = Stopwatch.GetTimestamp();
-                int first = Math.Max(0, s - W - C);
-                network.Train(inputs.AsSpan(first, s - first), inputs.AsSpan(s - W + 1, W), rate);
-                train += Stopwatch.GetTimestamp() - t1;
+                Lmz.Modeling.Adaptive.AdaptiveTokenModel.StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
+                windows += Stopwatch.GetTimestamp() - t1;
             }
-            network.Prime(inputs.AsSpan(Math.Max(0, s - C), Math.Min(s, C)));
-            for (int t = s; t < Math.Min(ids.Count, s + W); t++)
-            {
-                network.Step(inputs[t]);
-                var logits = network.Logits;
-                double max = double.NegativeInfinity;
-                foreach (float l in logits) max = Math.Max(max, l);
-                double sum = 0;
-                foreach (float l in logits) sum += Math.Exp(l - max);
-                bits += (Math.Log(sum) - (logits[ids[t]] - max)) / Math.Log(2);
-            }
+            network.Step(inputs[t]);
+            var logits = network.Logits;
+            double max = double.NegativeInfinity;
+            foreach (float l in logits) max = Math.Max(max, l);
+            double sum = 0;
+            foreach (float l in logits) sum += Math.Exp(l - max);
+            bits += (Math.Log(sum) - (logits[ids[t]] - max)) / Math.Log(2);
         }
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        Console.WriteLine($"{args[0]}: rate {rate}: {bits / data.Length:F4} bpb, {ids.Count} tokens, {seconds * 1e3 / ids.Count:F2} ms/token ({train * 1e3 / Stopwatch.Frequency / ids.Count:F2} training)");
+        Console.WriteLine($"{args[0]}: rate {rate}: {bits / data.Length:F4} bpb, {ids.Count} tokens, {seconds * 1e3 / ids.Count:F2} ms/token ({windows * 1e3 / Stopwatch.Frequency / ids.Count:F2} in window starts: SGD step and re-prime)");
         return 0;
     }
 }

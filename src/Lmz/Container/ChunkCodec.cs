@@ -141,8 +141,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
         int vocab = bundle.Tokenizer.VocabSize;
         if (!neural[stream]) return EnsembleProfile.Create(level, vocab, null);
         int networkThreads = Math.Max(1, threads / Math.Min(threads, neural.Count));
-        if (EnsembleProfile.LearnsNetwork(level)) return EnsembleProfile.CreateAdaptive(level, bundle.NetworkWeights, vocab, networkThreads);
-        return EnsembleProfile.CreateWithTransformer(level, bundle.Transformer, vocab, networkThreads);
+        return EnsembleProfile.CreateNeural(level, bundle, networkThreads);
     }
 
     /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>

@@ -62,7 +62,7 @@ public static class EnsembleProfile
     /// A transformer stream of a level: its own one-row network with <paramref name="networkThreads"/>
     /// intra-op threads (which do not change its outputs) under the level's ensemble.
     /// </summary>
-    public static TransformerTokenModel CreateWithTransformer(int level, TransformerModel model, int vocabSize, int networkThreads)
+    private static TransformerTokenModel CreateWithTransformer(int level, TransformerModel model, int vocabSize, int networkThreads)
     {
         var network = CreateTransformerBatch(model, 1, networkThreads, level);
         return new TransformerTokenModel(network, Create(level, vocabSize, network.Predictors[0]));
@@ -75,9 +75,16 @@ public static class EnsembleProfile
     /// </summary>
     public static bool LearnsNetwork(int level) => level == 9;
 
-    /// <summary>A level-9 stream: its own copy of the weights, learning as it codes, under the level's ensemble.</summary>
-    public static AdaptiveTokenModel CreateAdaptive(int level, NetworkWeights weights, int vocabSize, int networkThreads)
+    /// <summary>
+    /// A neural stream of a level from the bundle: at level 9 its own copy of weights.f16 learning
+    /// as it codes, else its own one-row int8 network; <paramref name="networkThreads"/> change
+    /// the speed, never the outputs.
+    /// </summary>
+    public static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads)
     {
+        int vocabSize = bundle.Tokenizer.VocabSize;
+        if (!LearnsNetwork(level)) return CreateWithTransformer(level, bundle.Transformer, vocabSize, networkThreads);
+        var weights = bundle.NetworkWeights;
         if (weights.Vocab != vocabSize) throw new InvalidDataException($"the network's vocabulary ({weights.Vocab}) is not the tokenizer's ({vocabSize})");
         var network = new AdaptiveTransformer(weights.Clone(), networkThreads);
         return new AdaptiveTokenModel(network, Create(level, vocabSize, new AdaptiveTokenModel.NetworkRow(network)));

@@ -61,17 +61,24 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel
 
     private void Advance()
     {
-        if (_coded % Window == 0)
-        {
-            var inputs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_inputs);
-            if (_coded > 0)
-            {
-                int start = _coded - Window, first = Math.Max(0, start - Context);
-                _network.Train(inputs[first.._coded], inputs[(first + 1)..(_coded + 1)][^Window..], LearningRate);
-            }
-            _network.Prime(inputs[Math.Max(0, _coded - Context).._coded]);
-        }
+        if (_coded % Window == 0) StartWindow(_network, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_inputs), _coded, LearningRate);
         _network.Step(_inputs[_coded]);
+    }
+
+    /// <summary>
+    /// The window rule, before predicting token <paramref name="coded"/> (a multiple of
+    /// <see cref="Window"/>): one SGD step on the window just coded (none before the first, or at
+    /// rate 0), then the cache re-primed with the <see cref="Context"/> inputs before the new one.
+    /// <paramref name="inputs"/> holds input i = token i − 1 (input 0 is token 0) up to input <paramref name="coded"/>.
+    /// </summary>
+    public static void StartWindow(AdaptiveTransformer network, ReadOnlySpan<int> inputs, int coded, float rate)
+    {
+        if (coded > 0 && rate > 0)
+        {
+            int first = Math.Max(0, coded - Window - Context);
+            network.Train(inputs[first..coded], inputs[(coded - Window + 1)..(coded + 1)], rate);
+        }
+        network.Prime(inputs[Math.Max(0, coded - Context)..coded]);
     }
 
     private void Append(int token)
