@@ -56,7 +56,8 @@ public static class Ablation
         public void Update(int token) => _position++;
     }
 
-    public static void Run(string spec, IEnumerable<string> files)
+    /// <param name="costs">Also print where the bits go (<see cref="CostBreakdown"/>).</param>
+    public static void Run(string spec, IEnumerable<string> files, bool costs = false)
     {
         var bundle = LmzModelBundle.Default;
         int vocab = bundle.Tokenizer.VocabSize;
@@ -67,6 +68,7 @@ public static class Ablation
             var ids = new List<int>();
             bundle.Tokenizer.Encode(bytes, ids);
             var recorded = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
+            MatchModel? match = null; // the last model's, for the cost breakdown
             ITokenCodingModel Create(int stream)
             {
                 if (spec == "ppm") return new TokenPpmModel(vocab, 4);
@@ -89,8 +91,8 @@ public static class Ablation
                 var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
                 {
                     "t" => new RecordedTransformer(recorded!, bundle.Transformer.Config.DModel),
-                    "m" => new MatchModel(vocab),
-                    _ when p.StartsWith('m') => new MatchModel(vocab, int.Parse(p[1..])),
+                    "m" => match = new MatchModel(vocab),
+                    _ when p.StartsWith('m') => match = new MatchModel(vocab, int.Parse(p[1..])),
                     "o" => (ITokenPredictor)new OrderZeroModel(vocab),
                     _ => new TokenNGramModel(vocab, int.Parse(p[1..])),
                 }).ToList();
@@ -102,6 +104,11 @@ public static class Ablation
             double seconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             Console.WriteLine($"{spec,-24} {Path.GetFileName(file),-14} {bytes.Length,9} B {ids.Count,8} tok  {payload.Length * 8.0 / bytes.Length:F4} bpb  " +
                 $"{bytes.Length / 1024.0 / seconds,8:F1} KB/cpu-s {bytes.Length / 1024.0 / clock.Elapsed.TotalSeconds,8:F1} KB/s");
+            if (!costs) continue;
+            if (Create(0) is not TokenEnsemble ensemble) { Console.WriteLine("  (no cost breakdown for the level-1 model)"); continue; }
+            var breakdown = new CostBreakdown(bundle.Tokenizer);
+            breakdown.Run(ensemble, match, ids);
+            breakdown.Print(Console.Out);
         }
     }
 }

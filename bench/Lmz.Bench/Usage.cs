@@ -28,8 +28,9 @@ public static class Usage
                                    BenchmarkDotNet microbenchmarks (short jobs); results in bench/results/micro/
           roundtrip LEVEL [--compress-only] FILES...
                                    in-process compress/decompress with the library
-          ablate SPECS FILES...
-                                   bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0)
+          ablate [--costs] SPECS FILES...
+                                   bits per byte of predictor subsets (nK = n-gram order K, m = match, o = order 0);
+                                   --costs: where the bits go, by token kind and match-model state
           passes                   timing of the vocabulary passes (exp, mix, CDF)
           profile LEVEL FILE [T]   microseconds per token in the network step, prediction and coding of one stream
           tokens FILE OUT.u16       the file's token ids as little-endian uint16 (offline experiments)

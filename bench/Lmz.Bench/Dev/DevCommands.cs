@@ -3,13 +3,15 @@ using Lmz.Modeling;
 
 namespace Lmz.Bench.Dev;
 
-/// <summary>ablate "t+o+n2+n5+m,ppm,..." FILES...: bits per byte of each predictor set (see Ablation).</summary>
+/// <summary>ablate [--costs] "t+o+n2+n5+m,ppm,..." FILES...: bits per byte of each predictor set (see Ablation), and with --costs where they go.</summary>
 public static class AblateCommand
 {
     public static int Run(string[] args)
     {
-        if (args.Length < 2) return Fail("usage: ablate SPECS FILES...   (spec: t+o+n2+n5+m[+nobias] or ppm; several joined by ',')");
-        foreach (var spec in args[0].Split(',')) Ablation.Run(spec, args.Skip(1));
+        bool costs = args.Contains("--costs");
+        args = [.. args.Where(a => a != "--costs")];
+        if (args.Length < 2) return Fail("usage: ablate [--costs] SPECS FILES...   (spec: t+o+n2+n5+m[+nobias] or ppm; several joined by ',')");
+        foreach (var spec in args[0].Split(',')) Ablation.Run(spec, args.Skip(1), costs);
         return 0;
     }
 
