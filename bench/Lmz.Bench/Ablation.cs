@@ -22,18 +22,16 @@ public static class Ablation
     private static RecordedNetwork Logits(LmzModelBundle bundle, string file, int[] ids)
     {
         if (LogitCache.TryGetValue(file, out var cached)) return cached;
-        using var batch = EnsembleProfile.CreateTransformerBatch(bundle.Transformer, 1, 2, LmzCompressionOptions.DefaultLevel);
+        using var window = EnsembleProfile.CreateNetworkWindow(bundle, Lmz.Network.NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
         var scores = new TokenScores(bundle.Tokenizer.VocabSize);
         var logits = new float[ids.Length][];
         var hidden = new float[ids.Length][];
-        var previous = new int[1];
         for (int i = 0; i < ids.Length; i++)
         {
-            batch.Step(previous, i);
-            batch.Predictors[0].Predict(scores);
+            window.Step(i == 0 ? 0 : ids[i - 1], i);
+            window.Predict(scores);
             logits[i] = scores.IsDense ? scores.DenseValues.ToArray() : [];
-            hidden[i] = ((IHiddenStateSource)batch.Predictors[0]).Hidden.ToArray();
-            previous[0] = ids[i];
+            hidden[i] = window.Hidden.ToArray();
         }
         return LogitCache[file] = new RecordedNetwork(logits, hidden);
     }
@@ -90,7 +88,7 @@ public static class Ablation
                 static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as", "ar", "aa" }.Any(p.StartsWith);
                 var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
                 {
-                    "t" => new RecordedTransformer(recorded!, bundle.Transformer.Config.DModel),
+                    "t" => new RecordedTransformer(recorded!, bundle.NetworkSpec.DModel),
                     "m" => match = new MatchModel(vocab),
                     _ when p.StartsWith('m') => match = new MatchModel(vocab, int.Parse(p[1..])),
                     "o" => (ITokenPredictor)new OrderZeroModel(vocab),

@@ -35,8 +35,7 @@ public static class Usage
           profile LEVEL FILE [T]   microseconds per token in the network step, prediction and coding of one stream
           tokens FILE OUT.u16       the file's token ids as little-endian uint16 (offline experiments)
           adaptive FILE [RATE]     bits per byte of level 9's learning network alone (no ensemble)
-          netstep [DIR...]         transformer tokens/s at 1-2 threads, batch 1 and 8 (or of
-                                   each DIR with model.onnx + model.json, batch 1)
+          netstep                  integer network us/step per engine and kernel path (1 thread)
         """;
 
     public static int Print()

@@ -39,6 +39,12 @@ public sealed record LmzCompressionOptions
     /// <summary>Receives bytes read and written after each group of chunks.</summary>
     public IProgress<LmzProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Which engine evaluates the integer network (levels 4–8). Both compute identical outputs, so
+    /// the choice changes speed only; default <see cref="Network.NetworkEngineKind.Native"/>.
+    /// </summary>
+    public Network.NetworkEngineKind Engine { get; init; } = Network.NetworkEngineKind.Native;
+
     internal void Validate()
     {
         if (Level is < MinLevel or > MaxLevel) throw new ArgumentOutOfRangeException(nameof(Level), Level, $"level must be {MinLevel}..{MaxLevel}");
@@ -58,6 +64,9 @@ public sealed record LmzDecompressionOptions
     public LmzModelBundle? Model { get; init; }
 
     public IProgress<LmzProgress>? Progress { get; init; }
+
+    /// <summary>Which engine evaluates the integer network; it changes speed only (see <see cref="LmzCompressionOptions.Engine"/>).</summary>
+    public Network.NetworkEngineKind Engine { get; init; } = Network.NetworkEngineKind.Native;
 }
 
 /// <summary>Progress: uncompressed and compressed bytes processed so far.</summary>

@@ -1,20 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
 using Lmz.Modeling;
+using Lmz.Network;
+using Microsoft.ML.OnnxRuntime;
 using Lmz.Tokenization;
 
 namespace Lmz;
 
 /// <summary>
-/// The files both sides must share: the tokenizer's rank file and, when present, the transformer
-/// (model.onnx + model.json) and the float network level 9 trains (weights.f16). Its fingerprint (SHA-256 over every file's name, length and bytes,
-/// first 16 bytes) is written into each container and checked before decoding.
+/// The files both sides must share: the tokenizer's rank file and, when present, the integer
+/// network (model.int.json, model.int.data, model.int.onnx) and the float network level 9 trains
+/// (weights.f16). Its fingerprint (SHA-256 over every file's name, length and bytes, first 16
+/// bytes) is written into each container and checked before decoding.
 /// </summary>
 public sealed class LmzModelBundle : IDisposable
 {
     public const string TokenizerFile = "tokenizer.tiktoken";
-    public const string OnnxFile = "model.onnx";
-    public const string ConfigFile = "model.json";
+    public const string NetworkFile = IntegerNetworkSpec.FileName;
+    public const string NetworkDataFile = IntegerNetworkSpec.DataFile;
+    public const string NetworkGraphFile = IntegerNetworkSpec.GraphFile;
     public const string WeightsFile = Modeling.Adaptive.NetworkWeights.FileName;
 
     /// <summary>Environment variable that points lmz at another bundle directory.</summary>
@@ -22,7 +26,9 @@ public sealed class LmzModelBundle : IDisposable
 
     private static readonly Lock DefaultLock = new();
     private static LmzModelBundle? _default;
-    private TransformerModel? _transformer;
+    private IntegerNetworkSpec? _spec;
+    private IntegerNetworkWeights? _integerWeights;
+    private InferenceSession? _graph;
     private Modeling.Adaptive.NetworkWeights? _weights;
     private readonly Lock _loadLock = new();
 
@@ -45,13 +51,39 @@ public sealed class LmzModelBundle : IDisposable
 
     public bool HasTransformer { get; }
 
-    /// <summary>The transformer, loaded on first use (it costs a second and ~30 MB).</summary>
-    public TransformerModel Transformer
+    /// <summary>The integer network's constants (model.int.json), read on first use.</summary>
+    internal IntegerNetworkSpec NetworkSpec
     {
         get
         {
-            if (!HasTransformer) throw new InvalidOperationException($"the model bundle in {Directory} has no {OnnxFile}");
-            lock (_loadLock) return _transformer ??= TransformerModel.Load(Path.Combine(Directory, OnnxFile), Path.Combine(Directory, ConfigFile));
+            if (!HasTransformer) throw new InvalidOperationException($"the model bundle in {Directory} has no {NetworkFile}");
+            lock (_loadLock) return _spec ??= IntegerNetworkSpec.Read(Path.Combine(Directory, NetworkFile));
+        }
+    }
+
+    /// <summary>
+    /// A new network for one stream on the chosen engine. The native engine's weights (~10 MB) and
+    /// ORT's session are loaded once and shared by every stream.
+    /// </summary>
+    internal INetworkEngine CreateNetworkEngine(NetworkEngineKind kind)
+    {
+        var spec = NetworkSpec;
+        if (spec.VocabSize != Tokenizer.VocabSize) throw new InvalidDataException($"the network's vocabulary ({spec.VocabSize}) is not the tokenizer's ({Tokenizer.VocabSize})");
+        if (kind == NetworkEngineKind.OnnxRuntime)
+        {
+            lock (_loadLock) _graph ??= OrtIntegerEngine.CreateSession(Path.Combine(Directory, NetworkGraphFile));
+            return new OrtIntegerEngine(spec, _graph);
+        }
+        return new NativeIntegerEngine(IntegerWeights, Int8Kernels.Best);
+    }
+
+    /// <summary>The native engine's weights (model.int.data), loaded on first use and shared.</summary>
+    internal IntegerNetworkWeights IntegerWeights
+    {
+        get
+        {
+            var spec = NetworkSpec;
+            lock (_loadLock) return _integerWeights ??= IntegerNetworkWeights.Load(spec, Path.Combine(Directory, NetworkDataFile));
         }
     }
 
@@ -84,9 +116,10 @@ public sealed class LmzModelBundle : IDisposable
     {
         string tokenizerPath = Path.Combine(directory, TokenizerFile);
         if (!File.Exists(tokenizerPath)) throw new FileNotFoundException($"model bundle not found: {tokenizerPath} is missing", tokenizerPath);
-        bool hasTransformer = File.Exists(Path.Combine(directory, OnnxFile)) && File.Exists(Path.Combine(directory, ConfigFile));
+        string[] network = [NetworkFile, NetworkDataFile, NetworkGraphFile];
+        bool hasTransformer = network.All(f => File.Exists(Path.Combine(directory, f)));
         bool hasWeights = File.Exists(Path.Combine(directory, WeightsFile));
-        string[] files = hasTransformer ? [TokenizerFile, ConfigFile, OnnxFile] : [TokenizerFile];
+        string[] files = hasTransformer ? [TokenizerFile, .. network] : [TokenizerFile];
         if (hasWeights) files = [.. files, WeightsFile];
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var name in files)
@@ -99,5 +132,5 @@ public sealed class LmzModelBundle : IDisposable
         return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer, hasWeights);
     }
 
-    public void Dispose() => _transformer?.Dispose();
+    public void Dispose() => _graph?.Dispose();
 }

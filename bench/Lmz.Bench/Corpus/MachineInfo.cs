@@ -82,7 +82,7 @@ public static class MachineInfo
         {
             using var bundle = LmzModelBundle.Load(lmz.ModelDirectory);
             return $"{RepoPaths.Display(lmz.ModelDirectory)}, fingerprint {bundle.FingerprintHex}, " +
-                (bundle.HasTransformer ? "with transformer" : $"no transformer ({LmzModelBundle.OnnxFile} absent: levels 4-9 use the online predictors only)");
+                (bundle.HasTransformer ? "with transformer" : $"no transformer ({LmzModelBundle.NetworkFile} absent: levels 4-9 use the online predictors only)");
         }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
         {

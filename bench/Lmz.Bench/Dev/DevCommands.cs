@@ -1,3 +1,4 @@
+using Lmz.Network;
 using System.Diagnostics;
 using Lmz.Modeling;
 
@@ -80,59 +81,37 @@ public static class PassesCommand
 }
 
 /// <summary>
-/// netstep [DIR...]: transformer tokens per second at 1 and 2 threads, batch 1 and 8, of the shipped
-/// bundle or of each directory holding a model.onnx + model.json (models/training/bench_arch.py
-/// --export writes one per candidate architecture).
+/// netstep: microseconds per step of the shipped integer network on one thread, for each engine
+/// and kernel path this CPU has (best of 3 passes over a full window), and of the step that
+/// re-primes the cache.
 /// </summary>
 public static class NetstepCommand
 {
-    public static int Run(string[] dirs)
+    public static int Run(string[] args)
     {
-        if (dirs.Length == 0)
-        {
-            using var bundle = LmzModelBundle.Default;
-            if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no transformer ({LmzModelBundle.OnnxFile})");
-            Measure(bundle.Transformer, [1, 8]);
-            return 0;
-        }
-        foreach (var dir in dirs)
-        {
-            string onnx = Path.Combine(dir, LmzModelBundle.OnnxFile), json = Path.Combine(dir, "model.json");
-            if (!File.Exists(onnx) || !File.Exists(json)) return AblateCommand.Fail($"netstep: {dir} has no {LmzModelBundle.OnnxFile} and model.json");
-            using var model = TransformerModel.Load(onnx, json);
-            var c = model.Config;
-            Console.WriteLine($"{dir}: L{c.Layers} D{c.DModel} H{c.Heads} N{c.Context} V{c.VocabSize}, {c.Params:N0} parameters");
-            Measure(model, [1]);
-        }
+        using var bundle = LmzModelBundle.Default;
+        if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no integer network ({LmzModelBundle.NetworkFile})");
+        foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).Reverse())
+            Measure($"native {path}", () => new NativeIntegerEngine(bundle.IntegerWeights, path), bundle);
+        Measure("onnxruntime", () => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
         return 0;
     }
 
-    private static void Measure(TransformerModel model, int[] batches)
+    private static void Measure(string name, Func<INetworkEngine> engine, LmzModelBundle bundle)
     {
-        foreach (int threads in new[] { 1, 2 })
-        foreach (int batch in batches)
+        var spec = bundle.NetworkSpec;
+        using var window = new NetworkWindow(engine(), spec, spec.Context * EnsembleProfile.KeptContextEighths(LmzCompressionOptions.DefaultLevel) / 8);
+        int steps = spec.Context - 1; // positions 1..255: no re-prime inside a pass
+        double best = double.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
         {
-            using var b = EnsembleProfile.CreateTransformerBatch(model, batch, threads, LmzCompressionOptions.DefaultLevel);
-            var prev = new int[batch];
-            // Best of 3 passes over a full window and one re-prime: this machine is noisy.
-            const int steps = 400;
-            double best = 0;
-            for (int pass = 0; pass < 3; pass++)
-            {
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < steps; i++) b.Step(prev, i);
-                best = Math.Max(best, steps * batch / sw.Elapsed.TotalSeconds);
-            }
-            // The step that re-primes the cache (position = window) also runs KeepTokens tokens.
-            int window = model.Config.Context;
-            var timer = Stopwatch.StartNew();
-            for (int i = 0; i <= window + 1; i++)
-            {
-                if (i == window + 1) timer.Restart();
-                b.Step(prev, i);
-            }
-            Console.WriteLine($"threads {threads} batch {batch}: {best:F0} tokens/s ({1e6 / best:F0} us/token); re-prime step {timer.Elapsed.TotalMilliseconds:F1} ms");
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i <= steps; i++) window.Step(17 + i % 13, i);
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / steps);
         }
+        var timer = Stopwatch.StartNew();
+        window.Step(5, spec.Context + 1); // the window is full: re-prime
+        Console.WriteLine($"{name,-18} {best,7:F1} us/step over positions 1-{steps} ({1e6 / best:F0} tokens/s); re-prime step {timer.Elapsed.TotalMilliseconds:F2} ms");
     }
 }
 
@@ -148,15 +127,15 @@ public static class ProfileCommand
         using var bundle = LmzModelBundle.Default;
         var ids = new List<int>();
         bundle.Tokenizer.Encode(File.ReadAllBytes(args[1]), ids);
-        using var batch = EnsembleProfile.CreateTransformerBatch(bundle.Transformer, 1, threads, level);
-        var model = (TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, batch.Predictors[0]);
+        using var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
+        var model = (TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window);
         var encoder = new Lmz.Coding.ArithmeticEncoder(new MemoryStream());
         long net = 0, predict = 0, code = 0;
-        var previous = new int[1];
+        int previous = 0;
         for (int i = 0; i < ids.Count; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            batch.Step(previous, i);
+            window.Step(previous, i);
             long t1 = Stopwatch.GetTimestamp();
             var table = model.Predict();
             long t2 = Stopwatch.GetTimestamp();
@@ -165,7 +144,7 @@ public static class ProfileCommand
             net += t1 - t0;
             predict += t2 - t1;
             code += Stopwatch.GetTimestamp() - t2;
-            previous[0] = ids[i];
+            previous = ids[i];
         }
         double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / ids.Count;
         Console.WriteLine($"{ids.Count} tokens: network {Us(net):F1} us, predict {Us(predict):F1} us, code+learn {Us(code):F1} us, total {Us(net + predict + code):F1} us/token");

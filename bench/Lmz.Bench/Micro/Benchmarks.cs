@@ -1,3 +1,4 @@
+using Lmz.Network;
 using BenchmarkDotNet.Attributes;
 using Lmz.Coding;
 using Lmz.Modeling;
@@ -200,28 +201,35 @@ public class CodingModelBenchmarks
     }
 }
 
-/// <summary>One transformer step (all rows of the batch advance one token) on one thread; refills are amortised in.</summary>
-public class TransformerStepBenchmarks
+/// <summary>One step of the integer network at batch 1 on one thread, per engine; re-primes are amortised in.</summary>
+public class NetworkStepBenchmarks
 {
-    private TransformerBatch _batch = null!;
-    private int[] _previous = null!;
+    private NetworkWindow _window = null!;
     private int _position;
 
-    [Params(1, 8)]
-    public int Batch { get; set; }
+    [Params("native", "native-avx2", "native-vector128", "onnxruntime")]
+    public string Engine { get; set; } = "native";
 
     [GlobalSetup]
     public void Setup()
     {
-        _batch = EnsembleProfile.CreateTransformerBatch(LmzModelBundle.Default.Transformer, Batch, threads: 1, LmzCompressionOptions.DefaultLevel);
-        _previous = MicroData.Tokens.Take(Batch).ToArray();
-        _batch.Step(_previous, 0);
+        var bundle = LmzModelBundle.Default;
+        var spec = bundle.NetworkSpec;
+        INetworkEngine engine = Engine switch
+        {
+            "onnxruntime" => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime),
+            "native-avx2" => new NativeIntegerEngine(bundle.IntegerWeights, KernelPath.Avx2),
+            "native-vector128" => new NativeIntegerEngine(bundle.IntegerWeights, KernelPath.Vector128),
+            _ => bundle.CreateNetworkEngine(NetworkEngineKind.Native),
+        };
+        _window = new NetworkWindow(engine, spec, spec.Context * EnsembleProfile.KeptContextEighths(LmzCompressionOptions.DefaultLevel) / 8);
+        _window.Step(0, 0);
         _position = 1;
     }
 
-    [Benchmark(Description = "TransformerBatch.Step")]
-    public void Step() => _batch.Step(_previous, _position++);
+    [Benchmark(Description = "NetworkWindow.Step")]
+    public void Step() => _window.Step(MicroData.Tokens[_position % MicroData.Tokens.Length], _position++);
 
     [GlobalCleanup]
-    public void Cleanup() => _batch.Dispose();
+    public void Cleanup() => _window.Dispose();
 }

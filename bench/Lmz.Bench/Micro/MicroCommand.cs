@@ -40,8 +40,8 @@ public static class MicroCommand
             typeof(MixerBenchmarks), typeof(CodingModelBenchmarks),
         };
         var bundle = LmzModelBundle.Default;
-        if (bundle.HasTransformer) types.Add(typeof(TransformerStepBenchmarks));
-        else Console.Error.WriteLine($"micro: skipping TransformerStepBenchmarks: the model bundle in {RepoPaths.Display(bundle.Directory)} has no transformer ({LmzModelBundle.OnnxFile})");
+        if (bundle.HasTransformer) types.Add(typeof(NetworkStepBenchmarks));
+        else Console.Error.WriteLine($"micro: skipping NetworkStepBenchmarks: the model bundle in {RepoPaths.Display(bundle.Directory)} has no integer network ({LmzModelBundle.NetworkFile})");
 
         var job = (dry ? Job.Dry : Job.ShortRun).WithToolchain(InProcessEmitToolchain.Instance).WithId(dry ? "DryInProcess" : "ShortInProcess");
         var config = ManualConfig.Create(DefaultConfig.Instance)

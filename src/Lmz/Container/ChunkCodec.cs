@@ -1,6 +1,7 @@
 using K4os.Compression.LZ4;
 using Lmz.Coding;
 using Lmz.Modeling;
+using Lmz.Network;
 
 namespace Lmz.Container;
 
@@ -11,7 +12,7 @@ namespace Lmz.Container;
 /// its own (a transformer chunk has its own one-row network), and a group's streams run in
 /// parallel in both directions.
 /// </summary>
-internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
+internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, NetworkEngineKind engine)
 {
     public sealed record Encoded(ChunkRecord Record, byte[] Payload);
 
@@ -97,17 +98,10 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
         for (int i = 0; i < group.Count; i++)
         {
             if (ContainerFormat.Crc(output[i]) != group[i].Record.OriginalCrc)
-                throw ChunkRecord.Corrupt(firstIndex + i, "checksum of the decoded bytes does not match" + CpuHint(group[i].Record.Method));
+                throw ChunkRecord.Corrupt(firstIndex + i, "checksum of the decoded bytes does not match");
         }
         return output;
     }
-
-    /// <summary>Set by the reader when the file was written under another inference fingerprint.</summary>
-    public string? ForeignInference { get; init; }
-
-    private string CpuHint(ChunkMethod method) => method == ChunkMethod.TokenNeural && ForeignInference != null
-        ? $"; the file was made on a different CPU class or ONNX Runtime ({ForeignInference}), whose network outputs differ from this machine's"
-        : "";
 
     private byte[] Detokenize(int[] tokens, ChunkRecord record, int index)
     {
@@ -116,11 +110,11 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
         {
             var bytes = bundle.Tokenizer.TokenBytes(t);
             if (output.Length + bytes.Length > record.OriginalLength)
-                throw ChunkRecord.Corrupt(index, "decoded tokens exceed the recorded length" + CpuHint(record.Method));
+                throw ChunkRecord.Corrupt(index, "decoded tokens exceed the recorded length");
             output.Write(bytes);
         }
         if (output.Length != record.OriginalLength)
-            throw ChunkRecord.Corrupt(index, "decoded tokens fall short of the recorded length" + CpuHint(record.Method));
+            throw ChunkRecord.Corrupt(index, "decoded tokens fall short of the recorded length");
         return output.ToArray();
     }
 
@@ -134,14 +128,14 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads)
 
     /// <summary>
     /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal
-    /// share of the threads as intra-op threads, which change its speed, never its outputs.
+    /// share of the threads, which (like the engine) change its speed, never its outputs.
     /// </summary>
     private ITokenCodingModel CreateModel(IReadOnlyList<bool> neural, int stream)
     {
         int vocab = bundle.Tokenizer.VocabSize;
         if (!neural[stream]) return EnsembleProfile.Create(level, vocab, null);
         int networkThreads = Math.Max(1, threads / Math.Min(threads, neural.Count));
-        return EnsembleProfile.CreateNeural(level, bundle, networkThreads);
+        return EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine);
     }
 
     /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>

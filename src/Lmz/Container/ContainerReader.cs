@@ -107,9 +107,10 @@ internal sealed class ContainerReader
         if (!_header.ModelFingerprint.AsSpan().SequenceEqual(bundle.Fingerprint))
             throw new InvalidDataException(
                 $"the file was compressed with model bundle {Convert.ToHexStringLower(_header.ModelFingerprint)}, but this lmz has {bundle.FingerprintHex} ({bundle.Directory}); decode it with the bundle it was made with");
-        string? foreign = _header.InferenceFingerprint != 0 && _header.InferenceFingerprint != InferenceFingerprint.Current
-            ? $"inference fingerprint {_header.InferenceFingerprint:x8}, this machine {InferenceFingerprint.Current:x8}" : null;
-        _codec = new ChunkCodec(bundle, _header.Level, Math.Max(1, _options.Threads)) { ForeignInference = foreign };
+        if (_header.InferenceFingerprint != InferenceFingerprint.For(_header.Level))
+            throw new InvalidDataException(
+                $"the file's network specification (inference fingerprint {_header.InferenceFingerprint:x8}) is not the one this lmz computes at level {_header.Level} ({InferenceFingerprint.For(_header.Level):x8})");
+        _codec = new ChunkCodec(bundle, _header.Level, Math.Max(1, _options.Threads), _options.Engine);
     }
 
     private async ValueTask ReadExactAsync(byte[] buffer, string whatIfShort, bool useAsync, CancellationToken cancellationToken)

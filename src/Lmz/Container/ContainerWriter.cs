@@ -29,9 +29,9 @@ internal sealed class ContainerWriter
         _output = output;
         _options = options;
         var bundle = options.Model ?? LmzModelBundle.Default;
-        _codec = new ChunkCodec(bundle, options.Level, options.Threads);
+        _codec = new ChunkCodec(bundle, options.Level, options.Threads, options.Engine);
         _pending = new byte[options.EffectiveChunkSize + 1];
-        uint inference = EnsembleProfile.UsesTransformer(options.Level) ? InferenceFingerprint.Current : 0;
+        uint inference = InferenceFingerprint.For(options.Level);
         Span<byte> header = stackalloc byte[ContainerFormat.FileHeaderSize];
         new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, inference).Write(header);
         _pendingHeader = header.ToArray();

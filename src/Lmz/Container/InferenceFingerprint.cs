@@ -1,13 +1,21 @@
 using System.Text;
 using Lmz.Modeling;
+using Lmz.Network;
 
 namespace Lmz.Container;
 
 /// <summary>
-/// CRC-32 of the ONNX Runtime version and CPU class that computed a file's network outputs.
-/// Decoding under another fingerprint is attempted; a checksum failure then names the cause.
+/// CRC-32 of the name of the arithmetic that computed a file's network outputs: the integer
+/// network's specification at levels 4–8, the learning float network's at level 9, 0 for levels
+/// without a network. Every CPU computes a specification identically, so this names no CPU or
+/// runtime; a file whose specification this lmz does not compute is refused before decoding.
 /// </summary>
-public static class InferenceFingerprint
+internal static class InferenceFingerprint
 {
-    public static uint Current { get; } = ContainerFormat.Crc(Encoding.UTF8.GetBytes(TransformerModel.InferenceDescription));
+    /// <summary>Level 9's network (Modeling/Adaptive): fixed-order float arithmetic, no FMA, our own tables.</summary>
+    public const string LearningNetworkSpec = "lmz-learning-f32-v1";
+
+    public static uint For(int level) =>
+        !EnsembleProfile.UsesTransformer(level) ? 0
+        : ContainerFormat.Crc(Encoding.UTF8.GetBytes(EnsembleProfile.LearnsNetwork(level) ? LearningNetworkSpec : IntegerNetworkSpec.SupportedSpec));
 }

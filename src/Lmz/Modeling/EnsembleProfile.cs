@@ -1,4 +1,5 @@
 using Lmz.Modeling.Adaptive;
+using Lmz.Network;
 
 namespace Lmz.Modeling;
 
@@ -45,9 +46,12 @@ public static class EnsembleProfile
     /// </summary>
     public static bool SplitsLoneChunk(int level) => level is >= 4 and <= 6;
 
-    /// <summary>The transformer batch of a level: its re-prime rule is part of the format.</summary>
-    public static TransformerBatch CreateTransformerBatch(TransformerModel model, int streams, int threads, int level) =>
-        new(model, streams, threads, KeptContextEighths(level));
+    /// <summary>A level's network window over one stream's engine: its re-prime rule is part of the format.</summary>
+    internal static NetworkWindow CreateNetworkWindow(LmzModelBundle bundle, NetworkEngineKind engine, int level)
+    {
+        var spec = bundle.NetworkSpec;
+        return new NetworkWindow(bundle.CreateNetworkEngine(engine), spec, spec.Context * KeptContextEighths(level) / 8);
+    }
 
     /// <summary>
     /// Rank of the hidden-state adapter (dynamic evaluation of the output layer) per level; it
@@ -58,14 +62,11 @@ public static class EnsembleProfile
     /// </summary>
     public static int AdapterRank(int level) => level switch { <= 4 => 0, 5 => 8, 6 => 16, _ => 32 };
 
-    /// <summary>
-    /// A transformer stream of a level: its own one-row network with <paramref name="networkThreads"/>
-    /// intra-op threads (which do not change its outputs) under the level's ensemble.
-    /// </summary>
-    private static TransformerTokenModel CreateWithTransformer(int level, TransformerModel model, int vocabSize, int networkThreads)
+    /// <summary>A network stream of a level: its own integer network window under the level's ensemble.</summary>
+    private static TransformerTokenModel CreateWithNetwork(int level, LmzModelBundle bundle, NetworkEngineKind engine)
     {
-        var network = CreateTransformerBatch(model, 1, networkThreads, level);
-        return new TransformerTokenModel(network, Create(level, vocabSize, network.Predictors[0]));
+        var network = CreateNetworkWindow(bundle, engine, level);
+        return new TransformerTokenModel(network, Create(level, bundle.Tokenizer.VocabSize, network));
     }
 
     /// <summary>
@@ -77,13 +78,13 @@ public static class EnsembleProfile
 
     /// <summary>
     /// A neural stream of a level from the bundle: at level 9 its own copy of weights.f16 learning
-    /// as it codes, else its own one-row int8 network; <paramref name="networkThreads"/> change
-    /// the speed, never the outputs.
+    /// as it codes, else its own integer network on <paramref name="engine"/>;
+    /// <paramref name="networkThreads"/> and the engine change the speed, never the outputs.
     /// </summary>
-    public static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads)
+    internal static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads, NetworkEngineKind engine)
     {
         int vocabSize = bundle.Tokenizer.VocabSize;
-        if (!LearnsNetwork(level)) return CreateWithTransformer(level, bundle.Transformer, vocabSize, networkThreads);
+        if (!LearnsNetwork(level)) return CreateWithNetwork(level, bundle, engine);
         var weights = bundle.NetworkWeights;
         if (weights.Vocab != vocabSize) throw new InvalidDataException($"the network's vocabulary ({weights.Vocab}) is not the tokenizer's ({vocabSize})");
         var network = new AdaptiveTransformer(weights.Clone(), networkThreads);

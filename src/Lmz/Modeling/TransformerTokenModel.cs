@@ -1,25 +1,25 @@
 using Lmz.Coding;
+using Lmz.Network;
 
 namespace Lmz.Modeling;
 
 /// <summary>
-/// A token stream coded with the transformer: before each prediction its own one-row
-/// <see cref="TransformerBatch"/> takes the previous token, then the ensemble (whose first
-/// predictor reads that row) codes and learns. Every stream owns its network state, so streams
+/// A token stream coded with the transformer: before each prediction its own
+/// <see cref="NetworkWindow"/> takes the previous token, then the ensemble (whose first
+/// predictor reads that window) codes and learns. Every stream owns its network state, so streams
 /// run on separate threads without lockstep and a stream's bits never depend on another's.
 /// </summary>
-public sealed class TransformerTokenModel : ITokenCodingModel, IDisposable
+internal sealed class TransformerTokenModel : ITokenCodingModel, IDisposable
 {
-    private readonly TransformerBatch _network;
+    private readonly NetworkWindow _network;
     private readonly ITokenCodingModel _ensemble;
-    private readonly int[] _previous = new int[1];
+    private int _previous;
     private int _position;
 
-    /// <param name="network">A batch of one row, owned (disposed) by this model.</param>
-    /// <param name="ensemble">The stream's ensemble, built over <c>network.Predictors[0]</c>.</param>
-    public TransformerTokenModel(TransformerBatch network, ITokenCodingModel ensemble)
+    /// <param name="network">The stream's network, owned (disposed) by this model.</param>
+    /// <param name="ensemble">The stream's ensemble, built over <paramref name="network"/>.</param>
+    public TransformerTokenModel(NetworkWindow network, ITokenCodingModel ensemble)
     {
-        if (network.Predictors.Length != 1) throw new ArgumentException("a stream needs a batch of one row", nameof(network));
         _network = network;
         _ensemble = ensemble;
     }
@@ -28,13 +28,13 @@ public sealed class TransformerTokenModel : ITokenCodingModel, IDisposable
     {
         _network.Step(_previous, _position++);
         _ensemble.Encode(encoder, token);
-        _previous[0] = token;
+        _previous = token;
     }
 
     public int Decode(ArithmeticDecoder decoder)
     {
         _network.Step(_previous, _position++);
-        return _previous[0] = _ensemble.Decode(decoder);
+        return _previous = _ensemble.Decode(decoder);
     }
 
     public void Dispose() => _network.Dispose();

@@ -1,0 +1,30 @@
+namespace Lmz.Network;
+
+/// <summary>Which engine evaluates the integer network. Both compute the same integers on every CPU.</summary>
+public enum NetworkEngineKind
+{
+    /// <summary>lmz's own C# kernels (the default: faster, see MODEL.md).</summary>
+    Native,
+
+    /// <summary>ONNX Runtime running models/lm/model.int.onnx, the reference anyone can run.</summary>
+    OnnxRuntime,
+}
+
+/// <summary>
+/// One stream's integer network with its key/value cache: tokens go in at the next position, and
+/// the last one's outputs come out. A stream does not know which engine it runs on.
+/// </summary>
+internal interface INetworkEngine : IDisposable
+{
+    /// <summary>Tokens in the cache (the position the next token takes).</summary>
+    int Length { get; }
+
+    /// <summary>Empties the cache: the next token takes position 0.</summary>
+    void Reset();
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> at positions <see cref="Length"/>.. and writes the last one's
+    /// logits (units 2^-logit_bits, as float) and final hidden state (units 2^-hidden_bits).
+    /// </summary>
+    void Run(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> hidden);
+}

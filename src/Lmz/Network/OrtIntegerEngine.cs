@@ -1,0 +1,108 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lmz.Network;
+
+/// <summary>
+/// The integer network run by ONNX Runtime from model.int.onnx, one token per call; this engine
+/// keeps the key/value cache and passes the used part in. The graph holds only integer ops (and
+/// an exact square root), so any ORT build on any CPU computes the native engine's integers.
+/// Slower than <see cref="NativeIntegerEngine"/>: the graph has several hundred small nodes.
+/// </summary>
+internal sealed class OrtIntegerEngine : INetworkEngine
+{
+    private readonly IntegerNetworkSpec _s;
+    private readonly InferenceSession _session;
+    private readonly int[][] _keys;   // per layer [head][position][headDim]
+    private readonly int[][] _values;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly RunOptions _runOptions = new();
+
+    public OrtIntegerEngine(IntegerNetworkSpec spec, InferenceSession session)
+    {
+        (_s, _session) = (spec, session);
+        _keys = new int[spec.Layers][];
+        _values = new int[spec.Layers][];
+        for (int l = 0; l < spec.Layers; l++)
+        {
+            _keys[l] = new int[spec.Heads * spec.Context * spec.HeadDim];
+            _values[l] = new int[spec.Heads * spec.Context * spec.HeadDim];
+        }
+        _inputNames = ["token", "position", .. Enumerable.Range(0, spec.Layers).SelectMany(l => new[] { $"past_key_{l}", $"past_value_{l}" })];
+        _outputNames = ["logits", "hidden", .. Enumerable.Range(0, spec.Layers).SelectMany(l => new[] { $"key_{l}", $"value_{l}" })];
+    }
+
+    /// <summary>Session options that keep the graph as written: basic optimisations only, one thread.</summary>
+    public static InferenceSession CreateSession(string graphPath)
+    {
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        return new InferenceSession(graphPath, options);
+    }
+
+    public int Length { get; private set; }
+
+    public void Reset() => Length = 0;
+
+    public void Run(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> hidden)
+    {
+        if (tokens.IsEmpty) throw new ArgumentException("no tokens to run", nameof(tokens));
+        if (Length + tokens.Length > _s.Context) throw new InvalidOperationException("the network's window is full");
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= (uint)_s.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), "token outside the vocabulary");
+            Step(tokens[i], i == tokens.Length - 1 ? logits : default, i == tokens.Length - 1 ? hidden : default);
+            Length++;
+        }
+    }
+
+    private void Step(int token, Span<float> logits, Span<float> hidden)
+    {
+        int heads = _s.Heads, dh = _s.HeadDim, ctx = _s.Context, p = Length;
+        var inputs = new List<OrtValue>
+        {
+            OrtValue.CreateTensorValueFromMemory(new long[] { token }, [1]),
+            OrtValue.CreateTensorValueFromMemory(new long[] { p }, [1]),
+        };
+        try
+        {
+            for (int l = 0; l < _s.Layers; l++)
+                foreach (var cache in new[] { _keys[l], _values[l] })
+                {
+                    var past = new int[heads * p * dh];
+                    for (int h = 0; h < heads; h++) Array.Copy(cache, h * ctx * dh, past, h * p * dh, p * dh);
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(past, [heads, p, dh]));
+                }
+            using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+            for (int l = 0; l < _s.Layers; l++)
+            {
+                var key = outputs[2 + 2 * l].GetTensorDataAsSpan<int>();
+                var value = outputs[3 + 2 * l].GetTensorDataAsSpan<int>();
+                for (int h = 0; h < heads; h++)
+                {
+                    key.Slice(h * dh, dh).CopyTo(_keys[l].AsSpan((h * ctx + p) * dh, dh));
+                    value.Slice(h * dh, dh).CopyTo(_values[l].AsSpan((h * ctx + p) * dh, dh));
+                }
+            }
+            if (logits.IsEmpty) return;
+            var l64 = outputs[0].GetTensorDataAsSpan<long>();
+            float logitUnit = 1f / (1 << _s.LogitBits);
+            for (int n = 0; n < _s.VocabSize; n++) logits[n] = l64[n] * logitUnit;
+            var h64 = outputs[1].GetTensorDataAsSpan<long>();
+            float hiddenUnit = 1f / (1 << _s.HiddenBits);
+            for (int i = 0; i < _s.DModel; i++) hidden[i] = h64[i] * hiddenUnit;
+        }
+        finally
+        {
+            foreach (var v in inputs) v.Dispose();
+        }
+    }
+
+    public void Dispose() => _runOptions.Dispose();
+}

@@ -1,0 +1,87 @@
+using CsCheck;
+using Lmz.Network;
+
+namespace Lmz.Tests;
+
+/// <summary>Every kernel path computes the scalar statement's integers, including at the extremes.</summary>
+public sealed class Int8KernelsTests
+{
+    private static readonly KernelPath[] Paths = Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).ToArray();
+
+    private static Int8Matrix RandomMatrix(Random rng, int inputs, int outputs, bool extreme)
+    {
+        var grouped = new sbyte[inputs * outputs];
+        for (int i = 0; i < grouped.Length; i++) grouped[i] = extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128);
+        return new Int8Matrix(grouped, inputs, outputs, new long[outputs], new long[outputs], 1);
+    }
+
+    [Theory]
+    [InlineData(256, 768, false)]
+    [InlineData(1024, 256, false)]
+    [InlineData(256, 64, true)]   // every product ±127·127: the AVX2 pairs sit at 2·127² without saturating
+    [InlineData(1024, 128, true)]
+    public void Matrix_vector_products_are_identical_on_every_path(int inputs, int outputs, bool extreme)
+    {
+        var rng = new Random(inputs * 31 + outputs);
+        var m = RandomMatrix(rng, inputs, outputs, extreme);
+        for (int trial = 0; trial < 4; trial++)
+        {
+            var q = new sbyte[inputs];
+            for (int i = 0; i < q.Length; i++) q[i] = extreme ? (sbyte)(trial % 2 == 0 ? 127 : -127) : (sbyte)rng.Next(-127, 128);
+            var expected = new int[outputs];
+            for (int n = 0; n < outputs; n++)
+                for (int k = 0; k < inputs; k++)
+                    expected[n] += q[k] * m.Grouped[(k / 4 * outputs + n) * 4 + k % 4];
+            foreach (var path in Paths)
+            {
+                var acc = new int[outputs];
+                Int8Kernels.MatVec(q, m, acc, path);
+                Assert.True(expected.AsSpan().SequenceEqual(acc), $"{path} differs (trial {trial})");
+            }
+        }
+    }
+
+    [Fact]
+    public void Key_and_value_products_are_identical_on_every_path()
+    {
+        Gen.Select(Gen.Short[-127, 127].Array[64], Gen.Short[-32767, 32767].Array[64], Gen.Int[0, 16384])
+            .Sample((q, k, p) =>
+            {
+                int dot = 0;
+                for (int i = 0; i < 64; i++) dot += q[i] * k[i];
+                var expected = new int[64];
+                for (int i = 0; i < 64; i++) expected[i] = 5 + p * k[i];
+                foreach (var path in Paths)
+                {
+                    Assert.Equal(dot, Int8Kernels.Dot(q, k, path));
+                    var acc = Enumerable.Repeat(5, 64).ToArray();
+                    Int8Kernels.AddScaled(acc, p, k, path);
+                    Assert.Equal(expected, acc);
+                }
+            }, iter: 200);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    [InlineData(2L)]
+    [InlineData(4503599627370495L)]   // 2^52 - 1
+    [InlineData(4503599493152768L)]   // (2^26 - 1)^2 - 1 ... below a square
+    public void Integer_square_root_is_exact(long v)
+    {
+        long s = NativeIntegerEngine.IntegerSqrt(v);
+        Assert.True(s * s <= v && (s + 1) * (s + 1) > v, $"isqrt({v}) = {s}");
+    }
+
+    [Fact]
+    public void Integer_square_root_is_exact_next_to_every_square()
+    {
+        var rng = new Random(3);
+        for (int i = 0; i < 10000; i++)
+        {
+            long k = rng.NextInt64(1, 1L << 26);
+            foreach (long v in new[] { k * k - 1, k * k, k * k + 1 })
+                Assert.Equal(v < k * k ? k - 1 : k, NativeIntegerEngine.IntegerSqrt(v));
+        }
+    }
+}
