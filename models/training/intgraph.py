@@ -139,7 +139,7 @@ def build_graph(net, out_dir):
         qg, mg = g.quantize(gv)
         h = g.clamp(g.op("Add", [h, g.linear(qg, mg, f"l{i}.fc_out", lay["fc_out"])]), -N.CLAMP_RESIDUAL, N.CLAMP_RESIDUAL)
     q, r = g.ln_quantize(h, net.eps_int, d)
-    logits = g.linear(q, r, "out", net.out)
+    logits = g.clamp(g.linear(q, r, "out", net.out), -N.CLAMP_LOGIT, N.CLAMP_LOGIT)
     g.nodes.append(helper.make_node("Identity", [logits], ["logits"]))
     hg = g.tensor("hidden_gain", net.hg)
     hb = g.tensor("hidden_bias", net.hb)

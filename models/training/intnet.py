@@ -28,6 +28,7 @@ SPEC = "lmz-int8-v1"
 EPS = 1e-5
 CLAMP_RESIDUAL = 1 << 20     # |h| <= 2^20 after every residual add
 ROW_SHIFT = 24                # Q(): R = floor(127 * 2^24 / m)
+CLAMP_LOGIT = 1 << 24         # logits clamped to +-2^24: exact as float32
 CLAMP_ACT = 1 << 20           # q and the GELU output are clamped to +-2^20, k and v to +-32767
 KV_MAX = 32767
 RHO_BITS = 20                 # LN: r = floor(m * 2^20 / s)
@@ -278,7 +279,7 @@ class IntNet:
             qg, mg = quantize_row(g)
             h = clamp(h + lay["fc_out"].apply(qg, mg))
         qa, r = ln_quantize(h, self.eps_int)
-        logits = self.out.apply(qa, r)
+        logits = np.clip(self.out.apply(qa, r), -CLAMP_LOGIT, CLAMP_LOGIT)
         hidden = (qa * r[:, None] * self.hg[None, :] + self.hb[None, :]) >> self.hshift
         return logits, hidden
 

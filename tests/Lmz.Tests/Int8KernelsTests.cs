@@ -31,7 +31,7 @@ public sealed class Int8KernelsTests
             var expected = new int[outputs];
             for (int n = 0; n < outputs; n++)
                 for (int k = 0; k < inputs; k++)
-                    expected[n] += q[k] * m.Grouped[(k / 4 * outputs + n) * 4 + k % 4];
+                    expected[n] += q[k] * m.Grouped[Int8Matrix.IndexOf(inputs, k, n)];
             foreach (var path in Paths)
             {
                 var acc = new int[outputs];
@@ -42,21 +42,35 @@ public sealed class Int8KernelsTests
     }
 
     [Fact]
-    public void Key_and_value_products_are_identical_on_every_path()
+    public unsafe void Key_and_value_products_are_identical_on_every_path()
     {
-        Gen.Select(Gen.Short[-127, 127].Array[64], Gen.Short[-32767, 32767].Array[64], Gen.Int[0, 16384])
-            .Sample((q, k, p) =>
+        const int dh = 64;
+        Gen.Select(Gen.Short[-127, 127].Array[dh], Gen.Short[-32767, 32767].Array[dh * 9], Gen.Int[0, 16384].Array[9], Gen.Int[1, 9])
+            .Sample((q, keys, p, count) =>
             {
-                int dot = 0;
-                for (int i = 0; i < 64; i++) dot += q[i] * k[i];
-                var expected = new int[64];
-                for (int i = 0; i < 64; i++) expected[i] = 5 + p * k[i];
+                var dots = new int[count];
+                for (int j = 0; j < count; j++)
+                    for (int i = 0; i < dh; i++) dots[j] += q[i] * keys[j * dh + i];
+                var weighted = new int[dh];
+                var values = new short[dh * 10];
+                for (int j = 0; j < count; j++)
+                    for (int i = 0; i < dh; i++)
+                    {
+                        weighted[i] += p[j] * keys[j * dh + i];
+                        values[Int8Kernels.ValueIndex(j, i, dh)] = keys[j * dh + i];
+                    }
                 foreach (var path in Paths)
                 {
-                    Assert.Equal(dot, Int8Kernels.Dot(q, k, path));
-                    var acc = Enumerable.Repeat(5, 64).ToArray();
-                    Int8Kernels.AddScaled(acc, p, k, path);
-                    Assert.Equal(expected, acc);
+                    var d = new int[count];
+                    var o = new int[dh];
+                    fixed (short* qp = q, kp = keys, vp = values)
+                    fixed (int* dp = d, pp = p, op = o)
+                    {
+                        Assert.Equal(dots.Max(), Int8Kernels.KeyDots(qp, kp, count, dh, dp, path));
+                        Int8Kernels.WeightedValues(pp, count, vp, dh, op, path);
+                    }
+                    Assert.Equal(dots, d);
+                    Assert.Equal(weighted, o);
                 }
             }, iter: 200);
     }
@@ -69,7 +83,7 @@ public sealed class Int8KernelsTests
     [InlineData(4503599493152768L)]   // (2^26 - 1)^2 - 1 ... below a square
     public void Integer_square_root_is_exact(long v)
     {
-        long s = NativeIntegerEngine.IntegerSqrt(v);
+        long s = IntegerForward.IntegerSqrt(v);
         Assert.True(s * s <= v && (s + 1) * (s + 1) > v, $"isqrt({v}) = {s}");
     }
 
@@ -81,7 +95,7 @@ public sealed class Int8KernelsTests
         {
             long k = rng.NextInt64(1, 1L << 26);
             foreach (long v in new[] { k * k - 1, k * k, k * k + 1 })
-                Assert.Equal(v < k * k ? k - 1 : k, NativeIntegerEngine.IntegerSqrt(v));
+                Assert.Equal(v < k * k ? k - 1 : k, IntegerForward.IntegerSqrt(v));
         }
     }
 }

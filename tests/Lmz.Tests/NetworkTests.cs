@@ -65,12 +65,11 @@ public sealed class NetworkTests
         var probes = root.GetProperty("probe_tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         var spec = Bundle.NetworkSpec;
         using var engine = new NativeIntegerEngine(Bundle.IntegerWeights, Int8Kernels.Best);
-        var logits = new float[spec.VocabSize];
-        var hidden = new float[spec.DModel];
+        var (logits, hidden) = (engine.Logits, engine.Hidden);
         int t = 0;
         foreach (var row in root.GetProperty("positions").EnumerateArray())
         {
-            engine.Run([ids[t]], logits, hidden);
+            engine.Run([ids[t]]);
             var ints = logits.Select(v => (long)(v * (1 << spec.LogitBits))).ToArray();
             Assert.Equal(row.GetProperty("logit_sum").GetInt64(), ints.Sum());
             Assert.Equal(row.GetProperty("argmax").GetInt32(), Array.IndexOf(ints, ints.Max()));

@@ -119,23 +119,33 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     }
 
     private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, IReadOnlyList<bool> neural, CancellationToken cancellationToken,
-        Action<int, int>? progress) =>
-        TokenStreamCoder.Encode(streams, s => CreateModel(neural, s), threads, cancellationToken, progress);
+        Action<int, int>? progress)
+    {
+        var team = CreateTeam(neural);
+        return TokenStreamCoder.Encode(streams, s => CreateModel(neural, s, team), threads, cancellationToken, progress);
+    }
 
     private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, IReadOnlyList<bool> neural,
-        CancellationToken cancellationToken, Action<int, int>? progress) =>
-        TokenStreamCoder.Decode(payloads, counts, s => CreateModel(neural, s), threads, cancellationToken, progress);
+        CancellationToken cancellationToken, Action<int, int>? progress)
+    {
+        var team = CreateTeam(neural);
+        return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(neural, s, team), threads, cancellationToken, progress);
+    }
+
+    /// <summary>The native streams of a group step together (see <see cref="NetworkTeam"/>).</summary>
+    private NetworkTeam? CreateTeam(IReadOnlyList<bool> neural) =>
+        neural.Contains(true) && engine == NetworkEngineKind.Native && !EnsembleProfile.LearnsNetwork(level) ? bundle.CreateNetworkTeam() : null;
 
     /// <summary>
     /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal
     /// share of the threads, which (like the engine) change its speed, never its outputs.
     /// </summary>
-    private ITokenCodingModel CreateModel(IReadOnlyList<bool> neural, int stream)
+    private ITokenCodingModel CreateModel(IReadOnlyList<bool> neural, int stream, NetworkTeam? team)
     {
         int vocab = bundle.Tokenizer.VocabSize;
         if (!neural[stream]) return EnsembleProfile.Create(level, vocab, null);
         int networkThreads = Math.Max(1, threads / Math.Min(threads, neural.Count));
-        return EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine);
+        return EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine, team);
     }
 
     /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>

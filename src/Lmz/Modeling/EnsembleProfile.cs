@@ -47,10 +47,10 @@ public static class EnsembleProfile
     public static bool SplitsLoneChunk(int level) => level is >= 4 and <= 6;
 
     /// <summary>A level's network window over one stream's engine: its re-prime rule is part of the format.</summary>
-    internal static NetworkWindow CreateNetworkWindow(LmzModelBundle bundle, NetworkEngineKind engine, int level)
+    internal static NetworkWindow CreateNetworkWindow(LmzModelBundle bundle, NetworkEngineKind engine, int level, NetworkTeam? team = null)
     {
         var spec = bundle.NetworkSpec;
-        return new NetworkWindow(bundle.CreateNetworkEngine(engine), spec, spec.Context * KeptContextEighths(level) / 8);
+        return new NetworkWindow(bundle.CreateNetworkEngine(engine, team), spec, spec.Context * KeptContextEighths(level) / 8);
     }
 
     /// <summary>
@@ -63,9 +63,9 @@ public static class EnsembleProfile
     public static int AdapterRank(int level) => level switch { <= 4 => 0, 5 => 8, 6 => 16, _ => 32 };
 
     /// <summary>A network stream of a level: its own integer network window under the level's ensemble.</summary>
-    private static TransformerTokenModel CreateWithNetwork(int level, LmzModelBundle bundle, NetworkEngineKind engine)
+    private static TransformerTokenModel CreateWithNetwork(int level, LmzModelBundle bundle, NetworkEngineKind engine, NetworkTeam? team)
     {
-        var network = CreateNetworkWindow(bundle, engine, level);
+        var network = CreateNetworkWindow(bundle, engine, level, team);
         return new TransformerTokenModel(network, Create(level, bundle.Tokenizer.VocabSize, network));
     }
 
@@ -78,13 +78,14 @@ public static class EnsembleProfile
 
     /// <summary>
     /// A neural stream of a level from the bundle: at level 9 its own copy of weights.f16 learning
-    /// as it codes, else its own integer network on <paramref name="engine"/>;
+    /// as it codes, else its own integer network on <paramref name="engine"/> (native streams of one
+    /// run share <paramref name="team"/>);
     /// <paramref name="networkThreads"/> and the engine change the speed, never the outputs.
     /// </summary>
-    internal static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads, NetworkEngineKind engine)
+    internal static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads, NetworkEngineKind engine, NetworkTeam? team)
     {
         int vocabSize = bundle.Tokenizer.VocabSize;
-        if (!LearnsNetwork(level)) return CreateWithNetwork(level, bundle, engine);
+        if (!LearnsNetwork(level)) return CreateWithNetwork(level, bundle, engine, team);
         var weights = bundle.NetworkWeights;
         if (weights.Vocab != vocabSize) throw new InvalidDataException($"the network's vocabulary ({weights.Vocab}) is not the tokenizer's ({vocabSize})");
         var network = new AdaptiveTransformer(weights.Clone(), networkThreads);

@@ -19,12 +19,15 @@ internal interface INetworkEngine : IDisposable
     /// <summary>Tokens in the cache (the position the next token takes).</summary>
     int Length { get; }
 
+    /// <summary>The last run's logits (units 2^-logit_bits, exact as float); overwritten by the next run.</summary>
+    float[] Logits { get; }
+
+    /// <summary>The last run's final hidden state (units 2^-hidden_bits, exact as float).</summary>
+    float[] Hidden { get; }
+
     /// <summary>Empties the cache: the next token takes position 0.</summary>
     void Reset();
 
-    /// <summary>
-    /// Runs <paramref name="tokens"/> at positions <see cref="Length"/>.. and writes the last one's
-    /// logits (units 2^-logit_bits, as float) and final hidden state (units 2^-hidden_bits).
-    /// </summary>
-    void Run(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> hidden);
+    /// <summary>Runs <paramref name="tokens"/> at positions <see cref="Length"/>.. and keeps the last one's outputs.</summary>
+    void Run(ReadOnlySpan<int> tokens);
 }

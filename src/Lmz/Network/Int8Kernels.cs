@@ -39,187 +39,195 @@ internal static class Int8Kernels
     };
 
     /// <summary>acc[n] = Σ_k q[k] · w[k][n] for every output n of <paramref name="m"/>.</summary>
-    public static void MatVec(ReadOnlySpan<sbyte> q, Int8Matrix m, Span<int> acc, KernelPath path)
-    {
-        if (q.Length < m.Inputs || acc.Length < m.Outputs) throw new ArgumentException("buffers shorter than the matrix");
-        switch (path)
-        {
-            case KernelPath.AvxVnni when AvxVnni.IsSupported: MatVecVnni(q, m, acc); break;
-            case KernelPath.Avx2 when Avx2.IsSupported: MatVecAvx2(q, m, acc); break;
-            case KernelPath.Vector128: MatVecVector128(q, m, acc); break;
-            case KernelPath.Scalar: MatVecScalar(q, m, acc); break;
-            default: throw new PlatformNotSupportedException($"kernel path {path} is not supported on this CPU");
-        }
-    }
+    public static void MatVec(ReadOnlySpan<sbyte> q, Int8Matrix m, Span<int> acc, KernelPath path) =>
+        MatMul(q, m.Inputs, 1, m, acc, m.Outputs, 0, m.Outputs / Int8Matrix.BlockOutputs, path);
 
-    private static void MatVecScalar(ReadOnlySpan<sbyte> q, Int8Matrix m, Span<int> acc)
+    /// <summary>
+    /// For rows r &lt; <paramref name="rows"/> (inputs at q[r·qStride..], outputs at acc[r·accStride..])
+    /// and the output blocks [<paramref name="firstBlock"/>, <paramref name="endBlock"/>):
+    /// acc[r][n] = Σ_k q[r][k] · w[k][n]. Each block's weights (K·64 bytes) are read once from
+    /// memory and stay in L1 for the other rows.
+    /// </summary>
+    public static unsafe void MatMul(ReadOnlySpan<sbyte> q, int qStride, int rows, Int8Matrix m, Span<int> acc, int accStride,
+        int firstBlock, int endBlock, KernelPath path)
     {
-        var w = m.Grouped;
-        int n = m.Outputs;
-        acc[..n].Clear();
-        for (int g = 0; g < m.Inputs / 4; g++)
-        {
-            int q0 = q[4 * g], q1 = q[4 * g + 1], q2 = q[4 * g + 2], q3 = q[4 * g + 3];
-            int row = g * n * 4;
-            for (int o = 0; o < n; o++)
-            {
-                int at = row + 4 * o;
-                acc[o] += q0 * w[at] + q1 * w[at + 1] + q2 * w[at + 2] + q3 * w[at + 3];
-            }
-        }
-    }
-
-    private static unsafe void MatVecVnni(ReadOnlySpan<sbyte> q, Int8Matrix m, Span<int> acc)
-    {
-        int n = m.Outputs, groups = m.Inputs / 4;
-        Span<byte> shifted = stackalloc byte[m.Inputs];
-        for (int k = 0; k < m.Inputs; k++) shifted[k] = (byte)(q[k] + 128);
+        int k = m.Inputs, n = m.Outputs;
+        if (rows < 1 || qStride < k || accStride < n || q.Length < (rows - 1) * qStride + k || acc.Length < (rows - 1) * accStride + n
+            || firstBlock < 0 || endBlock > n / Int8Matrix.BlockOutputs)
+            throw new ArgumentException("buffers shorter than the matrix");
+        if (!IsSupported(path)) throw new PlatformNotSupportedException($"kernel path {path} is not supported on this CPU");
         fixed (sbyte* w0 = m.Grouped)
-        fixed (byte* a = shifted)
+        fixed (sbyte* a0 = q)
         fixed (int* sums = m.ColumnSums)
-        fixed (int* outp = acc)
+        fixed (int* c0 = acc)
         {
-            var bias = Vector256.Create(128);
-            for (int o = 0; o < n; o += 64)
+            for (int block = firstBlock; block < endBlock; block++)
             {
-                Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-                sbyte* w = w0 + o * 4;
-                for (int g = 0; g < groups; g++, w += n * 4)
+                sbyte* w = w0 + block * Int8Matrix.BlockOutputs * k;
+                int o = block * Int8Matrix.BlockOutputs;
+                for (int r = 0; r < rows; r++)
                 {
-                    var x = Vector256.Create(*(int*)(a + 4 * g)).AsByte();
-                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, x, Vector256.Load(w));
-                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, x, Vector256.Load(w + 32));
-                    c2 = AvxVnni.MultiplyWideningAndAdd(c2, x, Vector256.Load(w + 64));
-                    c3 = AvxVnni.MultiplyWideningAndAdd(c3, x, Vector256.Load(w + 96));
-                    c4 = AvxVnni.MultiplyWideningAndAdd(c4, x, Vector256.Load(w + 128));
-                    c5 = AvxVnni.MultiplyWideningAndAdd(c5, x, Vector256.Load(w + 160));
-                    c6 = AvxVnni.MultiplyWideningAndAdd(c6, x, Vector256.Load(w + 192));
-                    c7 = AvxVnni.MultiplyWideningAndAdd(c7, x, Vector256.Load(w + 224));
+                    sbyte* a = a0 + r * qStride;
+                    int* d = c0 + r * accStride + o;
+                    switch (path)
+                    {
+                        case KernelPath.AvxVnni: BlockVnni(a, w, k / 4, sums + o, d); break;
+                        case KernelPath.Avx2: BlockAvx2(a, w, k / 4, d); break;
+                        case KernelPath.Vector128: BlockVector128(a, w, k / 4, d); break;
+                        default: BlockScalar(a, w, k / 4, d); break;
+                    }
                 }
-                int* s = sums + o;
-                int* d = outp + o;
-                (c0 - bias * Vector256.Load(s)).Store(d);
-                (c1 - bias * Vector256.Load(s + 8)).Store(d + 8);
-                (c2 - bias * Vector256.Load(s + 16)).Store(d + 16);
-                (c3 - bias * Vector256.Load(s + 24)).Store(d + 24);
-                (c4 - bias * Vector256.Load(s + 32)).Store(d + 32);
-                (c5 - bias * Vector256.Load(s + 40)).Store(d + 40);
-                (c6 - bias * Vector256.Load(s + 48)).Store(d + 48);
-                (c7 - bias * Vector256.Load(s + 56)).Store(d + 56);
             }
         }
     }
 
-    private static unsafe void MatVecAvx2(ReadOnlySpan<sbyte> q, Int8Matrix m, Span<int> acc)
+    /// <summary>The statement: output j of the block is Σ_g Σ_i a[4g+i] · w[(g·64 + j)·4 + i].</summary>
+    private static unsafe void BlockScalar(sbyte* a, sbyte* w, int groups, int* d)
     {
-        int n = m.Outputs, groups = m.Inputs / 4;
-        fixed (sbyte* w0 = m.Grouped)
-        fixed (sbyte* a = q)
-        fixed (int* outp = acc)
+        for (int j = 0; j < Int8Matrix.BlockOutputs; j++)
         {
-            var ones = Vector256.Create((short)1);
-            for (int o = 0; o < n; o += 32)
+            int sum = 0;
+            for (int g = 0; g < groups; g++)
+                for (int i = 0; i < 4; i++) sum += a[4 * g + i] * w[(g * Int8Matrix.BlockOutputs + j) * 4 + i];
+            d[j] = sum;
+        }
+    }
+
+    /// <summary>vpdpbusd multiplies unsigned by signed bytes: (q + 128) · w, then 128 · Σw comes off.</summary>
+    private static unsafe void BlockVnni(sbyte* a, sbyte* w, int groups, int* sums, int* d)
+    {
+        Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int g = 0; g < groups; g++, w += 256)
+        {
+            var x = Vector256.Create(*(int*)(a + 4 * g) ^ unchecked((int)0x80808080)).AsByte();
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, x, Vector256.Load(w));
+            c1 = AvxVnni.MultiplyWideningAndAdd(c1, x, Vector256.Load(w + 32));
+            c2 = AvxVnni.MultiplyWideningAndAdd(c2, x, Vector256.Load(w + 64));
+            c3 = AvxVnni.MultiplyWideningAndAdd(c3, x, Vector256.Load(w + 96));
+            c4 = AvxVnni.MultiplyWideningAndAdd(c4, x, Vector256.Load(w + 128));
+            c5 = AvxVnni.MultiplyWideningAndAdd(c5, x, Vector256.Load(w + 160));
+            c6 = AvxVnni.MultiplyWideningAndAdd(c6, x, Vector256.Load(w + 192));
+            c7 = AvxVnni.MultiplyWideningAndAdd(c7, x, Vector256.Load(w + 224));
+        }
+        var bias = Vector256.Create(128);
+        (c0 - bias * Vector256.Load(sums)).Store(d);
+        (c1 - bias * Vector256.Load(sums + 8)).Store(d + 8);
+        (c2 - bias * Vector256.Load(sums + 16)).Store(d + 16);
+        (c3 - bias * Vector256.Load(sums + 24)).Store(d + 24);
+        (c4 - bias * Vector256.Load(sums + 32)).Store(d + 32);
+        (c5 - bias * Vector256.Load(sums + 40)).Store(d + 40);
+        (c6 - bias * Vector256.Load(sums + 48)).Store(d + 48);
+        (c7 - bias * Vector256.Load(sums + 56)).Store(d + 56);
+    }
+
+    /// <summary>|q| (unsigned) times w with q's sign (vpsignb): each int16 pair is at most 2·127² and never saturates.</summary>
+    private static unsafe void BlockAvx2(sbyte* a, sbyte* w, int groups, int* d)
+    {
+        var ones = Vector256.Create((short)1);
+        Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int g = 0; g < groups; g++, w += 256)
+        {
+            var x = Vector256.Create(*(int*)(a + 4 * g)).AsSByte();
+            var ax = Avx2.Abs(x);
+            c0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w), x)), ones);
+            c1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 32), x)), ones);
+            c2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 64), x)), ones);
+            c3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 96), x)), ones);
+            c4 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 128), x)), ones);
+            c5 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 160), x)), ones);
+            c6 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 192), x)), ones);
+            c7 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 224), x)), ones);
+        }
+        c0.Store(d);
+        c1.Store(d + 8);
+        c2.Store(d + 16);
+        c3.Store(d + 24);
+        c4.Store(d + 32);
+        c5.Store(d + 40);
+        c6.Store(d + 48);
+        c7.Store(d + 56);
+    }
+
+    /// <summary>Portable: int16 products (|q w| ≤ 127², exact), widened and summed per output's four inputs.</summary>
+    private static unsafe void BlockVector128(sbyte* a, sbyte* w0, int groups, int* d)
+    {
+        for (int j = 0; j < Int8Matrix.BlockOutputs; j += 4)
+        {
+            Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default;
+            sbyte* w = w0 + 4 * j;
+            for (int g = 0; g < groups; g++, w += 256)
             {
-                Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default;
-                sbyte* w = w0 + o * 4;
-                for (int g = 0; g < groups; g++, w += n * 4)
+                sbyte* x4 = a + 4 * g;
+                var x = Vector128.Create((short)x4[0], x4[1], x4[2], x4[3], x4[0], x4[1], x4[2], x4[3]);
+                var (lo, hi) = Vector128.Widen(Vector128.Load(w));
+                var (p0, p1) = Vector128.Widen(lo * x);
+                var (p2, p3) = Vector128.Widen(hi * x);
+                c0 += p0; c1 += p1; c2 += p2; c3 += p3;
+            }
+            d[j] = Vector128.Sum(c0);
+            d[j + 1] = Vector128.Sum(c1);
+            d[j + 2] = Vector128.Sum(c2);
+            d[j + 3] = Vector128.Sum(c3);
+        }
+    }
+
+    /// <summary>
+    /// dots[j] = Σ_i q[i] · keys[j·dh + i] for j &lt; <paramref name="count"/> (|q| ≤ 127, |key| ≤ 32767,
+    /// dh ≤ 256: every sum fits in int32); returns the largest.
+    /// </summary>
+    public static unsafe int KeyDots(short* q, short* keys, int count, int dh, int* dots, KernelPath path)
+    {
+        int max = int.MinValue;
+        for (int j = 0; j < count; j++, keys += dh)
+        {
+            int sum = 0, i = 0;
+            if (path >= KernelPath.Avx2)
+            {
+                var s = Vector256<int>.Zero;
+                for (; i + 16 <= dh; i += 16) s += Avx2.MultiplyAddAdjacent(Vector256.Load(q + i), Vector256.Load(keys + i));
+                sum = Vector256.Sum(s);
+            }
+            else if (path == KernelPath.Vector128)
+            {
+                var s = Vector128<int>.Zero;
+                for (; i + 8 <= dh; i += 8)
                 {
-                    var x = Vector256.Create(*(int*)(a + 4 * g)).AsSByte();
-                    var ax = Avx2.Abs(x);
-                    c0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w), x)), ones);
-                    c1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 32), x)), ones);
-                    c2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 64), x)), ones);
-                    c3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ax, Avx2.Sign(Vector256.Load(w + 96), x)), ones);
+                    var (qlo, qhi) = Vector128.Widen(Vector128.Load(q + i));
+                    var (klo, khi) = Vector128.Widen(Vector128.Load(keys + i));
+                    s += qlo * klo + qhi * khi;
                 }
-                c0.Store(outp + o);
-                c1.Store(outp + o + 8);
-                c2.Store(outp + o + 16);
-                c3.Store(outp + o + 24);
+                sum = Vector128.Sum(s);
             }
+            for (; i < dh; i++) sum += q[i] * keys[i];
+            dots[j] = sum;
+            if (sum > max) max = sum;
         }
+        return max;
     }
 
-    private static unsafe void MatVecVector128(ReadOnlySpan<sbyte> q, Int8Matrix m, Span<int> acc)
-    {
-        int n = m.Outputs, groups = m.Inputs / 4;
-        fixed (sbyte* w0 = m.Grouped)
-        fixed (sbyte* a = q)
-        fixed (int* outp = acc)
-        {
-            for (int o = 0; o < n; o += 4)
-            {
-                // One accumulator per output, each lane one of the group's four inputs.
-                Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default;
-                sbyte* w = w0 + o * 4;
-                for (int g = 0; g < groups; g++, w += n * 4)
-                {
-                    var x = Vector128.Create(a[4 * g], a[4 * g + 1], a[4 * g + 2], a[4 * g + 3], a[4 * g], a[4 * g + 1], a[4 * g + 2], a[4 * g + 3]).AsInt16();
-                    var (lo, hi) = Vector128.Widen(Vector128.Load(w));
-                    var plo = lo * x; // |q w| <= 127^2: exact in int16
-                    var phi = hi * x;
-                    var (p0, p1) = Vector128.Widen(plo);
-                    var (p2, p3) = Vector128.Widen(phi);
-                    c0 += p0; c1 += p1; c2 += p2; c3 += p3;
-                }
-                outp[o] = Vector128.Sum(c0);
-                outp[o + 1] = Vector128.Sum(c1);
-                outp[o + 2] = Vector128.Sum(c2);
-                outp[o + 3] = Vector128.Sum(c3);
-            }
-        }
-    }
+    /// <summary>Where value (position j, dimension i) lies in a head's cache: pairs of positions interleaved per dimension.</summary>
+    public static int ValueIndex(int j, int i, int dh) => ((j >> 1) * dh + i) * 2 + (j & 1);
 
-    /// <summary>Σ a[i] · b[i] over int16 values whose products and sum fit in int32 (|a| ≤ 127, |b| ≤ 32767, length ≤ 256).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Dot(ReadOnlySpan<short> a, ReadOnlySpan<short> b, KernelPath path)
+    /// <summary>
+    /// output[i] = Σ_j p[j] · v(j, i) for j &lt; <paramref name="count"/>, values in the
+    /// <see cref="ValueIndex"/> layout (an odd count's missing partner gets p = 0). Exact: the
+    /// caller keeps Σ p ≤ 2^14 + count and |v| ≤ 32767, so every sum fits in int32.
+    /// </summary>
+    public static unsafe void WeightedValues(int* p, int count, short* values, int dh, int* output, KernelPath path)
     {
-        int i = 0, sum = 0;
-        if (path >= KernelPath.Avx2 && Avx2.IsSupported)
+        new Span<int>(output, dh).Clear();
+        for (int j = 0; j < count; j += 2, values += 2 * dh)
         {
-            var s = Vector256<int>.Zero;
-            for (; i + 16 <= a.Length; i += 16)
-                s += Avx2.MultiplyAddAdjacent(Vector256.Create(a[i..]), Vector256.Create(b[i..]));
-            sum = Vector256.Sum(s);
-        }
-        else if (path != KernelPath.Scalar)
-        {
-            var s = Vector128<int>.Zero;
-            for (; i + 8 <= a.Length; i += 8)
+            int p0 = p[j], p1 = j + 1 < count ? p[j + 1] : 0;
+            if (p0 == 0 && p1 == 0) continue;
+            int i = 0;
+            if (path >= KernelPath.Avx2)
             {
-                var (alo, ahi) = Vector128.Widen(Vector128.Create(a[i..]));
-                var (blo, bhi) = Vector128.Widen(Vector128.Create(b[i..]));
-                s += alo * blo + ahi * bhi;
+                var pair = Vector256.Create((p0 & 0xFFFF) | (p1 << 16)).AsInt16();
+                for (; i + 8 <= dh; i += 8)
+                    (Vector256.Load(output + i) + Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 2 * i))).Store(output + i);
             }
-            sum = Vector128.Sum(s);
+            for (; i < dh; i++) output[i] += p0 * values[2 * i] + p1 * values[2 * i + 1];
         }
-        for (; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
-    }
-
-    /// <summary>acc[i] += p · v[i] (exact: the caller bounds Σ p · |v| below 2^31).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled(Span<int> acc, int p, ReadOnlySpan<short> v, KernelPath path)
-    {
-        int i = 0;
-        if (path >= KernelPath.Avx2 && Avx2.IsSupported)
-        {
-            var pv = Vector256.Create(p);
-            for (; i + 8 <= v.Length; i += 8)
-            {
-                var wide = Avx2.ConvertToVector256Int32(Vector128.Create(v[i..]));
-                (Vector256.Create<int>(acc[i..]) + wide * pv).CopyTo(acc[i..]);
-            }
-        }
-        else if (path != KernelPath.Scalar)
-        {
-            var pv = Vector128.Create(p);
-            for (; i + 8 <= v.Length; i += 8)
-            {
-                var (lo, hi) = Vector128.Widen(Vector128.Create(v[i..]));
-                (Vector128.Create<int>(acc[i..]) + lo * pv).CopyTo(acc[i..]);
-                (Vector128.Create<int>(acc[(i + 4)..]) + hi * pv).CopyTo(acc[(i + 4)..]);
-            }
-        }
-        for (; i < v.Length; i++) acc[i] += p * v[i];
     }
 }

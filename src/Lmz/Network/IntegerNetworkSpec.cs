@@ -27,6 +27,9 @@ internal sealed record IntegerNetworkSpec(
 
     public const int KeyValueMax = 32767;
 
+    /// <summary>Logits are clamped to ±2^24, so every one is exact as a float.</summary>
+    public const int ClampLogit = 1 << 24;
+
     public int FeedForward => 4 * DModel;
 
     public sealed record LayerConstants(long ScoreMultiplier, int ScoreShift, int QkvShift, int ProjShift, int FcShift, int FcOutShift);

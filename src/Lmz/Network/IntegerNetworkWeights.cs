@@ -73,8 +73,9 @@ internal sealed class IntegerNetworkWeights
 
 /// <summary>
 /// An int8 weight matrix with its requantization: y_n = (acc_n · r · C_n + B_n) >> Shift, where
-/// acc_n = Σ_k q_k w_kn. Codes are stored in groups of four inputs per output
-/// ([inputs/4][outputs][4]), the layout of a 4-way byte dot product (VNNI, AVX2, ARM SDOT).
+/// acc_n = Σ_k q_k w_kn. Codes are stored in blocks of 64 outputs, each block contiguous, and
+/// inside a block in groups of four inputs per output ([outputs/64][inputs/4][64][4]): the
+/// layout of a 4-way byte dot product (VNNI, AVX2, ARM SDOT) read as one sequential stream.
 /// </summary>
 internal sealed class Int8Matrix
 {
@@ -85,8 +86,14 @@ internal sealed class Int8Matrix
         ColumnSums = new int[outputs];
         for (int k = 0; k < inputs; k++)
             for (int n = 0; n < outputs; n++)
-                ColumnSums[n] += grouped[(k / 4 * outputs + n) * 4 + k % 4];
+                ColumnSums[n] += grouped[IndexOf(inputs, k, n)];
     }
+
+    public const int BlockOutputs = 64;
+
+    /// <summary>Where weight (input k, output n) lies in <see cref="Grouped"/>.</summary>
+    public static int IndexOf(int inputs, int k, int n) =>
+        ((n / BlockOutputs * (inputs / 4) + k / 4) * BlockOutputs + n % BlockOutputs) * 4 + k % 4;
 
     public sbyte[] Grouped { get; }
     public int Inputs { get; }
@@ -107,7 +114,7 @@ internal sealed class Int8Matrix
             {
                 int w = onnx[k * outputs + n] - 128;
                 if (w < -127) throw new InvalidDataException("an int8 weight is -128; the specification keeps weights in [-127, 127]");
-                grouped[(k / 4 * outputs + n) * 4 + k % 4] = (sbyte)w;
+                grouped[IndexOf(inputs, k, n)] = (sbyte)w;
             }
         return new Int8Matrix(grouped, inputs, outputs, multipliers, biases, shift);
     }

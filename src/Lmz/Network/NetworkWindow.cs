@@ -14,8 +14,6 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
     private readonly int _context;
     private readonly int[] _history;
     private readonly int[] _run;
-    private readonly float[] _logits;
-    private readonly float[] _hidden;
     private int _filled;
     private bool _hasLogits;
 
@@ -25,15 +23,13 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
         (_engine, _context, KeepTokens) = (engine, spec.Context, keepTokens);
         _history = new int[spec.Context];
         _run = new int[keepTokens + 1];
-        _logits = new float[spec.VocabSize];
-        _hidden = new float[spec.DModel];
     }
 
     public int KeepTokens { get; }
 
-    public int HiddenSize => _hidden.Length;
+    public int HiddenSize => _engine.Hidden.Length;
 
-    public ReadOnlySpan<float> Hidden => _hasLogits ? _hidden : default;
+    public ReadOnlySpan<float> Hidden => _hasLogits ? _engine.Hidden : default;
 
     /// <summary>
     /// Feeds the previous token (ignored at position 0, which starts the stream) so that
@@ -55,13 +51,14 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
             _run[KeepTokens] = previousToken;
             _history[KeepTokens] = previousToken;
             _engine.Reset();
-            _engine.Run(_run, _logits, _hidden);
+            _engine.Run(_run);
             _filled = KeepTokens + 1;
         }
         else
         {
             _history[_filled++] = previousToken;
-            _engine.Run([previousToken], _logits, _hidden);
+            _run[0] = previousToken;
+            _engine.Run(_run.AsSpan(0, 1));
         }
         _hasLogits = true;
     }
@@ -69,7 +66,7 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
     public void Predict(TokenScores scores)
     {
         if (!_hasLogits) { scores.BeginSparse(); return; }
-        scores.UseDense(_logits, 0); // lent: unchanged until the next Step, after every update
+        scores.UseDense(_engine.Logits, 0); // lent: unchanged until the next Step, after every update
     }
 
     public void Update(int token) { } // the stream feeds tokens through Step

@@ -28,6 +28,8 @@ internal sealed class OrtIntegerEngine : INetworkEngine
             _keys[l] = new int[spec.Heads * spec.Context * spec.HeadDim];
             _values[l] = new int[spec.Heads * spec.Context * spec.HeadDim];
         }
+        Logits = new float[spec.VocabSize];
+        Hidden = new float[spec.DModel];
         _inputNames = ["token", "position", .. Enumerable.Range(0, spec.Layers).SelectMany(l => new[] { $"past_key_{l}", $"past_value_{l}" })];
         _outputNames = ["logits", "hidden", .. Enumerable.Range(0, spec.Layers).SelectMany(l => new[] { $"key_{l}", $"value_{l}" })];
     }
@@ -48,21 +50,25 @@ internal sealed class OrtIntegerEngine : INetworkEngine
 
     public int Length { get; private set; }
 
+    public float[] Logits { get; }
+
+    public float[] Hidden { get; }
+
     public void Reset() => Length = 0;
 
-    public void Run(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> hidden)
+    public void Run(ReadOnlySpan<int> tokens)
     {
         if (tokens.IsEmpty) throw new ArgumentException("no tokens to run", nameof(tokens));
         if (Length + tokens.Length > _s.Context) throw new InvalidOperationException("the network's window is full");
         for (int i = 0; i < tokens.Length; i++)
         {
             if ((uint)tokens[i] >= (uint)_s.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), "token outside the vocabulary");
-            Step(tokens[i], i == tokens.Length - 1 ? logits : default, i == tokens.Length - 1 ? hidden : default);
+            Step(tokens[i], i == tokens.Length - 1);
             Length++;
         }
     }
 
-    private void Step(int token, Span<float> logits, Span<float> hidden)
+    private void Step(int token, bool output)
     {
         int heads = _s.Heads, dh = _s.HeadDim, ctx = _s.Context, p = Length;
         var inputs = new List<OrtValue>
@@ -90,7 +96,8 @@ internal sealed class OrtIntegerEngine : INetworkEngine
                     value.Slice(h * dh, dh).CopyTo(_values[l].AsSpan((h * ctx + p) * dh, dh));
                 }
             }
-            if (logits.IsEmpty) return;
+            if (!output) return;
+            var (logits, hidden) = (Logits, Hidden);
             var l64 = outputs[0].GetTensorDataAsSpan<long>();
             float logitUnit = 1f / (1 << _s.LogitBits);
             for (int n = 0; n < _s.VocabSize; n++) logits[n] = l64[n] * logitUnit;
