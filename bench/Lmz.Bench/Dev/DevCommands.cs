@@ -94,7 +94,28 @@ public static class NetstepCommand
         foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).Reverse())
             Measure($"native {path}", () => new NativeIntegerEngine(bundle.IntegerWeights, path), bundle);
         Measure("onnxruntime", () => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
+        foreach (int members in new[] { 1, 2 }) MeasureTeam(bundle, members);
         return 0;
+    }
+
+    /// <summary>Streams stepping together on one team, one thread each: microseconds per step of every stream.</summary>
+    private static void MeasureTeam(LmzModelBundle bundle, int members)
+    {
+        var spec = bundle.NetworkSpec;
+        var team = bundle.CreateNetworkTeam();
+        int steps = spec.Context - 1;
+        double best = double.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var windows = Enumerable.Range(0, members).Select(_ => new NetworkWindow(bundle.CreateNetworkEngine(NetworkEngineKind.Native, team), spec, 64)).ToArray();
+            var sw = Stopwatch.StartNew();
+            var threads = windows.Select((w, m) => new Thread(() => { for (int i = 0; i <= steps; i++) w.Step(17 + (i + m) % 13, i); })).ToArray();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) t.Join();
+            best = Math.Min(best, sw.Elapsed.TotalMicroseconds / steps);
+            foreach (var w in windows) w.Dispose();
+        }
+        Console.WriteLine($"team of {members}: {best,7:F1} us per step of all {members} streams ({members * 1e6 / best:F0} tokens/s)");
     }
 
     private static void Measure(string name, Func<INetworkEngine> engine, LmzModelBundle bundle)

@@ -172,6 +172,26 @@ internal static class Int8Kernels
     }
 
     /// <summary>
+    /// y[n] = (acc[n] · r · multipliers[n] + biases[n]) >> shift (arithmetic: floor) for n in
+    /// [from, to): exact in int64, the caller's bounds keeping every product below 2^61.
+    /// </summary>
+    public static void Requantize(ReadOnlySpan<int> acc, long r, long[] multipliers, long[] biases, int shift, Span<long> y, int from, int to)
+    {
+        int n = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var rv = Vector256.Create(r);
+            for (; n + 4 <= to; n += 4)
+            {
+                var a = Vector256.Create((long)acc[n], acc[n + 1], acc[n + 2], acc[n + 3]);
+                var v = a * rv * Vector256.Create<long>(multipliers.AsSpan(n)) + Vector256.Create<long>(biases.AsSpan(n));
+                Vector256.ShiftRightArithmetic(v, shift).CopyTo(y[n..]);
+            }
+        }
+        for (; n < to; n++) y[n] = (acc[n] * r * multipliers[n] + biases[n]) >> shift;
+    }
+
+    /// <summary>
     /// dots[j] = Σ_i q[i] · keys[j·dh + i] for j &lt; <paramref name="count"/> (|q| ≤ 127, |key| ≤ 32767,
     /// dh ≤ 256: every sum fits in int32); returns the largest.
     /// </summary>

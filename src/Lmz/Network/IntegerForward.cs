@@ -39,7 +39,18 @@ internal sealed unsafe class IntegerForward
         (_w, _s, _path) = (weights, weights.Spec, path);
         (_d, _ff) = (_s.DModel, _s.FeedForward);
         _wide = Math.Max(3 * _d, _ff);
+        int dh = _s.HeadDim, ctx = _s.Context;
+        _keyOffset = new int[_d];
+        _valueOffset = new int[_d];
+        for (int n = 0; n < _d; n++)
+        {
+            _keyOffset[n] = n / dh * ctx * dh + n % dh;
+            _valueOffset[n] = n / dh * ctx * dh + Int8Kernels.ValueIndex(0, n % dh, dh);
+        }
     }
+
+    // Where output n of the keys (values) goes in a stream's layer cache, relative to its position's row.
+    private readonly int[] _keyOffset, _valueOffset;
 
     public KernelPath Path => _path;
 
@@ -57,19 +68,19 @@ internal sealed unsafe class IntegerForward
         for (int l = 0; l < _s.Layers; l++)
         {
             var layer = _w.Layers[l];
-            Products(layer.Qkv, member, members, Store.QueryKeyValue, l);
+            Products(layer.Qkv, member, members, Store.QueryKeyValue, l, scratch);
             barrier.SignalAndWait(ref sense);
             for (int r = member; r < _rowCount; r += members) Attend(r, l, scratch);
             barrier.SignalAndWait(ref sense);
-            Products(layer.Proj, member, members, Store.Residual, l);
+            Products(layer.Proj, member, members, Store.Residual, l, scratch);
             barrier.SignalAndWait(ref sense);
             for (int r = member; r < _rowCount; r += members) _r[r] = LayerNormQuantize(r, scratch);
             barrier.SignalAndWait(ref sense);
-            Products(layer.Fc, member, members, Store.Gelu, l);
+            Products(layer.Fc, member, members, Store.Gelu, l, scratch);
             barrier.SignalAndWait(ref sense);
             for (int r = member; r < _rowCount; r += members) _r[r] = Quantize(_g.AsSpan(r * _ff, _ff), _q.AsSpan(r * _ff, _ff));
             barrier.SignalAndWait(ref sense);
-            Products(layer.FcOut, member, members, Store.Residual, l);
+            Products(layer.FcOut, member, members, Store.Residual, l, scratch);
             barrier.SignalAndWait(ref sense);
             bool last = l == _s.Layers - 1;
             for (int r = member; r < _rowCount; r += members)
@@ -126,43 +137,41 @@ internal sealed unsafe class IntegerForward
     /// This member's blocks of a weight product for every row; each output is requantized,
     /// y = (acc · r · C + B) >> shift, and stored by <paramref name="store"/>.
     /// </summary>
-    private void Products(Int8Matrix m, int member, int members, Store store, int layer)
+    private void Products(Int8Matrix m, int member, int members, Store store, int layer, Scratch scratch)
     {
         int blocks = m.Outputs / Int8Matrix.BlockOutputs;
         int first = blocks * member / members, end = blocks * (member + 1) / members;
         if (first == end) return;
         Int8Kernels.MatMul(_q, _ff, _rowCount, m, _acc, _wide, first, end, _path);
-        int shift = m.Shift, from = first * Int8Matrix.BlockOutputs, to = end * Int8Matrix.BlockOutputs;
-        int clamp = _s.ClampResidual, range = _s.GeluRange;
-        var multipliers = m.Multipliers;
-        var biases = m.Biases;
+        int from = first * Int8Matrix.BlockOutputs, to = end * Int8Matrix.BlockOutputs;
+        int clamp = _s.ClampResidual, range = _s.GeluRange, act = IntegerNetworkSpec.ClampActivation, kv = IntegerNetworkSpec.KeyValueMax;
+        var y = scratch.Requantized;
         for (int r = 0; r < _rowCount; r++)
         {
-            long rr = _r[r];
-            var acc = _acc.AsSpan(r * _wide, m.Outputs);
+            Int8Kernels.Requantize(_acc.AsSpan(r * _wide, m.Outputs), _r[r], m.Multipliers, m.Biases, m.Shift, y, from, to);
             switch (store)
             {
                 case Store.QueryKeyValue:
                     var stream = _rows[r].Stream;
-                    int position = _rows[r].Position;
-                    for (int n = from; n < to; n++)
-                    {
-                        long y = (acc[n] * rr * multipliers[n] + biases[n]) >> shift;
-                        if (n < _d) _g[r * _ff + n] = (int)Math.Clamp(y, -IntegerNetworkSpec.ClampActivation, IntegerNetworkSpec.ClampActivation);
-                        else stream.StoreKeyValue(layer, n - _d, position, (short)Math.Clamp(y, -IntegerNetworkSpec.KeyValueMax, IntegerNetworkSpec.KeyValueMax));
-                    }
+                    int position = _rows[r].Position, n = from;
+                    var g = _g.AsSpan(r * _ff, _d);
+                    for (; n < Math.Min(to, _d); n++) g[n] = (int)Math.Clamp(y[n], -act, act);
+                    var keys = stream.KeyRow(layer, position);
+                    for (; n < Math.Min(to, 2 * _d); n++) keys[_keyOffset[n - _d]] = (short)Math.Clamp(y[n], -kv, kv);
+                    var values = stream.ValueRow(layer, position);
+                    for (; n < to; n++) values[_valueOffset[n - 2 * _d]] = (short)Math.Clamp(y[n], -kv, kv);
                     break;
                 case Store.Residual:
                     var h = _h.AsSpan(r * _d, _d);
-                    for (int n = from; n < to; n++)
-                        h[n] = (int)Math.Clamp(h[n] + ((acc[n] * rr * multipliers[n] + biases[n]) >> shift), -clamp, clamp);
+                    for (int i = from; i < to; i++) h[i] = (int)Math.Clamp(h[i] + y[i], -clamp, clamp);
                     break;
                 default:
-                    var g = _g.AsSpan(r * _ff, _ff);
-                    for (int n = from; n < to; n++)
+                    var u = _g.AsSpan(r * _ff, _ff);
+                    var table = _w.GeluTable;
+                    for (int i = from; i < to; i++)
                     {
-                        long u = (acc[n] * rr * multipliers[n] + biases[n]) >> shift;
-                        g[n] = u > range ? (int)Math.Min(u, IntegerNetworkSpec.ClampActivation) : _w.GeluTable[(int)Math.Max(u, -range) + range];
+                        long x = y[i];
+                        u[i] = x > range ? (int)Math.Min(x, act) : table[(int)Math.Max(x, -range) + range];
                     }
                     break;
             }
@@ -223,18 +232,15 @@ internal sealed unsafe class IntegerForward
         int blocks = o.Outputs / Int8Matrix.BlockOutputs;
         int first = blocks * member / members, end = blocks * (member + 1) / members;
         float logitUnit = 1f / (1 << _s.LogitBits);
-        int v = _s.VocabSize, shift = o.Shift;
+        int v = _s.VocabSize, from = first * Int8Matrix.BlockOutputs, to = end * Int8Matrix.BlockOutputs;
+        var y = scratch.Requantized;
         for (int i = 0; i < _outputCount; i++)
         {
             int r = _outputRows[i];
             Int8Kernels.MatMul(_q.AsSpan(r * _ff), _ff, 1, o, _outputAcc.AsSpan(i * v), v, first, end, _path);
+            Int8Kernels.Requantize(_outputAcc.AsSpan(i * v, v), _r[r], o.Multipliers, o.Biases, o.Shift, y, from, to);
             var logits = _rows[r].Stream.Logits;
-            long rr = _r[r];
-            for (int n = first * Int8Matrix.BlockOutputs; n < end * Int8Matrix.BlockOutputs; n++)
-            {
-                long y = (_outputAcc[i * v + n] * rr * o.Multipliers[n] + o.Biases[n]) >> shift;
-                logits[n] = (int)Math.Clamp(y, -IntegerNetworkSpec.ClampLogit, IntegerNetworkSpec.ClampLogit) * logitUnit;
-            }
+            for (int n = from; n < to; n++) logits[n] = (int)Math.Clamp(y[n], -IntegerNetworkSpec.ClampLogit, IntegerNetworkSpec.ClampLogit) * logitUnit;
         }
     }
 
@@ -288,5 +294,6 @@ internal sealed unsafe class IntegerForward
         public readonly sbyte[] Codes = new sbyte[spec.HeadDim];
         public readonly int[] Dots = new int[spec.Context];
         public readonly int[] Attention = new int[spec.DModel];
+        public readonly long[] Requantized = new long[Math.Max(spec.VocabSize, Math.Max(3 * spec.DModel, 4 * spec.DModel))];
     }
 }

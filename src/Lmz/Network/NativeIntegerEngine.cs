@@ -60,13 +60,11 @@ internal sealed class NativeIntegerEngine : INetworkEngine
         Length += tokens.Length;
     }
 
-    /// <summary>Output n of the q/k/v product past the queries: keys for n &lt; d, then values.</summary>
-    internal void StoreKeyValue(int layer, int n, int position, short value)
-    {
-        int dh = _s.HeadDim, d = _s.DModel, ctx = _s.Context;
-        if (n < d) _keys[layer][(n / dh * ctx + position) * dh + n % dh] = value;
-        else _values[layer][(n - d) / dh * ctx * dh + Int8Kernels.ValueIndex(position, (n - d) % dh, dh)] = value;
-    }
+    /// <summary>A layer's keys from <paramref name="position"/>'s first entry on (heads lie ctx·dh apart).</summary>
+    internal Span<short> KeyRow(int layer, int position) => _keys[layer].AsSpan(position * _s.HeadDim);
+
+    /// <summary>A layer's values from <paramref name="position"/>'s first entry on (pairs of positions interleaved).</summary>
+    internal Span<short> ValueRow(int layer, int position) => _values[layer].AsSpan(Int8Kernels.ValueIndex(position, 0, _s.HeadDim));
 
     internal Span<short> Keys(int layer, int head) => _keys[layer].AsSpan(head * _s.Context * _s.HeadDim, _s.Context * _s.HeadDim);
 
