@@ -95,7 +95,33 @@ public static class NetstepCommand
             Measure($"native {path}", () => new NativeIntegerEngine(bundle.IntegerWeights, path), bundle);
         Measure("onnxruntime", () => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
         foreach (int members in new[] { 1, 2 }) MeasureTeam(bundle, members);
+        MeasureProducts(bundle);
         return 0;
+    }
+
+    /// <summary>One row through each weight matrix alone (memory-bound: the whole model is more than L2).</summary>
+    private static void MeasureProducts(LmzModelBundle bundle)
+    {
+        var w = bundle.IntegerWeights;
+        var all = w.Layers.SelectMany(l => new[] { l.Qkv, l.Proj, l.Fc, l.FcOut }).Append(w.Output).ToArray();
+        var q = new sbyte[1024];
+        new Random(1).NextBytes((byte[])(Array)q);
+        var acc = new int[8192];
+        foreach (var path in new[] { KernelPath.AvxVnni, KernelPath.Avx2 }.Where(Int8Kernels.IsSupported))
+        {
+            double best = double.MaxValue, bestOut = double.MaxValue;
+            for (int pass = 0; pass < 20; pass++)
+            {
+                var sw = Stopwatch.StartNew();
+                foreach (var m in all) Int8Kernels.MatVec(q, m, acc, path);
+                best = Math.Min(best, sw.Elapsed.TotalMicroseconds);
+                sw.Restart();
+                Int8Kernels.MatVec(q, w.Output, acc, path);
+                bestOut = Math.Min(bestOut, sw.Elapsed.TotalMicroseconds);
+            }
+            long bytes = all.Sum(m => (long)m.Grouped.Length);
+            Console.WriteLine($"products {path}: all matrices {best:F0} us ({bytes / best / 1000:F1} GB/s); output layer again right after {bestOut:F0} us");
+        }
     }
 
     /// <summary>Streams stepping together on one team, one thread each: microseconds per step of every stream.</summary>

@@ -171,6 +171,42 @@ internal static class Int8Kernels
         }
     }
 
+    /// <summary>max(max_i |x[i]|, 1).</summary>
+    public static int PeakMagnitude(ReadOnlySpan<int> x)
+    {
+        int i = 0;
+        var peak = Vector256.Create(1);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= x.Length; i += 8) peak = Vector256.Max(peak, Vector256.Abs(Vector256.Create(x[i..])));
+        int m = Vector256.IsHardwareAccelerated ? Vector256.Max(peak, Vector256.Create(1)).ToScalar() : 1;
+        if (Vector256.IsHardwareAccelerated)
+            for (int lane = 1; lane < 8; lane++) m = Math.Max(m, peak.GetElement(lane));
+        for (; i < x.Length; i++) m = Math.Max(m, Math.Abs(x[i]));
+        return m;
+    }
+
+    /// <summary>codes[i] = clamp(floor((x[i] · reciprocal + 2^(shift-1)) / 2^shift), -127, 127), exact in int64.</summary>
+    public static void QuantizeCodes(ReadOnlySpan<int> x, long reciprocal, int shift, Span<sbyte> codes)
+    {
+        int i = 0;
+        long half = 1L << (shift - 1);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (rv, hv) = (Vector256.Create(reciprocal), Vector256.Create(half));
+            var (lo, hi) = (Vector256.Create(-127L), Vector256.Create(127L));
+            for (; i + 4 <= x.Length; i += 4)
+            {
+                var v = Vector256.Create((long)x[i], x[i + 1], x[i + 2], x[i + 3]);
+                var c = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(v * rv + hv, shift), lo), hi);
+                codes[i] = (sbyte)c.GetElement(0);
+                codes[i + 1] = (sbyte)c.GetElement(1);
+                codes[i + 2] = (sbyte)c.GetElement(2);
+                codes[i + 3] = (sbyte)c.GetElement(3);
+            }
+        }
+        for (; i < x.Length; i++) codes[i] = (sbyte)Math.Clamp((x[i] * reciprocal + half) >> shift, -127, 127);
+    }
+
     /// <summary>
     /// y[n] = (acc[n] · r · multipliers[n] + biases[n]) >> shift (arithmetic: floor) for n in
     /// [from, to): exact in int64, the caller's bounds keeping every product below 2^61.
@@ -197,8 +233,27 @@ internal static class Int8Kernels
     /// </summary>
     public static unsafe int KeyDots(short* q, short* keys, int count, int dh, int* dots, KernelPath path)
     {
-        int max = int.MinValue;
-        for (int j = 0; j < count; j++, keys += dh)
+        int max = int.MinValue, j = 0;
+        if (path >= KernelPath.Avx2 && dh == 64)
+        {
+            var (q0, q1, q2, q3) = (Vector256.Load(q), Vector256.Load(q + 16), Vector256.Load(q + 32), Vector256.Load(q + 48));
+            for (; j + 2 <= count; j += 2, keys += 128)
+            {
+                var a = Avx2.MultiplyAddAdjacent(q0, Vector256.Load(keys)) + Avx2.MultiplyAddAdjacent(q1, Vector256.Load(keys + 16))
+                    + Avx2.MultiplyAddAdjacent(q2, Vector256.Load(keys + 32)) + Avx2.MultiplyAddAdjacent(q3, Vector256.Load(keys + 48));
+                var b = Avx2.MultiplyAddAdjacent(q0, Vector256.Load(keys + 64)) + Avx2.MultiplyAddAdjacent(q1, Vector256.Load(keys + 80))
+                    + Avx2.MultiplyAddAdjacent(q2, Vector256.Load(keys + 96)) + Avx2.MultiplyAddAdjacent(q3, Vector256.Load(keys + 112));
+                // Both sums at once: interleave the halves, then fold.
+                var h = Avx2.HorizontalAdd(a, b);             // a01 a23 b01 b23 | a45 a67 b45 b67
+                h = Avx2.HorizontalAdd(h, h);                 // a0-3 b0-3 a0-3 b0-3 | a4-7 b4-7 ...
+                var folded = h.GetLower() + h.GetUpper();     // a b a b
+                int da = folded.GetElement(0), db = folded.GetElement(1);
+                dots[j] = da;
+                dots[j + 1] = db;
+                max = Math.Max(max, Math.Max(da, db));
+            }
+        }
+        for (; j < count; j++, keys += dh)
         {
             int sum = 0, i = 0;
             if (path >= KernelPath.Avx2)
@@ -235,6 +290,26 @@ internal static class Int8Kernels
     /// </summary>
     public static unsafe void WeightedValues(int* p, int count, short* values, int dh, int* output, KernelPath path)
     {
+        if (path >= KernelPath.Avx2 && dh == 64)
+        {
+            Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            for (int jj = 0; jj < count; jj += 2, values += 128)
+            {
+                int p0 = p[jj], p1 = jj + 1 < count ? p[jj + 1] : 0;
+                var pair = Vector256.Create((p0 & 0xFFFF) | (p1 << 16)).AsInt16();
+                c0 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values));
+                c1 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 16));
+                c2 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 32));
+                c3 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 48));
+                c4 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 64));
+                c5 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 80));
+                c6 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 96));
+                c7 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 112));
+            }
+            c0.Store(output); c1.Store(output + 8); c2.Store(output + 16); c3.Store(output + 24);
+            c4.Store(output + 32); c5.Store(output + 40); c6.Store(output + 48); c7.Store(output + 56);
+            return;
+        }
         new Span<int>(output, dh).Clear();
         for (int j = 0; j < count; j += 2, values += 2 * dh)
         {

@@ -269,11 +269,8 @@ internal sealed unsafe class IntegerForward
     /// <summary>Q(x): int8 codes floor((x · ⌊127·2^24/m⌋ + 2^23) / 2^24), m = max(|x|, 1); returns m.</summary>
     private long Quantize(ReadOnlySpan<int> x, Span<sbyte> codes)
     {
-        int m = 1;
-        foreach (int v in x) m = Math.Max(m, Math.Abs(v));
-        int shift = _s.RowShift;
-        long reciprocal = (127L << shift) / m, half = 1L << (shift - 1);
-        for (int i = 0; i < x.Length; i++) codes[i] = (sbyte)Math.Clamp((x[i] * reciprocal + half) >> shift, -127, 127);
+        int m = Int8Kernels.PeakMagnitude(x);
+        Int8Kernels.QuantizeCodes(x, (127L << _s.RowShift) / m, _s.RowShift, codes);
         return m;
     }
 
