@@ -16,6 +16,16 @@ public sealed record CliSettings
     /// <summary>Null: the level's default chunk size.</summary>
     public int? ChunkSize { get; init; }
     public string? Output { get; init; }
+    public Network.NetworkEngineKind Engine { get; init; }
+    /// <summary>--model-dir: the bundle to compress with, and a place to look for a file's bundle.</summary>
+    public string? ModelDirectory { get; init; }
+
+    private readonly Lazy<LmzModelBundle?> _bundle;
+
+    public CliSettings() => _bundle = new(() => ModelDirectory == null ? null : LmzModelBundle.Load(ModelDirectory));
+
+    /// <summary>The bundle of --model-dir, loaded (and fingerprinted) once for all files.</summary>
+    public LmzModelBundle? Bundle => _bundle.Value;
     public bool ToStdout { get; init; }
     public bool Force { get; init; }
     public bool Keep { get; init; }

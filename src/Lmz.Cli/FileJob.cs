@@ -97,6 +97,8 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
                     Level = settings.Level,
                     Threads = settings.EffectiveThreads,
                     ChunkSize = settings.ChunkSize,
+                    Engine = settings.Engine,
+                    Model = settings.Bundle,
                     Progress = progress,
                 }, console.Interrupt);
             }
@@ -105,6 +107,8 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
                 LmzCompressor.Decompress(reader, writer, new LmzDecompressionOptions
                 {
                     Threads = settings.EffectiveThreads,
+                    Engine = settings.Engine,
+                    ModelDirectories = settings.ModelDirectory is { } dir ? [dir] : [],
                     Progress = progress,
                 }, console.Interrupt);
             }

@@ -42,6 +42,25 @@ public sealed class LmzCommand
         result.AddError($"{name}: '{text}' is not a whole number");
         return 0;
     }
+    private readonly Option<string> _engine = CreateEngineOption();
+    private readonly Option<string?> _modelDir = new("--model-dir")
+    {
+        Description = "Compress with the model bundle in DIR; when decompressing, also look there (and in its folders) for the file's bundle",
+        HelpName = "DIR",
+    };
+
+    private static Option<string> CreateEngineOption()
+    {
+        var option = new Option<string>("--engine")
+        {
+            Description = "Engine of the integer network (levels 4-8): native (lmz's kernels) or onnxruntime; both give identical files",
+            HelpName = "ENGINE",
+            DefaultValueFactory = _ => "native",
+        };
+        option.AcceptOnlyFromAmong("native", "onnxruntime");
+        return option;
+    }
+
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Print sizes and timing per file" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Suppress warnings" };
     private readonly Option<bool> _noProgress = new("--no-progress") { Description = "Do not show a progress bar" };
@@ -61,7 +80,7 @@ public sealed class LmzCommand
         // adds [directives] that would swallow file names like "[draft].txt".
         Root = new Command("lmz", "Lossless compression with a language model (like gzip: FILE -> FILE.lmz)");
         Root.Options.Add(new HelpOption());
-        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, .. _levels, _threads, _chunkSize, _verbose, _quiet, _noProgress, _version];
+        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, .. _levels, _threads, _chunkSize, _engine, _modelDir, _verbose, _quiet, _noProgress, _version];
         foreach (var option in options) Root.Options.Add(option);
         Root.Arguments.Add(_files);
         ShowLevelsAsOneLine(console.Out);
@@ -108,6 +127,8 @@ public sealed class LmzCommand
             Levels = _levels.Select((option, i) => (option, level: LmzCompressionOptions.MinLevel + i)).Where(x => result.GetValue(x.option)).Select(x => x.level).ToList(),
             Threads = result.GetValue(_threads),
             ChunkSize = result.GetValue(_chunkSize),
+            Engine = result.GetValue(_engine) == "onnxruntime" ? Network.NetworkEngineKind.OnnxRuntime : Network.NetworkEngineKind.Native,
+            ModelDirectory = result.GetValue(_modelDir),
             Output = result.GetValue(_output),
             ToStdout = result.GetValue(_stdout),
             Force = result.GetValue(_force),

@@ -60,8 +60,18 @@ public sealed record LmzDecompressionOptions
     /// <summary>Threads for chunks and network work. Default: all cores.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>The model bundle; null loads the one shipped beside the library.</summary>
+    /// <summary>
+    /// The bundle to try first; null means the default one. Any installed bundle whose fingerprint
+    /// the file names is found (see <see cref="ModelDirectories"/>).
+    /// </summary>
     public LmzModelBundle? Model { get; init; }
+
+    /// <summary>
+    /// More places to look for the file's bundle, before $LMZ_MODEL_DIR, the user's directory
+    /// (~/.local/share/lmz/models) and the bundles shipped beside the library. Each is a bundle
+    /// directory or a directory of them.
+    /// </summary>
+    public IReadOnlyList<string> ModelDirectories { get; init; } = [];
 
     public IProgress<LmzProgress>? Progress { get; init; }
 

@@ -12,7 +12,7 @@ public sealed class TestFiles : IDisposable
     public string Directory { get; }
 
     /// <summary>The Canterbury corpus in ../shared beside the repository root (the folder holding Compressor.sln).</summary>
-    public static string CorpusDirectory { get; } = FindCorpus();
+    public static string CorpusDirectory => FindCorpus();
 
     public string PathOf(string name) => System.IO.Path.Combine(Directory, name);
 
@@ -46,13 +46,15 @@ public sealed class TestFiles : IDisposable
         }
     }
 
-    private static string FindCorpus()
+    /// <summary>The folder holding Compressor.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    private static string FindCorpus() => System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "..", "shared", "corpora", "canterbury"));
+
+    private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Compressor.sln")))
-                return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "corpora", "canterbury"));
-        }
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Compressor.sln"))) return dir.FullName;
         throw new DirectoryNotFoundException("no Compressor.sln above " + AppContext.BaseDirectory);
     }
 }

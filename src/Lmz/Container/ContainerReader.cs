@@ -103,10 +103,7 @@ internal sealed class ContainerReader
         if (n < 4 || !bytes.AsSpan(0, 4).SequenceEqual(ContainerFormat.Magic)) throw new InvalidDataException("not an lmz file (bad magic)");
         if (n < bytes.Length) throw new InvalidDataException("truncated file header");
         _header = FileHeader.Read(bytes);
-        var bundle = _options.Model ?? LmzModelBundle.Default;
-        if (!_header.ModelFingerprint.AsSpan().SequenceEqual(bundle.Fingerprint))
-            throw new InvalidDataException(
-                $"the file was compressed with model bundle {Convert.ToHexStringLower(_header.ModelFingerprint)}, but this lmz has {bundle.FingerprintHex} ({bundle.Directory}); decode it with the bundle it was made with");
+        var bundle = ModelCatalog.Find(_header.ModelFingerprint, _options.Model, _options.ModelDirectories);
         if (_header.InferenceFingerprint != InferenceFingerprint.For(_header.Level))
             throw new InvalidDataException(
                 $"the file's network specification (inference fingerprint {_header.InferenceFingerprint:x8}) is not the one this lmz computes at level {_header.Level} ({InferenceFingerprint.For(_header.Level):x8})");

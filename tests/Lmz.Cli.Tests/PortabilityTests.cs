@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Lmz.Cli.Tests;
+
+/// <summary>
+/// Every file decodes on every machine: containers made with .NET's vector paths switched off
+/// (no AVX-512, no AVX2, no hardware intrinsics at all: the scalar kernels) equal the ones made
+/// with all of them, and decode each other. (ONNX Runtime's own instruction sets are checked
+/// under qemu by bench/portability.sh.)
+/// </summary>
+public sealed class PortabilityTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    public static TheoryData<string> Switches() => new() { "DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX2=0", "DOTNET_EnableHWIntrinsic=0" };
+
+    private static (int ExitCode, byte[] Stdout, string Error) Run(string? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (environment != null)
+        {
+            var (name, value) = (environment.Split('=')[0], environment.Split('=')[1]);
+            info.Environment[name] = value;
+        }
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Lmz.Cli.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        var stdout = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(600_000), "lmz did not finish");
+        copy.Wait();
+        return (process.ExitCode, stdout.ToArray(), error.Result);
+    }
+
+    private string Sample()
+    {
+        // 6,000 bytes of alice29.txt: one chunk at the default level, past several re-primes.
+        var alice = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "alice29.txt"));
+        return _files.Write("sample.txt", alice.AsSpan(20000, 6000).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Switches))]
+    public void Default_level_containers_are_identical_with_and_without_a_vector_path(string environment)
+    {
+        string sample = Sample();
+        var native = Run(null, "-c", "-T", "1", sample);
+        var switched = Run(environment, "-c", "-T", "1", sample);
+        Assert.Equal((0, ""), (native.ExitCode, native.Error));
+        Assert.Equal((0, ""), (switched.ExitCode, switched.Error));
+        Assert.True(native.Stdout.AsSpan().SequenceEqual(switched.Stdout), $"containers differ under {environment}");
+        string packed = _files.Write("sample.txt.lmz", native.Stdout);
+        var decoded = Run(environment, "-d", "-c", packed);
+        Assert.Equal((0, ""), (decoded.ExitCode, decoded.Error));
+        Assert.Equal(File.ReadAllBytes(sample), decoded.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Switches))]
+    public void Golden_containers_decode_without_the_vector_path(string environment)
+    {
+        string golden = Path.Combine(TestFiles.RepositoryRoot, "tests", "golden");
+        foreach (var dir in Directory.GetDirectories(golden))
+            foreach (var row in File.ReadAllLines(Path.Combine(dir, "MANIFEST.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')))
+            {
+                var decoded = Run(environment, "-d", "-c", Path.Combine(dir, row[0]));
+                Assert.True(decoded.ExitCode == 0, $"{row[0]} under {environment}: {decoded.Error}");
+                Assert.Equal(row[3], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(decoded.Stdout)));
+            }
+    }
+}

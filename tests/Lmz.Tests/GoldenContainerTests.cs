@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using Lmz.Network;
+
+namespace Lmz.Tests;
+
+/// <summary>
+/// The format is a promise: every container under tests/golden (made by tests/golden/make.sh,
+/// never rewritten) must decode byte-exactly with this lmz, on either engine.
+/// </summary>
+public sealed class GoldenContainerTests
+{
+    public sealed record Golden(string Version, string Container, string Source, int Level, string SourceSha256)
+    {
+        public string Path => System.IO.Path.Combine(Repo.Root, "tests", "golden", Version, Container);
+
+        public override string ToString() => $"{Version}/{Container}";
+    }
+
+    public static IReadOnlyList<Golden> All() =>
+        Directory.GetDirectories(System.IO.Path.Combine(Repo.Root, "tests", "golden")).Order(StringComparer.Ordinal)
+            .SelectMany(dir => File.ReadAllLines(System.IO.Path.Combine(dir, "MANIFEST.tsv")).Skip(1).Where(l => l.Length > 0)
+                .Select(l => l.Split('\t'))
+                .Select(c => new Golden(System.IO.Path.GetFileName(dir), c[0], c[1], int.Parse(c[2]), c[3])))
+            .ToList();
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var g in All()) data.Add(g.ToString());
+        return data;
+    }
+
+    private static Golden Find(string name) => All().Single(g => g.ToString() == name);
+
+    [Fact]
+    public void The_golden_set_covers_levels_1_2_6_7_and_9_of_the_current_format()
+    {
+        var current = All().Where(g => g.Version == $"v{Container.ContainerFormat.Version}").Select(g => g.Level).ToHashSet();
+        Assert.Superset(current, new HashSet<int> { 1, 2, 6, 7, 9 });
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Golden_container_decodes_byte_exactly(string name)
+    {
+        var golden = Find(name);
+        var decoded = LmzCompressor.Decompress(File.ReadAllBytes(golden.Path));
+        Assert.Equal(golden.SourceSha256, Convert.ToHexStringLower(SHA256.HashData(decoded)));
+        Assert.Equal(File.ReadAllBytes(Repo.CorpusFile(golden.Source)), decoded);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Golden_container_decodes_on_the_onnx_runtime_engine(string name)
+    {
+        var golden = Find(name);
+        var decoded = LmzCompressor.Decompress(File.ReadAllBytes(golden.Path), new LmzDecompressionOptions { Engine = NetworkEngineKind.OnnxRuntime });
+        Assert.Equal(golden.SourceSha256, Convert.ToHexStringLower(SHA256.HashData(decoded)));
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Writes the golden containers of the current format version from small corpus files:
+#   bash tests/golden/make.sh
+# Run once per format version; never rewrite a committed container (the format is a promise:
+# every later lmz must decode them, tests/Lmz.Tests/GoldenContainerTests.cs checks it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dotnet build src/Lmz.Cli -c Release -v q >/dev/null
+lmz=src/Lmz.Cli/bin/Release/net10.0/lmz
+version=$(sed -n 's/.*public const byte Version = \([0-9]*\);.*/\1/p' src/Lmz/Container/ContainerFormat.cs)
+out=tests/golden/v$version
+mkdir -p "$out"
+manifest=$out/MANIFEST.tsv
+[ -f "$manifest" ] || printf 'container\tsource\tlevel\tsource_sha256\n' > "$manifest"
+while read -r source level; do
+  name=$(basename "$source").$level.lmz
+  [ -f "$out/$name" ] && { echo "kept $out/$name"; continue; }
+  "$lmz" -q -T 2 "-$level" -c "corpora/$source" > "$out/$name"
+  printf '%s\t%s\t%s\t%s\n' "$name" "$source" "$level" "$(sha256sum "corpora/$source" | cut -d' ' -f1)" >> "$manifest"
+  echo "wrote $out/$name ($(stat -c %s "$out/$name") bytes)"
+done <<'LIST'
+canterbury/grammar.lsp 1
+canterbury/grammar.lsp 2
+canterbury/grammar.lsp 6
+canterbury/grammar.lsp 7
+canterbury/grammar.lsp 9
+canterbury/xargs.1 1
+canterbury/xargs.1 6
+canterbury/xargs.1 9
+canterbury/fields.c 7
+LIST
