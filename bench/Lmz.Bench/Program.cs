@@ -12,6 +12,7 @@ return command switch
     "roundtrip" => RoundtripCommand.Run(rest),
     "passes" => PassesCommand.Run(),
     "netstep" => NetstepCommand.Run(args[1..]),
+    "kernelcheck" => KernelCheckCommand.Run(args[1..]),
     "profile" => ProfileCommand.Run(rest),
     "tokens" => TokensCommand.Run(rest),
     "adaptive" => AdaptiveCommand.Run(rest),

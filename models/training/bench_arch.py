@@ -5,11 +5,11 @@ best validation bits/byte for the CPU time we can afford.
       --export models/training/work/arch
   dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll netstep models/training/work/arch/*/int8
 
-With --export, each candidate is also exported (export.py) and rebuilt like the
-shipped model (fuse.py: fused operators, int8 weights in blocks of 128 (or the
-largest of 64, 32 that divides d_model), accuracy level 4) into
-EXPORT/L{L}_D{D}_N{N}/int8, so `bench netstep` can time its inference step in
-ONNX Runtime: the CPU cost of coding with it.
+With --export, each candidate is also exported (export.py, export_weights.py) and
+quantized like the shipped model (intnet.py: the integer network of
+docs/INTNET.md) into a bundle EXPORT/L{L}_D{D}_N{N}/int8 (with the shipped
+tokenizer), so `bench netstep` can time its step on both engines: the CPU cost of
+coding with it.
 
 Each config trains for --seconds of training time with the same recipe as
 train.py (warmup + cosine to 10% over the run), then is evaluated on one fixed
@@ -22,6 +22,7 @@ nothing else competes for the CPU.
 import argparse
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -72,15 +73,15 @@ def bench(cfg, train, valid, meta, args, span_starts, span):
     total, first, n = eval_windows(model, valid, starts, cfg.ctx)
     bpt = meta["valid_bytes"] / meta["valid_tokens"]  # average bytes/token (estimate)
     if args.export:
-        export(model, cfg, steps, elapsed, args.export)
+        export(model, cfg, steps, elapsed, args.export, args.tokens)
     return dict(params=model.num_params(), steps=steps, tok_s=steps * batch * cfg.ctx / elapsed,
                 train_loss=sum(tail) / len(tail),
                 bpb=total / math.log(2) / (n * bpt),
                 bpb_pred=(total - first) / math.log(2) / ((n - len(starts)) * bpt))
 
 
-def export(model, cfg, steps, elapsed, root):
-    """ckpt.pt in export.py's format, then the float graph and its fused int8 copy."""
+def export(model, cfg, steps, elapsed, root, tokens):
+    """ckpt.pt in export.py's format, the float graph, and the integer network as a bundle."""
     d = os.path.join(root, f"L{cfg.layers}_D{cfg.d_model}_N{cfg.ctx}")
     os.makedirs(d, exist_ok=True)
     torch.save(dict(model=model.state_dict(), config=cfg.to_dict(), state=dict(step=steps, elapsed=elapsed)),
@@ -88,11 +89,12 @@ def export(model, cfg, steps, elapsed, root):
     py = sys.executable
     run = lambda *a: subprocess.run([py, *a], check=True, stdout=subprocess.DEVNULL)
     run(os.path.join(HERE, "export.py"), "--work", d, "--out", os.path.join(d, "float"))
-    os.makedirs(os.path.join(d, "int8"), exist_ok=True)
-    block = next(b for b in (128, 64, 32) if cfg.d_model % b == 0)  # MatMulNBits blocks must divide K
-    run(os.path.join(HERE, "fuse.py"), "--in", os.path.join(d, "float", "model.onnx"),
-        "--out", os.path.join(d, "int8", "model.onnx"), "--bits", "8", "--block", str(block), "--accuracy-level", "4",
-        "--json", os.path.join(d, "float", "model.json"), "--json-out", os.path.join(d, "int8", "model.json"))
+    bundle = os.path.join(d, "int8")
+    os.makedirs(bundle, exist_ok=True)
+    run(os.path.join(HERE, "export_weights.py"), os.path.join(d, "ckpt.pt"), os.path.join(bundle, "weights.f16"))
+    subprocess.run([py, os.path.join(HERE, "intnet.py"), "--weights", os.path.join(bundle, "weights.f16"),
+                    "--tokens", tokens, "--out", bundle], check=True, stdout=subprocess.DEVNULL, cwd=HERE)
+    shutil.copy(os.path.join(HERE, "..", "lm", "tokenizer.tiktoken"), bundle)
 
 
 def main():

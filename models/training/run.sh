@@ -2,9 +2,10 @@
 # One command to rebuild the model bundle in models/lm from ../shared/train:
 #   bash models/training/run.sh [STAGE1_MINUTES] [STAGE2_MINUTES] [STAGE3_MINUTES]
 # Steps: BPE tokenizer (C#), tokenize the shards (C#), train the GPT in three stages (PyTorch),
-# export the float graph, rebuild it from fused operators with int8 weights (models/lm/model.onnx + model.json).
-# Needs: the .NET 10 SDK, xz, and Debian's python3-torch + python3-onnx:
-#   apt-get install -y python3-torch python3-onnx libopenblas0-openmp xz-utils
+# export the float network, write it as half floats (models/lm/weights.f16) and quantize that into
+# the integer network (models/lm/model.int.json, model.int.data, model.int.onnx; docs/INTNET.md).
+# Needs: the .NET 10 SDK, xz, and Debian's python3-torch + python3-onnx (+ python3-numpy):
+#   apt-get install -y python3-torch python3-onnx python3-numpy libopenblas0-openmp xz-utils
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 stage1_minutes=${1:-78}
@@ -43,10 +44,11 @@ fi
 /usr/bin/python3 models/training/train.py --minutes "$stage3_minutes" --threads 2 --lr 3e-4 --seed 3 \
   --init-onnx "$work/stage2/model.onnx" --work "$work/stage3" --tokens "$work/tokens"
 /usr/bin/python3 models/training/export.py --work "$work/stage3" --out "$work/float"
-# Ship the fused graph with int8 weights (MatMulNBits, blocks of 128): same bits on alice29.txt,
-# int8 ~2.8x faster steps than float32, the fused operators ~2x faster again than the traced graph.
-/usr/bin/python3 models/training/fuse.py --in "$work/float/model.onnx" --out models/lm/model.onnx \
-  --bits 8 --block 128 --accuracy-level 4 --json "$work/float/model.json" --json-out models/lm/model.json
-# Level 9's float network, the same stage-3 weights as IEEE half floats (deterministic).
+# Level 9's float network, the stage-3 weights as IEEE half floats (deterministic).
 /usr/bin/python3 models/training/export_weights.py "$work/stage3/ckpt.pt" models/lm/weights.f16
+# The integer network of levels 4-8 from those weights, activation ranges calibrated on 64
+# windows of the training split (deterministic: same inputs, same bytes). Only this step is
+# needed to rebuild it from the shipped weights.f16 (after the tokenize step above).
+(cd models/training && /usr/bin/python3 intnet.py --weights ../lm/weights.f16 --tokens work/tokens --out ../lm \
+  --calibration-windows 64 --check 8 --vectors ../../tests/Lmz.Tests/Data/intnet-vectors.json)
 sha256sum models/lm/*

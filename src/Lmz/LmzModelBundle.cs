@@ -19,7 +19,7 @@ public sealed class LmzModelBundle : IDisposable
     public const string NetworkFile = IntegerNetworkSpec.FileName;
     public const string NetworkDataFile = IntegerNetworkSpec.DataFile;
     public const string NetworkGraphFile = IntegerNetworkSpec.GraphFile;
-    public const string WeightsFile = Modeling.Adaptive.NetworkWeights.FileName;
+    public const string WeightsFile = Network.Adaptive.NetworkWeights.FileName;
 
     /// <summary>Environment variable that points lmz at another bundle directory.</summary>
     public const string DirectoryVariable = "LMZ_MODEL_DIR";
@@ -29,7 +29,7 @@ public sealed class LmzModelBundle : IDisposable
     private IntegerNetworkSpec? _spec;
     private IntegerNetworkWeights? _integerWeights;
     private InferenceSession? _graph;
-    private Modeling.Adaptive.NetworkWeights? _weights;
+    private Network.Adaptive.NetworkWeights? _weights;
     private readonly Lock _loadLock = new();
 
     private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer, bool hasWeights)
@@ -94,12 +94,12 @@ public sealed class LmzModelBundle : IDisposable
     public bool HasNetworkWeights { get; }
 
     /// <summary>The float network of weights.f16, loaded on first use; level 9 streams each clone it.</summary>
-    public Modeling.Adaptive.NetworkWeights NetworkWeights
+    public Network.Adaptive.NetworkWeights NetworkWeights
     {
         get
         {
             if (!HasNetworkWeights) throw new InvalidOperationException($"the model bundle in {Directory} has no {WeightsFile}, which level 9 needs");
-            lock (_loadLock) return _weights ??= Modeling.Adaptive.NetworkWeights.Load(Path.Combine(Directory, WeightsFile));
+            lock (_loadLock) return _weights ??= Network.Adaptive.NetworkWeights.Load(Path.Combine(Directory, WeightsFile));
         }
     }
 

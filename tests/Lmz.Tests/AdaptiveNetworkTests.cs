@@ -1,5 +1,5 @@
 using CsCheck;
-using Lmz.Modeling.Adaptive;
+using Lmz.Network.Adaptive;
 
 namespace Lmz.Tests;
 

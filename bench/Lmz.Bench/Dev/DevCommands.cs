@@ -81,22 +81,32 @@ public static class PassesCommand
 }
 
 /// <summary>
-/// netstep: microseconds per step of the shipped integer network on one thread, for each engine
-/// and kernel path this CPU has (best of 3 passes over a full window), and of the step that
-/// re-primes the cache.
+/// netstep [DIR...]: microseconds per step of the shipped integer network (or of each bundle DIR,
+/// as models/training/bench_arch.py --export writes them) on one thread, for each engine and
+/// kernel path this CPU has (best of 3 passes over a full window), teams of one and two streams,
+/// and the weight products alone.
 /// </summary>
 public static class NetstepCommand
 {
     public static int Run(string[] args)
     {
-        using var bundle = LmzModelBundle.Default;
-        if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no integer network ({LmzModelBundle.NetworkFile})");
+        foreach (var bundle in args.Length == 0 ? [LmzModelBundle.Default] : args.Select(LmzModelBundle.Load))
+        {
+            if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no integer network ({LmzModelBundle.NetworkFile})");
+            var s = bundle.NetworkSpec;
+            Console.WriteLine($"{bundle.Directory}: L{s.Layers} D{s.DModel} H{s.Heads} N{s.Context} V{s.VocabSize}");
+            Measure(bundle);
+        }
+        return 0;
+    }
+
+    private static void Measure(LmzModelBundle bundle)
+    {
         foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).Reverse())
             Measure($"native {path}", () => new NativeIntegerEngine(bundle.IntegerWeights, path), bundle);
         Measure("onnxruntime", () => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
         foreach (int members in new[] { 1, 2 }) MeasureTeam(bundle, members);
         MeasureProducts(bundle);
-        return 0;
     }
 
     /// <summary>One row through each weight matrix alone (memory-bound: the whole model is more than L2).</summary>
@@ -222,13 +232,13 @@ public static class AdaptiveCommand
     public static int Run(string[] args)
     {
         if (args.Length < 1) return AblateCommand.Fail("usage: adaptive FILE [RATE [THREADS]]");
-        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Lmz.Modeling.Adaptive.AdaptiveTokenModel.LearningRate;
+        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Lmz.Network.Adaptive.AdaptiveTokenModel.LearningRate;
         using var bundle = LmzModelBundle.Default;
         var data = File.ReadAllBytes(args[0]);
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);
-        var network = new Lmz.Modeling.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
-        const int W = Lmz.Modeling.Adaptive.AdaptiveTokenModel.Window;
+        var network = new Lmz.Network.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
+        const int W = Lmz.Network.Adaptive.AdaptiveTokenModel.Window;
         var inputs = new int[ids.Count + 1];
         for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];
         double bits = 0;
@@ -238,7 +248,7 @@ public static class AdaptiveCommand
             if (t % W == 0)
             {
                 long t1 = Stopwatch.GetTimestamp();
-                Lmz.Modeling.Adaptive.AdaptiveTokenModel.StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
+                Lmz.Network.Adaptive.AdaptiveTokenModel.StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
                 windows += Stopwatch.GetTimestamp() - t1;
             }
             network.Step(inputs[t]);
@@ -252,5 +262,64 @@ public static class AdaptiveCommand
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         Console.WriteLine($"{args[0]}: rate {rate}: {bits / data.Length:F4} bpb, {ids.Count} tokens, {seconds * 1e3 / ids.Count:F2} ms/token ({windows * 1e3 / Stopwatch.Frequency / ids.Count:F2} in window starts: SGD step and re-prime)");
         return 0;
+    }
+}
+
+/// <summary>
+/// kernelcheck [REPEATS]: every integer kernel of every supported path on random data, compared
+/// with the scalar path (to find an instruction that an emulator or a new CPU gets wrong).
+/// </summary>
+public static class KernelCheckCommand
+{
+    public static unsafe int Run(string[] args)
+    {
+        int repeats = args.Length > 0 ? int.Parse(args[0]) : 1, failures = 0;
+        var rng = new Random(5);
+        for (int rep = 0; rep < repeats; rep++)
+        {
+            var grouped = new sbyte[256 * 128];
+            rng.NextBytes((byte[])(Array)grouped);
+            for (int i = 0; i < grouped.Length; i++) if (grouped[i] == -128) grouped[i] = -127;
+            var m = new Int8Matrix(grouped, 256, 128, new long[128], new long[128], 1);
+            var q = new sbyte[256];
+            rng.NextBytes((byte[])(Array)q);
+            for (int i = 0; i < q.Length; i++) if (q[i] == -128) q[i] = 127;
+            var q16 = Enumerable.Range(0, 64).Select(_ => (short)rng.Next(-127, 128)).ToArray();
+            var keys = Enumerable.Range(0, 64 * 9).Select(_ => (short)rng.Next(-32767, 32768)).ToArray();
+            var p = Enumerable.Range(0, 9).Select(_ => rng.Next(0, 16385)).ToArray();
+            int[]? acc0 = null, dots0 = null, out0 = null;
+            foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported))
+            {
+                var acc = new int[128];
+                var dots = new int[9];
+                var output = new int[64];
+                Int8Kernels.MatVec(q, m, acc, path);
+                fixed (short* qp = q16, kp = keys) fixed (int* dp = dots, pp = p, op = output)
+                {
+                    Int8Kernels.KeyDots(qp, kp, 9, 64, dp, path);
+                    Int8Kernels.WeightedValues(pp, 9, kp, 64, op, path);
+                }
+                if (acc0 == null) (acc0, dots0, out0) = (acc, dots, output);
+                foreach (var (name, a, b) in new[] { ("MatVec", acc0, acc), ("KeyDots", dots0!, dots), ("WeightedValues", out0!, output) })
+                    if (!a.AsSpan().SequenceEqual(b)) { failures++; Console.WriteLine($"repeat {rep}: {path} {name} differs from Scalar"); }
+            }
+            var x = Enumerable.Range(0, 256).Select(_ => rng.Next(-(1 << 20), 1 << 20)).ToArray();
+            int peak = Int8Kernels.PeakMagnitude(x);
+            if (peak != Math.Max(1, x.Max(Math.Abs))) { failures++; Console.WriteLine($"repeat {rep}: PeakMagnitude differs"); }
+            var codes = new sbyte[256];
+            long reciprocal = (127L << 24) / peak;
+            Int8Kernels.QuantizeCodes(x, reciprocal, 24, codes);
+            for (int i = 0; i < 256; i++)
+                if (codes[i] != (sbyte)Math.Clamp((x[i] * reciprocal + (1L << 23)) >> 24, -127, 127)) { failures++; Console.WriteLine($"repeat {rep}: QuantizeCodes differs at {i}"); break; }
+            var mult = Enumerable.Range(0, 128).Select(_ => rng.NextInt64(1, 1 << 20)).ToArray();
+            var bias = Enumerable.Range(0, 128).Select(_ => rng.NextInt64(-(1L << 40), 1L << 40)).ToArray();
+            var y = new long[128];
+            int shift = 20 + rep % 28;
+            Int8Kernels.Requantize(acc0!, 12345, mult, bias, shift, y, 0, 128);
+            for (int n = 0; n < 128; n++)
+                if (y[n] != (acc0![n] * 12345L * mult[n] + bias[n]) >> shift) { failures++; Console.WriteLine($"repeat {rep}: Requantize differs at {n} (shift {shift})"); break; }
+        }
+        Console.WriteLine(failures == 0 ? $"ok: every path agrees with Scalar over {repeats} repeats" : $"{failures} differences");
+        return failures == 0 ? 0 : 1;
     }
 }

@@ -12,7 +12,7 @@ namespace Lmz.Container;
 /// </summary>
 internal static class InferenceFingerprint
 {
-    /// <summary>Level 9's network (Modeling/Adaptive): fixed-order float arithmetic, no FMA, our own tables.</summary>
+    /// <summary>Level 9's network (Network/Adaptive): fixed-order float arithmetic, no FMA, our own tables.</summary>
     public const string LearningNetworkSpec = "lmz-learning-f32-v1";
 
     public static uint For(int level) =>

@@ -1,4 +1,4 @@
-using Lmz.Modeling.Adaptive;
+using Lmz.Network.Adaptive;
 using Lmz.Network;
 
 namespace Lmz.Modeling;

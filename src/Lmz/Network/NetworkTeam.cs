@@ -96,7 +96,7 @@ internal sealed class SpinBarrier
         // measured 2x slower), yielding once it is long (more members than cores).
         for (int spins = 0; _sense != localSense; spins++)
         {
-            if (spins < 20000) Thread.SpinWait(4);
+            if (spins < 2000) Thread.SpinWait(4);
             else Thread.Yield();
         }
     }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Lmz.Modeling.Adaptive;
+namespace Lmz.Network.Adaptive;
 
 /// <summary>
 /// The float matrix products of the adaptive network. Every output element is one sum over k

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Lmz.Modeling.Adaptive;
+namespace Lmz.Network.Adaptive;
 
 /// <summary>
 /// The float weights of the GPT in one array (so one loop updates them all), read from the

@@ -1,6 +1,7 @@
 using Lmz.Coding;
+using Lmz.Modeling;
 
-namespace Lmz.Modeling.Adaptive;
+namespace Lmz.Network.Adaptive;
 
 /// <summary>
 /// A token stream coded with a network that keeps learning the stream (dynamic evaluation):

@@ -1,4 +1,5 @@
-namespace Lmz.Modeling.Adaptive;
+using Lmz.Modeling;
+namespace Lmz.Network.Adaptive;
 
 /// <summary>
 /// The elementwise and per-row pieces of the adaptive network (layer norm, GELU, softmax) with

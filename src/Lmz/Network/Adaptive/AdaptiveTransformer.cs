@@ -1,4 +1,5 @@
-namespace Lmz.Modeling.Adaptive;
+using Lmz.Modeling;
+namespace Lmz.Network.Adaptive;
 
 /// <summary>
 /// The GPT of models/training/model.py in plain C# float arithmetic, so it can learn while it
