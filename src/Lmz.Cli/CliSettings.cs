@@ -11,7 +11,7 @@ public sealed record CliSettings
     public CliMode Mode { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
     public IReadOnlyList<int> Levels { get; init; } = [];
-    public int Level => Levels.Count == 1 ? Levels[0] : 6;
+    public int Level => Levels.Count == 1 ? Levels[0] : LmzCompressionOptions.DefaultLevel;
     public int Threads { get; init; }
     /// <summary>Null: the level's default chunk size.</summary>
     public int? ChunkSize { get; init; }

@@ -149,9 +149,8 @@ public sealed class LmzCommand
         public override int Invoke(ParseResult parseResult)
         {
             int code = standard.Invoke(parseResult);
-            output.WriteLine("Levels:");
-            output.WriteLine("  -1 .. -9  Compression level: 1-3 fast (online predictors only), 4-9 with the transformer [default: 6];");
-            output.WriteLine("            -9 keeps training the transformer on the file (best ratio, about 1 KB/s)");
+            output.WriteLine($"Levels (-1 .. -9, default -{LmzCompressionOptions.DefaultLevel}):");
+            foreach (var level in LevelProfile.All) output.WriteLine($"  -{level.Level}  {level.Summary}");
             output.WriteLine();
             return code;
         }

@@ -26,7 +26,7 @@ public sealed class NetworkTests
     private static (List<float[]> Logits, List<float[]> Hidden) StepOutputs(INetworkEngine engine, int[] stream, int steps)
     {
         var spec = Bundle.NetworkSpec;
-        using var window = new NetworkWindow(engine, spec, spec.Context * EnsembleProfile.KeptContextEighths(6) / 8);
+        using var window = new NetworkWindow(engine, spec, spec.Context * LevelProfile.For(6).KeptContextEighths / 8);
         var scores = new TokenScores(spec.VocabSize);
         var (logits, hidden) = (new List<float[]>(), new List<float[]>());
         for (int i = 0; i < steps; i++)

@@ -51,7 +51,7 @@ public static class CorpusCommand
         }
         var machine = MachineInfo.Collect(lmz);
         var notes = new List<string>();
-        if (lmz != null && options.Levels.Any(l => l >= 4) && MachineInfo.HasTransformer(lmz) == false)
+        if (lmz != null && options.Levels.Any(l => LevelProfile.For(l).UsesNetwork) && MachineInfo.HasTransformer(lmz) == false)
             notes.Add("Note: the lmz model bundle has no transformer: levels 4-9 ran with the online predictors only (like levels 1-3).");
         if (stale != null) notes.Add($"**Warning**: {stale}.");
         foreach (var e in empty) notes.Add($"Note: skipped the empty file {RepoPaths.Display(e.Path)} (bits per byte is undefined).");

@@ -157,7 +157,7 @@ public static class NetstepCommand
     private static void Measure(string name, Func<INetworkEngine> engine, LmzModelBundle bundle)
     {
         var spec = bundle.NetworkSpec;
-        using var window = new NetworkWindow(engine(), spec, spec.Context * EnsembleProfile.KeptContextEighths(LmzCompressionOptions.DefaultLevel) / 8);
+        using var window = new NetworkWindow(engine(), spec, spec.Context * LevelProfile.For(LmzCompressionOptions.DefaultLevel).KeptContextEighths / 8);
         int steps = spec.Context - 1; // positions 1..255: no re-prime inside a pass
         double best = double.MaxValue;
         for (int pass = 0; pass < 3; pass++)

@@ -222,7 +222,7 @@ public class NetworkStepBenchmarks
             "native-vector128" => new NativeIntegerEngine(bundle.IntegerWeights, KernelPath.Vector128),
             _ => bundle.CreateNetworkEngine(NetworkEngineKind.Native),
         };
-        _window = new NetworkWindow(engine, spec, spec.Context * EnsembleProfile.KeptContextEighths(LmzCompressionOptions.DefaultLevel) / 8);
+        _window = new NetworkWindow(engine, spec, spec.Context * LevelProfile.For(LmzCompressionOptions.DefaultLevel).KeptContextEighths / 8);
         _window.Step(0, 0);
         _position = 1;
     }

@@ -37,7 +37,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             lz4[i] = CompressLz4(chunks[i]);
         });
 
-        bool neuralLevel = EnsembleProfile.UsesTransformer(level) && bundle.HasTransformer;
+        bool neuralLevel = LevelProfile.For(level).UsesNetwork && bundle.HasTransformer;
         var tokenChunks = Enumerable.Range(0, chunks.Count).Where(i => !incompressible[i]).ToList();
         var neural = chunks.Select((_, i) => neuralLevel && textLike[i]).ToArray();
         var bytesPerToken = chunks.Select((c, i) => tokens[i] is { Length: > 0 } t ? (double)c.Length / t.Length : 0).ToArray();
@@ -134,7 +134,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
 
     /// <summary>The native streams of a group step together (see <see cref="NetworkTeam"/>).</summary>
     private NetworkTeam? CreateTeam(IReadOnlyList<bool> neural) =>
-        neural.Contains(true) && engine == NetworkEngineKind.Native && !EnsembleProfile.LearnsNetwork(level) ? bundle.CreateNetworkTeam() : null;
+        neural.Contains(true) && engine == NetworkEngineKind.Native && LevelProfile.For(level).Network == LevelNetwork.Integer ? bundle.CreateNetworkTeam() : null;
 
     /// <summary>
     /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal

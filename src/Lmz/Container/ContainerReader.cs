@@ -43,7 +43,7 @@ internal sealed class ContainerReader
                 return Decode(group, first, cancellationToken);
             }
             var chunk = ChunkRecord.Read(record, _chunkIndex, _header!.ChunkSize);
-            if (chunk.Method == ChunkMethod.TokenNeural && !Modeling.EnsembleProfile.UsesTransformer(_header.Level))
+            if (chunk.Method == ChunkMethod.TokenNeural && !LevelProfile.For(_header.Level).UsesNetwork)
                 throw ChunkRecord.Corrupt(_chunkIndex, $"transformer-coded, but the file's level {_header.Level} never uses the transformer");
             var payload = new byte[chunk.PayloadLength];
             await ReadExactAsync(payload, $"chunk {_chunkIndex}: truncated payload", useAsync, cancellationToken);

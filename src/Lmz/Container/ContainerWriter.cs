@@ -97,9 +97,9 @@ internal sealed class ContainerWriter
         return lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
     }
 
-    private bool SplitsLoneChunk => _options.ChunkSize == null && EnsembleProfile.SplitsLoneChunk(_options.Level);
+    private bool SplitsLoneChunk => _options.ChunkSize == null && LevelProfile.For(_options.Level).SplitsLoneChunk;
 
-    /// <summary>Smallest half worth splitting for: each half relearns the file from nothing (see <see cref="EnsembleProfile.SplitsLoneChunk"/>).</summary>
+    /// <summary>Smallest half worth splitting for: each half relearns the file from nothing (see <see cref="LevelProfile.SplitsLoneChunk"/>).</summary>
     public const int MinHalfChunk = 64 << 10;
 
     private void AddChunk(byte[] chunk)

@@ -16,6 +16,10 @@ internal static class InferenceFingerprint
     public const string LearningNetworkSpec = "lmz-learning-f32-v1";
 
     public static uint For(int level) =>
-        !EnsembleProfile.UsesTransformer(level) ? 0
-        : ContainerFormat.Crc(Encoding.UTF8.GetBytes(EnsembleProfile.LearnsNetwork(level) ? LearningNetworkSpec : IntegerNetworkSpec.SupportedSpec));
+        LevelProfile.For(level).Network switch
+        {
+            LevelNetwork.None => 0,
+            LevelNetwork.Learning => ContainerFormat.Crc(Encoding.UTF8.GetBytes(LearningNetworkSpec)),
+            _ => ContainerFormat.Crc(Encoding.UTF8.GetBytes(IntegerNetworkSpec.SupportedSpec)),
+        };
 }
