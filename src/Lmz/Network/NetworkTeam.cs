@@ -11,7 +11,7 @@ namespace Lmz.Network;
 /// </summary>
 internal sealed class NetworkTeam
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new(); // a monitor: members that stop spinning wait on it
     private readonly List<NativeIntegerEngine> _members = [];
     private readonly List<NativeIntegerEngine> _pending = [];
     private readonly List<NativeIntegerEngine> _batch = []; // reused: every member of the last batch has left it
@@ -48,8 +48,11 @@ internal sealed class NetworkTeam
             _pending.Add(member);
             if (_pending.Count == _members.Count) StartBatch();
         }
-        var spin = new SpinWait();
-        while (!Volatile.Read(ref member.Assigned)) spin.SpinOnce(sleep1Threshold: -1);
+        if (!SpinUntil(ref member.Assigned))
+        {
+            lock (_gate)
+                while (!member.Assigned) Monitor.Wait(_gate);
+        }
         Forward.Run(_batch, member.MemberIndex, _barrier, ref member.BarrierSense);
     }
 
@@ -67,14 +70,36 @@ internal sealed class NetworkTeam
             _batch[i].BarrierSense = _barrier.Sense;
             Volatile.Write(ref _batch[i].Assigned, true);
         }
+        Monitor.PulseAll(_gate); // members that stopped spinning wait on the gate (we hold it)
     }
+
+    /// <summary>
+    /// Spins while a wait is short (a phase lasts microseconds, and yielding measured 2x slower);
+    /// false once it is not, so the caller blocks and gives the core to the thread it waits for
+    /// (more threads than free cores: other processes, or -T above the core count).
+    /// </summary>
+    internal static bool SpinUntil(ref bool flag)
+    {
+        for (int spins = 0; spins < SpinLimit; spins++)
+        {
+            if (Volatile.Read(ref flag)) return true;
+            Thread.SpinWait(4);
+        }
+        return Volatile.Read(ref flag);
+    }
+
+    /// <summary>About 20–50 µs of spinning before a waiter blocks.</summary>
+    internal const int SpinLimit = 300;
 }
 
-/// <summary>A reusable barrier that spins (then yields, never sleeps): phases here last microseconds.</summary>
+
+/// <summary>A reusable barrier that spins briefly, then blocks: phases here last microseconds.</summary>
 internal sealed class SpinBarrier
 {
+    private readonly object _gate = new();
     private int _count = 1;
     private int _remaining = 1;
+    private int _sleepers;
     private volatile int _sense;
 
     public int Sense => _sense;
@@ -90,14 +115,21 @@ internal sealed class SpinBarrier
         {
             _remaining = _count;
             _sense = localSense;
+            Interlocked.MemoryBarrier(); // the sense before the sleeper count (a waiter does the reverse)
+            if (Volatile.Read(ref _sleepers) > 0)
+                lock (_gate) Monitor.PulseAll(_gate);
             return;
         }
-        // Pure spinning while the wait is short (a phase lasts microseconds; SpinWait's yields
-        // measured 2x slower), yielding once it is long (more members than cores).
-        for (int spins = 0; _sense != localSense; spins++)
+        for (int spins = 0; spins < NetworkTeam.SpinLimit; spins++)
         {
-            if (spins < 2000) Thread.SpinWait(4);
-            else Thread.Yield();
+            if (_sense == localSense) return;
+            Thread.SpinWait(4);
+        }
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _sleepers);
+            while (_sense != localSense) Monitor.Wait(_gate);
+            Interlocked.Decrement(ref _sleepers);
         }
     }
 }

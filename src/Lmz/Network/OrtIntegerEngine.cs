@@ -81,9 +81,11 @@ internal sealed class OrtIntegerEngine : INetworkEngine
             for (int l = 0; l < _s.Layers; l++)
                 foreach (var cache in new[] { _keys[l], _values[l] })
                 {
-                    var past = new int[heads * p * dh];
+                    // Never an empty array: ORT refuses a tensor whose memory pointer is null, which
+                    // an empty managed array gives; an empty slice of a real array keeps the shape P = 0.
+                    var past = new int[Math.Max(1, heads * p * dh)];
                     for (int h = 0; h < heads; h++) Array.Copy(cache, h * ctx * dh, past, h * p * dh, p * dh);
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(past, [heads, p, dh]));
+                    inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, past.AsMemory(0, heads * p * dh), [heads, p, dh]));
                 }
             using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
             for (int l = 0; l < _s.Layers; l++)
