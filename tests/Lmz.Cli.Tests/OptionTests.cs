@@ -18,6 +18,43 @@ public sealed class OptionTests : IDisposable
     }
 
     [Fact]
+    public void Both_engines_write_the_same_file_and_read_each_other()
+    {
+        string source = _files.Copy("grammar.lsp");
+        string native = _files.PathOf("native.lmz");
+        string ort = _files.PathOf("ort.lmz");
+
+        Cli.Expect(0, "--engine", "native", "-o", native, source);
+        Cli.Expect(0, "--engine", "onnxruntime", "-o", ort, source);
+
+        Assert.Equal(File.ReadAllBytes(native), File.ReadAllBytes(ort));
+        Assert.Equal(File.ReadAllBytes(source), Cli.Expect(0, "-d", "-c", "--engine", "onnxruntime", native).Stdout);
+    }
+
+    [Fact]
+    public void Unknown_engine_is_a_one_line_error()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, "--engine", "gpu", source);
+
+        Assert.Contains("gpu", result.Error);
+        Assert.Equal(["grammar.lsp"], _files.Names());
+    }
+
+    [Fact]
+    public void Model_dir_without_a_bundle_fails_and_leaves_no_output()
+    {
+        string source = _files.Copy("grammar.lsp");
+
+        var result = Cli.Expect(1, "--model-dir", _files.PathOf("nowhere"), source);
+
+        Assert.StartsWith("lmz: ", result.Error);
+        Assert.Contains("tokenizer.tiktoken", result.Error);
+        Assert.Equal(["grammar.lsp"], _files.Names());
+    }
+
+    [Fact]
     public void Bundled_short_options_work()
     {
         string source = _files.Copy("grammar.lsp");
@@ -103,15 +140,18 @@ public sealed class OptionTests : IDisposable
     }
 
     [Fact]
-    public void Help_shows_the_levels_on_one_line_only()
+    public void Help_lists_what_every_level_means_once()
     {
         var result = Cli.Expect(0, "--help");
 
         Assert.Contains("lmz [<FILE>...] [options]", result.Out);
-        Assert.Contains("-1 .. -9", result.Out);
-        Assert.DoesNotContain("  -5", result.Out);
+        Assert.Contains("Levels (-1 .. -9, default -6):", result.Out);
+        foreach (var level in LevelProfile.All)
+            Assert.Single(result.Out.Split('\n'), line => line.TrimStart().StartsWith($"-{level.Level} ", StringComparison.Ordinal) && line.Contains(level.Summary));
         Assert.Contains("--decompress", result.Out);
         Assert.Contains("--chunk-size", result.Out);
+        Assert.Contains("--engine", result.Out);
+        Assert.Contains("--model-dir", result.Out);
     }
 
     [Theory]
