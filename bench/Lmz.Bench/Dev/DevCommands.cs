@@ -166,8 +166,9 @@ public static class NetstepCommand
             for (int i = 0; i <= steps; i++) window.Step(17 + i % 13, i);
             best = Math.Min(best, sw.Elapsed.TotalMicroseconds / steps);
         }
+        window.Step(5, steps + 1);          // position 256 fills the window
         var timer = Stopwatch.StartNew();
-        window.Step(5, spec.Context + 1); // the window is full: re-prime
+        window.Step(5, steps + 2);          // the window is full: re-prime, then this token
         Console.WriteLine($"{name,-18} {best,7:F1} us/step over positions 1-{steps} ({1e6 / best:F0} tokens/s); re-prime step {timer.Elapsed.TotalMilliseconds:F2} ms");
     }
 }
