@@ -148,7 +148,7 @@ public class RoundTripTests
     [Fact]
     public void Default_options_round_trip_with_a_bundle_that_has_no_transformer()
     {
-        // Level 6 is the default; without model.onnx the chunks fall back to the online predictors.
+        // Level 6 is the default; without the integer network the chunks fall back to the online predictors.
         var data = Inputs.Text(3000);
         var container = LmzCompressor.Compress(data, new LmzCompressionOptions { Threads = 2 });
         Bytes.Equal(data, LmzCompressor.Decompress(container));

@@ -33,7 +33,7 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel
     private readonly AdaptiveTransformer _network;
     private readonly ITokenCodingModel _ensemble;
 
-    private readonly List<int> _inputs = [0]; // input i predicts token i; input 0 is token 0, as in TransformerBatch
+    private readonly List<int> _inputs = [0]; // input i predicts token i; input 0 is token 0, as in NetworkWindow
     private int _coded;
 
     /// <param name="network">The stream's own network (it learns, so it is never shared).</param>
