@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Lmz.Network;
 
 /// <summary>Which instructions compute the integer products; every path gives the same integers.</summary>
-public enum KernelPath
+internal enum KernelPath
 {
     /// <summary>Plain C#, the statement of what the others compute.</summary>
     Scalar,
