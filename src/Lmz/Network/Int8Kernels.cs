@@ -174,13 +174,13 @@ internal static class Int8Kernels
     /// <summary>max(max_i |x[i]|, 1).</summary>
     public static int PeakMagnitude(ReadOnlySpan<int> x)
     {
-        int i = 0;
-        var peak = Vector256.Create(1);
+        int i = 0, m = 1;
         if (Vector256.IsHardwareAccelerated)
+        {
+            var peak = Vector256.Create(1);
             for (; i + 8 <= x.Length; i += 8) peak = Vector256.Max(peak, Vector256.Abs(Vector256.Create(x[i..])));
-        int m = Vector256.IsHardwareAccelerated ? Vector256.Max(peak, Vector256.Create(1)).ToScalar() : 1;
-        if (Vector256.IsHardwareAccelerated)
-            for (int lane = 1; lane < 8; lane++) m = Math.Max(m, peak.GetElement(lane));
+            for (int lane = 0; lane < 8; lane++) m = Math.Max(m, peak.GetElement(lane));
+        }
         for (; i < x.Length; i++) m = Math.Max(m, Math.Abs(x[i]));
         return m;
     }

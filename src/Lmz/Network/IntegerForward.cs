@@ -52,8 +52,6 @@ internal sealed unsafe class IntegerForward
     // Where output n of the keys (values) goes in a stream's layer cache, relative to its position's row.
     private readonly int[] _keyOffset, _valueOffset;
 
-    public KernelPath Path => _path;
-
     public IntegerNetworkSpec Spec => _s;
 
     /// <summary>Member <paramref name="member"/>'s part of one step of every member's pending tokens.</summary>
