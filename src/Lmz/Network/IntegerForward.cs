@@ -232,10 +232,13 @@ internal sealed unsafe class IntegerForward
         float logitUnit = 1f / (1 << _s.LogitBits);
         int v = _s.VocabSize, from = first * Int8Matrix.BlockOutputs, to = end * Int8Matrix.BlockOutputs;
         var y = scratch.Requantized;
+        // Every output row in one product, so each member reads its share of the weights once.
+        var codes = scratch.OutputCodes(_outputCount, _d);
+        for (int i = 0; i < _outputCount; i++) _q.AsSpan(_outputRows[i] * _ff, _d).CopyTo(codes.AsSpan(i * _d));
+        Int8Kernels.MatMul(codes, _d, _outputCount, o, _outputAcc, v, first, end, _path);
         for (int i = 0; i < _outputCount; i++)
         {
             int r = _outputRows[i];
-            Int8Kernels.MatMul(_q.AsSpan(r * _ff), _ff, 1, o, _outputAcc.AsSpan(i * v), v, first, end, _path);
             Int8Kernels.Requantize(_outputAcc.AsSpan(i * v, v), _r[r], o.Multipliers, o.Biases, o.Shift, y, from, to);
             var logits = _rows[r].Stream.Logits;
             for (int n = from; n < to; n++) logits[n] = (int)Math.Clamp(y[n], -IntegerNetworkSpec.ClampLogit, IntegerNetworkSpec.ClampLogit) * logitUnit;
@@ -290,5 +293,13 @@ internal sealed unsafe class IntegerForward
         public readonly int[] Dots = new int[spec.Context];
         public readonly int[] Attention = new int[spec.DModel];
         public readonly long[] Requantized = new long[Math.Max(spec.VocabSize, Math.Max(3 * spec.DModel, 4 * spec.DModel))];
+        private sbyte[] _outputCodes = [];
+
+        /// <summary>Room for the codes of <paramref name="rows"/> output rows of width <paramref name="width"/>.</summary>
+        public sbyte[] OutputCodes(int rows, int width)
+        {
+            if (_outputCodes.Length < rows * width) _outputCodes = new sbyte[rows * width];
+            return _outputCodes;
+        }
     }
 }
