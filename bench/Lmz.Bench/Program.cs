@@ -14,6 +14,7 @@ return command switch
     "netstep" => NetstepCommand.Run(args[1..]),
     "kernelcheck" => KernelCheckCommand.Run(args[1..]),
     "profile" => ProfileCommand.Run(rest),
+    "bytes" => BytesCommand.Run(rest),
     "tokens" => TokensCommand.Run(rest),
     "adaptive" => AdaptiveCommand.Run(rest),
     "micro" => MicroCommand.Run(rest),

@@ -1,0 +1,45 @@
+namespace Lmz.Bytes;
+
+/// <summary>
+/// Adaptive probabilities indexed by a small context (a bit history, a match state): each entry
+/// holds p(1) in 22 bits and a hit count in 10, and moves towards each coded bit by 1/(n + 1.5)
+/// until n reaches the limit, after which it keeps adapting at that rate.
+/// </summary>
+internal sealed class AdaptiveProbability
+{
+    private static readonly int[] Rate = BuildRates();
+    private readonly uint[] _entries;
+    private readonly int _limit;
+    private int _index;
+
+    public AdaptiveProbability(int contexts, int limit = 255)
+    {
+        _entries = new uint[contexts];
+        Array.Fill(_entries, 1u << 31);
+        _limit = Math.Min(limit, 1023);
+    }
+
+    /// <summary>p(1) of <paramref name="context"/> as 12 bits; remembers it for <see cref="Update"/>.</summary>
+    public int P(int context)
+    {
+        _index = context;
+        return (int)(_entries[context] >> 20);
+    }
+
+    public void Update(int bit)
+    {
+        uint e = _entries[_index];
+        int n = (int)(e & 1023);
+        long p = e >> 10;
+        p += (((long)bit << 22) - p) * Rate[n] >> 16;
+        if (n < _limit) n++;
+        _entries[_index] = (uint)(p << 10) | (uint)n;
+    }
+
+    private static int[] BuildRates()
+    {
+        var rates = new int[1024];
+        for (int n = 0; n < rates.Length; n++) rates[n] = (int)(65536 * 2 / (2 * n + 3)); // 65536 / (n + 1.5), integer
+        return rates;
+    }
+}

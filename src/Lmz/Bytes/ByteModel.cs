@@ -1,0 +1,156 @@
+namespace Lmz.Bytes;
+
+/// <summary>
+/// Predicts a byte stream one bit at a time (most significant first) by mixing: direct order-0
+/// and order-1 probabilities, hashed bit-history contexts (<see cref="ByteContexts"/>), and the
+/// match model; then two refinement stages by order-0 and order-1 context. Integer arithmetic
+/// only, so encoder and decoder on any machine compute the same 12-bit probabilities.
+/// </summary>
+internal sealed class ByteModel
+{
+    private const int Order0Inputs = 2, MatchInputs = 2;
+    private readonly byte[] _history;
+    private readonly ContextSlots[] _slots;
+    private readonly AdaptiveProbability[] _stateMaps;
+    private readonly ByteContexts[] _kinds;
+    private readonly uint[] _hashes;
+    private readonly int[] _offsets; // each context's slot for the current nibble
+    private readonly AdaptiveProbability _order0 = new(256, 60);
+    private readonly AdaptiveProbability _order1 = new(1 << 16, 255);
+    private readonly ByteMatchModel _match;
+    private readonly RecordLength _record = new();
+    private readonly BitMixer _mixer;
+    private readonly ProbabilityRefiner _refine0 = new(256);
+    private readonly ProbabilityRefiner _refine1 = new(1 << 16);
+    private int _position, _partial = 1, _bitIndex;
+    private uint _word, _previousWord;
+    private int _pMix, _pFinal;
+
+    /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
+    /// <param name="contexts">The hashed contexts to use.</param>
+    /// <param name="tableBits">log2 of each context table's bytes.</param>
+    public ByteModel(int capacity, ByteContexts contexts, int tableBits)
+    {
+        _history = new byte[Math.Max(capacity, 1)];
+        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All) && contexts.HasFlag(k))];
+        _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
+        _stateMaps = [.. _kinds.Select(_ => new AdaptiveProbability(256, 1023))];
+        _hashes = new uint[_kinds.Length];
+        _offsets = new int[_kinds.Length];
+        _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
+        _mixer = new BitMixer(Order0Inputs + MatchInputs + _kinds.Length + 1, [256, 4 * 8, 256 * 8], 8, Tune("MR", 10), Tune("FR", 4), Tune("MW", 1 << 14));
+        StartByte();
+    }
+
+    /// <summary>p(next bit = 1) as 12 bits, 1..4095.</summary>
+    public int P() => _pFinal;
+
+    public void Update(int bit)
+    {
+        foreach (var map in _stateMaps) map.Update(bit);
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            var table = _slots[i].Table;
+            int node = _offsets[i] + NibbleNode;
+            table[node] = BitHistory.Update(table[node], bit);
+        }
+        _order0.Update(bit);
+        _order1.Update(bit);
+        _match.Update(bit);
+        _mixer.Update(bit);
+        _refine0.Update(bit);
+        _refine1.Update(bit);
+
+        _partial = _partial << 1 | bit;
+        _bitIndex++;
+        if (_bitIndex == 8)
+        {
+            byte value = (byte)_partial;
+            _history[_position++] = value;
+            _match.ByteDone(_history, _position);
+            _record.ByteDone(value, _position);
+            (_partial, _bitIndex) = (1, 0);
+            StartByte();
+            return;
+        }
+        if (_bitIndex == 4) FindSlots();
+        Predict();
+    }
+
+    /// <summary>Node of the nibble tree for the next bit: 1, then 2–3, 4–7, 8–15.</summary>
+    private int NibbleNode => _bitIndex < 4 ? _partial : (1 << (_bitIndex - 4)) | (_partial & ((1 << (_bitIndex - 4)) - 1));
+
+    private void StartByte()
+    {
+        int c1 = Byte(1), c2 = Byte(2), c3 = Byte(3), c4 = Byte(4);
+        if (char.IsAsciiLetter((char)c1) || c1 >= 128)
+            _word = (_word + (uint)(c1 | 32) + 1) * 0x3D4D51CBu;
+        else if (_word != 0)
+            (_previousWord, _word) = (_word, 0);
+        ulong last8 = 0;
+        for (int k = 8; k >= 1; k--) last8 = last8 << 8 | (uint)Byte(k);
+        int r = _record.Length;
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            ulong context = _kinds[i] switch
+            {
+                ByteContexts.Order2 => last8 & 0xFFFF,
+                ByteContexts.Order3 => last8 & 0xFFFFFF,
+                ByteContexts.Order4 => last8 & 0xFFFFFFFF,
+                ByteContexts.Order6 => last8 & 0xFFFFFFFFFFFF,
+                ByteContexts.Order8 => last8,
+                ByteContexts.Word => _word != 0 ? _word : (ulong)_previousWord << 8 | (uint)c1 | 1UL << 63,
+                ByteContexts.Skip1 => (uint)c2,
+                ByteContexts.Skip1Pair => (uint)(c2 | c3 << 8),
+                ByteContexts.Skip3 => (uint)c4,
+                ByteContexts.RecordColumn => r == 0 ? 0 : (ulong)r << 16 | (uint)Byte(r) << 8 | (uint)Byte(2 * r),
+                ByteContexts.RecordNeighbours => r < 2 ? 2UL << 40 | (uint)c2 : (ulong)r << 24 | (uint)Byte(r + 1) << 16 | (uint)Byte(r) << 8 | (uint)Byte(r - 1),
+                ByteContexts.RecordAboveLeft => r == 0 ? 1UL << 40 | (uint)c1 : (ulong)r << 16 | (uint)Byte(r) << 8 | (uint)c1,
+                _ => 0,
+            };
+            _hashes[i] = Hash(context, i);
+        }
+        FindSlots();
+        Predict();
+    }
+
+    private void FindSlots()
+    {
+        uint nibble = _bitIndex == 0 ? 0 : (uint)_partial * 0x9E3779B1u;
+        for (int i = 0; i < _slots.Length; i++) _offsets[i] = _slots[i].Find(_hashes[i] ^ nibble);
+    }
+
+    private void Predict()
+    {
+        int c1 = Byte(1);
+        _mixer.Add(256);
+        _mixer.Add(Logistic.Stretch(_order0.P(_partial)));
+        _mixer.Add(Logistic.Stretch(_order1.P(c1 << 8 | _partial)));
+        _match.Predict(_history, _partial, _bitIndex, _mixer);
+        int node = NibbleNode;
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            byte state = _slots[i].Table[_offsets[i] + node];
+            _mixer.Add(Logistic.Stretch(_stateMaps[i].P(state)));
+
+        }
+        _mixer.Select(0, _partial);
+        _mixer.Select(1, _match.State * 8 + _bitIndex);
+        _mixer.Select(2, (c1 >> 0) * 8 + _bitIndex);
+        int x = _mixer.Mix(_bitIndex);
+        _pMix = Logistic.Squash(x);
+        int a = _refine0.Refine(_pMix, _partial);
+        int b = _refine1.Refine(_pMix, c1 << 8 | _partial);
+        _pFinal = Math.Clamp((2 * _pMix + a + b + 2) >> 2, 1, 4095);
+    }
+
+    internal static int Tune(string name, int value) => int.TryParse(Environment.GetEnvironmentVariable("LMZ_" + name), out int v) ? v : value;
+
+    private int Byte(int back) => back <= _position ? _history[_position - back] : 0;
+
+    private static uint Hash(ulong context, int model)
+    {
+        ulong h = (context + (ulong)(model + 1) * 0x9E3779B97F4A7C15UL) * 0xD6E8FEB86659FD93UL;
+        return (uint)(h >> 32) ^ (uint)h;
+    }
+}

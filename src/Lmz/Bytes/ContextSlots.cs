@@ -1,0 +1,43 @@
+namespace Lmz.Bytes;
+
+/// <summary>
+/// A hashed table of bit histories: one 16-byte slot per (context, nibble) holds an 8-bit
+/// checksum and the <see cref="BitHistory"/> states of the 15 nodes of the nibble's binary tree.
+/// A lookup probes three slots of one 64-byte line; on a miss it takes the one whose first node
+/// has seen the fewest bits, so frequent contexts survive collisions.
+/// </summary>
+internal sealed class ContextSlots
+{
+    private readonly byte[] _table;
+    private readonly int _mask; // slot index mask
+
+    /// <param name="bits">log2 of the table's size in bytes (at least 6).</param>
+    public ContextSlots(int bits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 6);
+        _table = new byte[1 << bits];
+        _mask = (1 << (bits - 4)) - 1;
+    }
+
+    public byte[] Table => _table;
+
+    /// <summary>The offset of the slot for <paramref name="hash"/>; node j (1..15) is at offset + j.</summary>
+    public int Find(uint hash)
+    {
+        byte check = (byte)(hash >> 24);
+        int line = (int)(hash & (uint)_mask) & ~3;
+        int first = (int)(hash >> 8) & 3; // start anywhere in the line: fewer clusters
+        int victim = -1, fewest = int.MaxValue;
+        for (int k = 0; k < 3; k++)
+        {
+            int offset = (line + ((first + k) & 3)) << 4;
+            if (_table[offset] == check) return offset;
+            byte s = _table[offset + 1];
+            int seen = BitHistory.Zeros(s) + BitHistory.Ones(s);
+            if (seen < fewest) (fewest, victim) = (seen, offset);
+        }
+        _table.AsSpan(victim, 16).Clear();
+        _table[victim] = check;
+        return victim;
+    }
+}

@@ -1,0 +1,45 @@
+namespace Lmz.Bytes;
+
+/// <summary>
+/// An APM/SSE stage: refines a probability given a context. The input's stretch is cut into 32
+/// intervals; each context keeps 33 knots of 16-bit probabilities, the output interpolates the two
+/// knots around the input, and both knots move towards the coded bit, each by its share.
+/// </summary>
+internal sealed class ProbabilityRefiner
+{
+    private readonly ushort[] _knots;
+    private readonly int _rateShift;
+    private int _index, _weight;
+
+    public ProbabilityRefiner(int contexts, int rateShift = 7)
+    {
+        _knots = new ushort[contexts * 33];
+        _rateShift = rateShift;
+        for (int c = 0; c < contexts; c++)
+            for (int j = 0; j < 33; j++)
+                _knots[c * 33 + j] = (ushort)(Logistic.Squash((j - 16) * 128) * 16);
+    }
+
+    /// <summary>The refined 12-bit p(1) of input <paramref name="p"/> (12 bits) in <paramref name="context"/>.</summary>
+    public int Refine(int p, int context)
+    {
+        int s = Logistic.Stretch(p) + 2048; // 1..4095
+        int low = s >> 7;
+        _weight = s & 127;
+        _index = context * 33 + low;
+        return (_knots[_index] * (128 - _weight) + _knots[_index + 1] * _weight) >> 11;
+    }
+
+    public void Update(int bit)
+    {
+        int target = (bit << 16) - bit; // 0 or 65535
+        Move(_index, target, 128 - _weight);
+        Move(_index + 1, target, _weight);
+    }
+
+    private void Move(int i, int target, int share)
+    {
+        int k = _knots[i];
+        _knots[i] = (ushort)(k + ((target - k) * share >> (_rateShift + 7)));
+    }
+}
