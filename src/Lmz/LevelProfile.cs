@@ -19,7 +19,10 @@ public enum LevelNetwork
 /// the format: changing one changes that level's containers, so it goes with a format version.
 /// </summary>
 /// <param name="Level">1..9.</param>
-/// <param name="CandidateSets">Level 1: the PPM-style candidate-set model instead of the dense ensemble.</param>
+/// <param name="CandidateSets">
+/// Level 1's token model: the PPM-style candidate-set model instead of the dense ensemble. Levels
+/// 1–3 code with the byte mixer since format 7; their token models decode format-6 files.
+/// </param>
 /// <param name="NGramOrders">Highest order of each token n-gram model.</param>
 /// <param name="Network">The network in front of the ensemble for text-like chunks.</param>
 /// <param name="AdapterRank">
@@ -41,22 +44,29 @@ public enum LevelNetwork
 /// time for ratio. Session 5 (float network): alice29.txt -6 18.6 / 19.4 KB/s in two halves
 /// against 11.0–11.8 / 11.5–12.0 whole, at 1.6759 against 1.6452 bpb (each half relearns).
 /// </param>
+/// <param name="ByteTableBits">
+/// log2 of the bytes of each context table of the byte-level mixer (chunk method "bytes"): its
+/// memory per stream is about 12 tables of this size plus 14 MiB. `bench bytes --bits N`
+/// (session 7), kennedy.xls / book1 in bpb: 18 bits 0.1357 / 2.3080, 20 bits 0.1277 / 2.1893,
+/// 22 bits 0.1265 / 2.1510, 24 bits 0.1259 / 2.1422.
+/// </param>
 /// <param name="Summary">One line for the CLI's help.</param>
 public sealed record LevelProfile(int Level, bool CandidateSets, int[] NGramOrders, LevelNetwork Network, int AdapterRank,
-    int KeptContextEighths, bool SplitsLoneChunk, string Summary)
+    int KeptContextEighths, bool SplitsLoneChunk, int ByteTableBits, string Summary)
 {
     private static readonly LevelProfile[] Levels =
     [
-        new(1, true, [4], LevelNetwork.None, 0, 0, false, "candidate sets: n-grams to order 4 + match model (fast)"),
-        new(2, false, [2, 5], LevelNetwork.None, 0, 0, false, "dense ensemble of online predictors, n-grams to order 5"),
-        new(3, false, [2, 6], LevelNetwork.None, 0, 0, false, "as 2, n-grams to order 6"),
+        new(1, true, [4], LevelNetwork.None, 0, 0, false, 20, "byte-level context mixer with 1 MiB per context (fast)"),
+        new(2, false, [2, 5], LevelNetwork.None, 0, 0, false, 21, "as 1 with 2 MiB per context"),
+        new(3, false, [2, 6], LevelNetwork.None, 0, 0, false, 22, "as 1 with 4 MiB per context"),
         // With the network a second, low-order n-gram measured no gain.
-        new(4, false, [3], LevelNetwork.Integer, 0, 2, true, "integer transformer + online predictors, n-grams to order 3"),
-        new(5, false, [4], LevelNetwork.Integer, 8, 2, true, "as 4, n-grams to order 4, adapter of rank 8"),
-        new(6, false, [5], LevelNetwork.Integer, 16, 2, true, "as 4, n-grams to order 5, adapter of rank 16 (default)"),
-        new(7, false, [6], LevelNetwork.Integer, 32, 2, false, "as 4, n-grams to order 6, adapter of rank 32, whole chunks"),
-        new(8, false, [6], LevelNetwork.Integer, 32, 6, false, "as 7, keeping 3/4 of the window when it slides"),
-        new(9, false, [6], LevelNetwork.Learning, 32, 0, false, "as 7 with a transformer that learns the file (about 1 KB/s)"),
+        // 4–9: text-like chunks through the network, every other chunk through the level-3 byte mixer.
+        new(4, false, [3], LevelNetwork.Integer, 0, 2, true, 22, "integer transformer + online predictors, n-grams to order 3"),
+        new(5, false, [4], LevelNetwork.Integer, 8, 2, true, 22, "as 4, n-grams to order 4, adapter of rank 8"),
+        new(6, false, [5], LevelNetwork.Integer, 16, 2, true, 22, "as 4, n-grams to order 5, adapter of rank 16 (default)"),
+        new(7, false, [6], LevelNetwork.Integer, 32, 2, false, 22, "as 4, n-grams to order 6, adapter of rank 32, whole chunks"),
+        new(8, false, [6], LevelNetwork.Integer, 32, 6, false, 22, "as 7, keeping 3/4 of the window when it slides"),
+        new(9, false, [6], LevelNetwork.Learning, 32, 0, false, 22, "as 7 with a transformer that learns the file (about 1 KB/s)"),
     ];
 
     /// <summary>The profile of a level; an unknown level is invalid data (the header's level byte).</summary>

@@ -334,12 +334,13 @@ public class CorruptionTests
     [Theory]
     [InlineData(ChunkMethod.Stored)]
     [InlineData(ChunkMethod.Lz4)]
+    [InlineData(ChunkMethod.TokenPredictors)]
     [InlineData(ChunkMethod.TokenNeural)]
-    public void A_token_chunk_relabelled_with_another_method_fails_naming_the_chunk(ChunkMethod method)
+    public void A_byte_mixer_chunk_relabelled_with_another_method_fails_naming_the_chunk(ChunkMethod method)
     {
         var crafted = (byte[])Small.Value.Container.Clone();
         int r = RecordStart(crafted, 1);
-        Assert.Equal((byte)ChunkMethod.TokenPredictors, crafted[r]);
+        Assert.Equal((byte)ChunkMethod.Bytes, crafted[r]);
         crafted[r] = (byte)method;
         RewriteRecordCrc(crafted, r);
         AssertCraftedFails(crafted, $"relabelled {method}", "chunk 1");

@@ -28,4 +28,9 @@ canterbury/xargs.1 1
 canterbury/xargs.1 6
 canterbury/xargs.1 9
 canterbury/fields.c 7
+calgary/obj1 1
+calgary/obj1 6
+calgary/obj1 9
+canterbury/sum 2
+canterbury/sum 7
 LIST

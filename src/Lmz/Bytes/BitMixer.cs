@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Lmz.Bytes;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace Lmz.Bytes;
 /// context (a selector), each mixing all the stretched inputs x_i into squash(Σ w_i·x_i). Layer 2
 /// mixes those outputs with a weight set chosen by one more selector. Every weight learns online
 /// to lower the coding cost, w_i += x_i·err·rate. Weights are 16.16 fixed point and every sum is
-/// an int64 in input order, so the result is exact everywhere.
+/// exact: weights stay within ±2^20 and inputs within ±2047, so each product fits in int32 and
+/// the int64 sums of integers come out the same in any order (vector width included).
 /// </summary>
 internal sealed class BitMixer
 {
@@ -17,20 +20,24 @@ internal sealed class BitMixer
     private readonly int[] _probabilities; // layer 1 squashed outputs
     private readonly int[] _final;         // layer 2: [selector value][layer-1 output]
     private readonly int _rate, _finalRate;
+    private readonly int _finalSize;
     private int _count, _finalSet, _p;
+    private const int MaxWeight = (1 << 20) - 1;
 
     /// <param name="inputs">Inputs added per bit (at most).</param>
     /// <param name="selectorSizes">Values each layer-1 selector takes.</param>
     /// <param name="finalSelectorSize">Values the layer-2 selector takes.</param>
     public BitMixer(int inputs, int[] selectorSizes, int finalSelectorSize, int rate, int finalRate, int initialWeight)
     {
+        inputs = (inputs + 7) & ~7; // whole vectors; unused inputs stay 0
         _size = inputs;
         _inputs = new int[inputs];
         _weights = [.. selectorSizes.Select(n => Filled(n * inputs, initialWeight))];
         _sets = new int[selectorSizes.Length];
-        _outputs = new int[selectorSizes.Length];
         _probabilities = new int[selectorSizes.Length];
-        _final = Filled(finalSelectorSize * selectorSizes.Length, 65536 / selectorSizes.Length);
+        _finalSize = (selectorSizes.Length + 7) & ~7;
+        _outputs = new int[_finalSize];
+        _final = Filled(finalSelectorSize * _finalSize, 65536 / selectorSizes.Length);
         (_rate, _finalRate) = (rate, finalRate);
     }
 
@@ -52,32 +59,49 @@ internal sealed class BitMixer
         int n = _sets.Length;
         for (int k = 0; k < n; k++)
         {
-            int x = Dot(_weights[k], _sets[k], _inputs, _count);
+            int x = Dot(_weights[k], _sets[k], _inputs, _size);
             _outputs[k] = x;
             _probabilities[k] = Logistic.Squash(x);
         }
-        _finalSet = finalSelector * n;
-        int result = Dot(_final, _finalSet, _outputs, n);
+        _finalSet = finalSelector * _finalSize;
+        int result = Dot(_final, _finalSet, _outputs, _finalSize);
         _p = Logistic.Squash(result);
         return result;
     }
 
     public void Update(int bit)
     {
-        for (int k = 0; k < _sets.Length; k++) Train(_weights[k], _sets[k], _inputs, _count, ((bit << 12) - _probabilities[k]) * _rate);
-        Train(_final, _finalSet, _outputs, _sets.Length, ((bit << 12) - _p) * _finalRate);
+        for (int k = 0; k < _sets.Length; k++) Train(_weights[k], _sets[k], _inputs, _size, ((bit << 12) - _probabilities[k]) * _rate);
+        Train(_final, _finalSet, _outputs, _finalSize, ((bit << 12) - _p) * _finalRate);
         _count = 0;
     }
 
+    /// <summary>(Σ w_i·x_i) >> 16, clamped to the stretch range; <paramref name="count"/> is a multiple of 8.</summary>
     private static int Dot(int[] weights, int offset, int[] x, int count)
     {
-        long dot = 0;
-        for (int i = 0; i < count; i++) dot += (long)x[i] * weights[offset + i];
+        var w = weights.AsSpan(offset, count);
+        var sum = Vector256<long>.Zero;
+        for (int i = 0; i < count; i += 8)
+        {
+            var product = Vector256.Create(w[i..]) * Vector256.Create(x.AsSpan(i));
+            var (low, high) = Vector256.Widen(product);
+            sum += low + high;
+        }
+        long dot = Vector256.Sum(sum);
         return (int)Math.Clamp(dot >> 16, -Logistic.Limit, Logistic.Limit);
     }
 
+    /// <summary>w_i += round(x_i·err / 2^14), kept within ±<see cref="MaxWeight"/>.</summary>
     private static void Train(int[] weights, int offset, int[] x, int count, int err)
     {
-        for (int i = 0; i < count; i++) weights[offset + i] += (x[i] * err + (1 << 13)) >> 14;
+        var w = weights.AsSpan(offset, count);
+        var e = Vector256.Create(err);
+        var half = Vector256.Create(1 << 13);
+        var max = Vector256.Create(MaxWeight);
+        for (int i = 0; i < count; i += 8)
+        {
+            var step = Vector256.ShiftRightArithmetic(Vector256.Create(x.AsSpan(i)) * e + half, 14);
+            Vector256.Clamp(Vector256.Create(w[i..]) + step, -max, max).CopyTo(w[i..]);
+        }
     }
 }

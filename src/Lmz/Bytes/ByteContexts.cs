@@ -21,10 +21,10 @@ internal enum ByteContexts
     RecordColumn = 1 << 8,
     /// <summary>Fixed-length records: the byte above with the byte to the left.</summary>
     RecordAboveLeft = 1 << 9,
-    /// <summary>Order 8, for long repeated structures the match model misses.</summary>
-    Order8 = 1 << 10,
     /// <summary>Fixed-length records as images: the bytes above-left, above and above-right.</summary>
-    RecordNeighbours = 1 << 11,
+    RecordNeighbours = 1 << 10,
+    /// <summary>Fixed-length records as 1-bit images: the pixels around the next bit's column in the two rows above, and the seven to its left.</summary>
+    Pixels = 1 << 11,
     All = (1 << 12) - 1,
 }
 

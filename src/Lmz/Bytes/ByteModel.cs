@@ -9,6 +9,10 @@ namespace Lmz.Bytes;
 internal sealed class ByteModel
 {
     private const int Order0Inputs = 2, MatchInputs = 2;
+
+    // Learning rates of the mixer's two layers, measured with `bench bytes` (session 7): layer 1
+    // at 10 against 4–16 and layer 2 at 2 against 4–6 (alice29.txt, obj2, sum, ptt5; see MODEL.md).
+    private const int MixerRate = 10, FinalMixerRate = 2;
     private readonly byte[] _history;
     private readonly ContextSlots[] _slots;
     private readonly AdaptiveProbability[] _stateMaps;
@@ -17,6 +21,7 @@ internal sealed class ByteModel
     private readonly int[] _offsets; // each context's slot for the current nibble
     private readonly AdaptiveProbability _order0 = new(256, 60);
     private readonly AdaptiveProbability _order1 = new(1 << 16, 255);
+    private readonly AdaptiveProbability? _pixels;
     private readonly ByteMatchModel _match;
     private readonly RecordLength _record = new();
     private readonly BitMixer _mixer;
@@ -32,13 +37,14 @@ internal sealed class ByteModel
     public ByteModel(int capacity, ByteContexts contexts, int tableBits)
     {
         _history = new byte[Math.Max(capacity, 1)];
-        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All) && contexts.HasFlag(k))];
+        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All or ByteContexts.Pixels) && contexts.HasFlag(k))];
+        if (contexts.HasFlag(ByteContexts.Pixels)) _pixels = new AdaptiveProbability(1 << 20, 255);
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
         _stateMaps = [.. _kinds.Select(_ => new AdaptiveProbability(256, 1023))];
         _hashes = new uint[_kinds.Length];
         _offsets = new int[_kinds.Length];
         _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
-        _mixer = new BitMixer(Order0Inputs + MatchInputs + _kinds.Length + 1, [256, 4 * 8, 256 * 8], 8, Tune("MR", 10), Tune("FR", 4), Tune("MW", 1 << 14));
+        _mixer = new BitMixer(Order0Inputs + MatchInputs + _kinds.Length + 2, [256, 4 * 8, 256 * 8], 8, MixerRate, FinalMixerRate, 1 << 14);
         StartByte();
     }
 
@@ -54,6 +60,7 @@ internal sealed class ByteModel
             int node = _offsets[i] + NibbleNode;
             table[node] = BitHistory.Update(table[node], bit);
         }
+        if (_pixelsUsed) _pixels!.Update(bit);
         _order0.Update(bit);
         _order1.Update(bit);
         _match.Update(bit);
@@ -98,7 +105,6 @@ internal sealed class ByteModel
                 ByteContexts.Order3 => last8 & 0xFFFFFF,
                 ByteContexts.Order4 => last8 & 0xFFFFFFFF,
                 ByteContexts.Order6 => last8 & 0xFFFFFFFFFFFF,
-                ByteContexts.Order8 => last8,
                 ByteContexts.Word => _word != 0 ? _word : (ulong)_previousWord << 8 | (uint)c1 | 1UL << 63,
                 ByteContexts.Skip1 => (uint)c2,
                 ByteContexts.Skip1Pair => (uint)(c2 | c3 << 8),
@@ -117,6 +123,8 @@ internal sealed class ByteModel
     private void FindSlots()
     {
         uint nibble = _bitIndex == 0 ? 0 : (uint)_partial * 0x9E3779B1u;
+        // Every line requested first, so the cache misses overlap.
+        for (int i = 0; i < _slots.Length; i++) _slots[i].Prefetch(_hashes[i] ^ nibble);
         for (int i = 0; i < _slots.Length; i++) _offsets[i] = _slots[i].Find(_hashes[i] ^ nibble);
     }
 
@@ -127,6 +135,8 @@ internal sealed class ByteModel
         _mixer.Add(Logistic.Stretch(_order0.P(_partial)));
         _mixer.Add(Logistic.Stretch(_order1.P(c1 << 8 | _partial)));
         _match.Predict(_history, _partial, _bitIndex, _mixer);
+        _pixelsUsed = _pixels != null && _record.Length > 0;
+        _mixer.Add(_pixelsUsed ? Logistic.Stretch(_pixels!.P(PixelContext(_record.Length))) : 0);
         int node = NibbleNode;
         for (int i = 0; i < _slots.Length; i++)
         {
@@ -144,7 +154,18 @@ internal sealed class ByteModel
         _pFinal = Math.Clamp((2 * _pMix + a + b + 2) >> 2, 1, 4095);
     }
 
-    internal static int Tune(string name, int value) => int.TryParse(Environment.GetEnvironmentVariable("LMZ_" + name), out int v) ? v : value;
+
+    private bool _pixelsUsed;
+
+    /// <summary>7 pixels above centred on the next bit's column, 5 two rows above, and the 7 to its left.</summary>
+    private int PixelContext(int r)
+    {
+        int j = _bitIndex;
+        int above = Byte(r + 1) << 16 | Byte(r) << 8 | (r > 1 ? Byte(r - 1) : 0);
+        int above2 = Byte(2 * r + 1) << 16 | Byte(2 * r) << 8 | (r > 1 ? Byte(2 * r - 1) : 0);
+        int left = (Byte(1) << j | (_partial & ((1 << j) - 1))) & 0x7F;
+        return ((above >> (12 - j)) & 0x7F) << 12 | ((above2 >> (13 - j)) & 0x1F) << 7 | left;
+    }
 
     private int Byte(int back) => back <= _position ? _history[_position - back] : 0;
 

@@ -1,4 +1,5 @@
 using K4os.Compression.LZ4;
+using Lmz.Bytes;
 using Lmz.Coding;
 using Lmz.Modeling;
 using Lmz.Network;
@@ -7,10 +8,13 @@ namespace Lmz.Container;
 
 /// <summary>
 /// Compresses and decompresses one group of chunks. Each chunk gets the smallest of: its tokens
-/// coded by the ensemble (with the transformer for text-like chunks at levels 4+, else the
-/// online predictors only), an LZ4 block, or the bytes stored. Every coded chunk is a stream of
-/// its own (a transformer chunk has its own one-row network), and a group's streams run in
-/// parallel in both directions.
+/// coded by the ensemble (text-like chunks: with the transformer at levels 4+, else the online
+/// predictors only), its bytes coded by the byte-level context mixer, an LZ4 block, or the bytes
+/// stored. Which coders a chunk tries is a cheap prediction of the winner: random-looking chunks
+/// only LZ4; text-like chunks at levels with the transformer its tokens; every other chunk the
+/// byte mixer. The token predictors without the transformer are only decoded (files of format 6). Every
+/// coded chunk is a stream of its own (a transformer chunk has its own one-row network), and a
+/// group's streams run in parallel in both directions.
 /// </summary>
 internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, NetworkEngineKind engine)
 {
@@ -24,22 +28,28 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         var textLike = new bool[chunks.Count];
         var incompressible = new bool[chunks.Count];
         var lz4 = new byte[chunks.Count][];
+        var bytePayload = new byte[chunks.Count][];
+        bool neuralLevel = LevelProfile.For(level).UsesNetwork && bundle.HasTransformer;
+        var byteModel = ByteModelSettings.For(level);
+        var byteProgress = Locked(progress);
         ParallelLoop.For(chunks.Count, threads, cancellationToken, i =>
         {
             incompressible[i] = LooksRandom(chunks[i]);
-            if (!incompressible[i])
+            if (!incompressible[i] && neuralLevel)
             {
                 var ids = new List<int>(chunks[i].Length / 3);
                 tokenizer.Encode(chunks[i], ids);
                 tokens[i] = [.. ids];
                 textLike[i] = LooksLikeText(chunks[i].Length, tokens[i]);
             }
+            if (!incompressible[i] && !textLike[i]) bytePayload[i] = ByteStreamCoder.Encode(chunks[i], byteModel, byteProgress);
             lz4[i] = CompressLz4(chunks[i]);
         });
 
-        bool neuralLevel = LevelProfile.For(level).UsesNetwork && bundle.HasTransformer;
-        var tokenChunks = Enumerable.Range(0, chunks.Count).Where(i => !incompressible[i]).ToList();
-        var neural = chunks.Select((_, i) => neuralLevel && textLike[i]).ToArray();
+        // Only the transformer codes tokens: without it the byte mixer measured smaller on every
+        // text file tried (session 7: alice29.txt, book1, cp.html, paper1, progl at levels 1–3).
+        var tokenChunks = Enumerable.Range(0, chunks.Count).Where(i => textLike[i]).ToList();
+        var neural = textLike;
         var bytesPerToken = chunks.Select((c, i) => tokens[i] is { Length: > 0 } t ? (double)c.Length / t.Length : 0).ToArray();
         var tokenPayload = new byte[chunks.Count][];
         var encoded = EncodeTokens(tokenChunks.Select(i => tokens[i]).ToList(), tokenChunks.Select(i => neural[i]).ToList(), cancellationToken,
@@ -52,6 +62,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             var original = chunks[i];
             var (method, payload) = (ChunkMethod.Stored, original);
             if (lz4[i].Length < payload.Length) (method, payload) = (ChunkMethod.Lz4, lz4[i]);
+            if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (ChunkMethod.Bytes, bits);
             if (tokenPayload[i] is { } coded && coded.Length < payload.Length)
                 (method, payload) = (neural[i] ? ChunkMethod.TokenNeural : ChunkMethod.TokenPredictors, coded);
             int tokenCount = method is ChunkMethod.TokenNeural or ChunkMethod.TokenPredictors ? tokens[i].Length : 0;
@@ -70,6 +81,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
                 throw ChunkRecord.Corrupt(firstIndex + i, "payload checksum mismatch (the file is corrupt)");
         }
         var output = new byte[group.Count][];
+        var byteProgress = Locked(progress);
         var members = Enumerable.Range(0, group.Count)
             .Where(i => group[i].Record.Method is ChunkMethod.TokenPredictors or ChunkMethod.TokenNeural).ToList();
         var neural = members.Select(i => group[i].Record.Method == ChunkMethod.TokenNeural).ToList();
@@ -93,6 +105,17 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
                 int n = LZ4Codec.Decode(group[i].Payload, bytes);
                 if (n != bytes.Length) throw ChunkRecord.Corrupt(firstIndex + i, "LZ4 block does not decode to the recorded length");
                 output[i] = bytes;
+            }
+            else if (record.Method == ChunkMethod.Bytes)
+            {
+                try
+                {
+                    output[i] = ByteStreamCoder.Decode(group[i].Payload, record.OriginalLength, ByteModelSettings.For(level), byteProgress);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw ChunkRecord.Corrupt(firstIndex + i, e.Message);
+                }
             }
         });
         for (int i = 0; i < group.Count; i++)
@@ -148,6 +171,14 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         return EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine, team);
     }
 
+    /// <summary>The progress callback made safe to call from the chunks' threads.</summary>
+    private static Action<long>? Locked(Action<long>? progress)
+    {
+        if (progress == null) return null;
+        var gate = new Lock();
+        return bytes => { lock (gate) progress(bytes); };
+    }
+
     /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>
     private static Action<int, int>? TokenProgress(List<int> chunkOfStream, double[] bytesPerToken, Action<long>? progress)
     {
@@ -173,6 +204,19 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         foreach (int count in histogram)
             if (count > 0) bits -= count * FixedMath.Log((double)count / data.Length);
         return bits / FixedMath.Log(2) / data.Length > 7.9;
+    }
+
+    /// <summary>
+    /// At most 1% control bytes other than whitespace: a lone chunk is split for the network's
+    /// sake only when it may be text. Binary data loses by the split, since the byte mixer runs
+    /// at the same speed on either half and each half relearns (kennedy.xls at -6: 17,237 bytes
+    /// in halves against 16,420 whole, session 7).
+    /// </summary>
+    public static bool FewControlBytes(ReadOnlySpan<byte> data)
+    {
+        int controls = 0;
+        foreach (byte b in data) if ((b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0C)) || b == 0x7F) controls++;
+        return controls * 100L <= data.Length;
     }
 
     /// <summary>Text-like: tokens cover ≥ 2 bytes on average and few bytes fell outside valid UTF-8.</summary>

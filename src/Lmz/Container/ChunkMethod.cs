@@ -12,4 +12,6 @@ public enum ChunkMethod : byte
     TokenPredictors = 3,
     /// <summary>Tokens coded with the transformer in the ensemble.</summary>
     TokenNeural = 4,
+    /// <summary>The bytes coded bit by bit with the byte-level context mixer (format 7 on).</summary>
+    Bytes = 5,
 }

@@ -7,7 +7,9 @@ namespace Lmz.Container;
 public static class ContainerFormat
 {
     public static ReadOnlySpan<byte> Magic => "LMZ\u001a"u8;
-    public const byte Version = 6; // 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
+    public const byte Version = 7; // 7: chunk method 5, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes); 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
+    /// <summary>The oldest version this lmz decodes: 6, the first stable one (docs/FORMAT.md, "Stability").</summary>
+    public const byte MinReadableVersion = 6;
     public const int FileHeaderSize = 36;
     public const int RecordSize = 25;
     public const int FingerprintSize = 16;
@@ -22,11 +24,14 @@ public static class ContainerFormat
 /// <summary>The 36-byte file header.</summary>
 public sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerprint, uint InferenceFingerprint)
 {
+    /// <summary>The format version: what this lmz writes, or what the file was written with.</summary>
+    public byte Version { get; init; } = ContainerFormat.Version;
+
     public void Write(Span<byte> h)
     {
         h.Clear();
         ContainerFormat.Magic.CopyTo(h);
-        h[4] = ContainerFormat.Version;
+        h[4] = Version;
         h[5] = Level;
         BinaryPrimitives.WriteInt32LittleEndian(h[8..], ChunkSize);
         ModelFingerprint.CopyTo(h[12..28]);
@@ -38,8 +43,8 @@ public sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerpri
     {
         if (h.Length < ContainerFormat.FileHeaderSize || !h[..4].SequenceEqual(ContainerFormat.Magic))
             throw new InvalidDataException("not an lmz file (bad magic)");
-        if (h[4] != ContainerFormat.Version)
-            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads version {ContainerFormat.Version})");
+        if (h[4] is < ContainerFormat.MinReadableVersion or > ContainerFormat.Version)
+            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads versions {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version})");
         if (BinaryPrimitives.ReadUInt32LittleEndian(h[32..]) != ContainerFormat.Crc(h[..32]))
             throw new InvalidDataException("file header checksum mismatch (corrupt header)");
         if (h[5] is < LmzCompressionOptions.MinLevel or > LmzCompressionOptions.MaxLevel)
@@ -47,7 +52,7 @@ public sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerpri
         int chunkSize = BinaryPrimitives.ReadInt32LittleEndian(h[8..]);
         if (chunkSize < LmzCompressionOptions.MinChunkSize || chunkSize > LmzCompressionOptions.MaxChunkSize)
             throw new InvalidDataException($"file header names an invalid chunk size {chunkSize}");
-        return new FileHeader(h[5], chunkSize, h[12..28].ToArray(), BinaryPrimitives.ReadUInt32LittleEndian(h[28..]));
+        return new FileHeader(h[5], chunkSize, h[12..28].ToArray(), BinaryPrimitives.ReadUInt32LittleEndian(h[28..])) { Version = h[4] };
     }
 }
 
@@ -70,18 +75,20 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
         BinaryPrimitives.WriteUInt32LittleEndian(r[21..], ContainerFormat.Crc(r[..21]));
     }
 
-    /// <summary>Parses a chunk record; <paramref name="index"/> only names the chunk in errors.</summary>
-    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize)
+    /// <summary>Parses a chunk record of a file of format <paramref name="version"/>; <paramref name="index"/> only names the chunk in errors.</summary>
+    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize, byte version)
     {
         if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
             throw Corrupt(index, "record checksum mismatch");
         var method = (ChunkMethod)r[0];
-        if (method is < ChunkMethod.Stored or > ChunkMethod.TokenNeural)
-            throw Corrupt(index, $"unknown method {r[0]}");
+        var newest = version >= 7 ? ChunkMethod.Bytes : ChunkMethod.TokenNeural;
+        if (method < ChunkMethod.Stored || method > newest)
+            throw Corrupt(index, $"unknown method {r[0]} for format version {version}");
         var record = new ChunkRecord(method, BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
             BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..]), BinaryPrimitives.ReadUInt32LittleEndian(r[17..]));
         if (record.OriginalLength <= 0 || record.OriginalLength > chunkSize || record.PayloadLength < 0
-            || record.PayloadLength > record.OriginalLength || record.TokenCount < 0 || record.TokenCount > record.OriginalLength)
+            || record.PayloadLength > record.OriginalLength || record.TokenCount < 0 || record.TokenCount > record.OriginalLength
+            || (record.TokenCount != 0 && method is not (ChunkMethod.TokenPredictors or ChunkMethod.TokenNeural)))
             throw Corrupt(index, "impossible lengths in record");
         return record;
     }

@@ -42,7 +42,7 @@ internal sealed class ContainerReader
                 await ReadEndAsync(record, group, first, useAsync, cancellationToken);
                 return Decode(group, first, cancellationToken);
             }
-            var chunk = ChunkRecord.Read(record, _chunkIndex, _header!.ChunkSize);
+            var chunk = ChunkRecord.Read(record, _chunkIndex, _header!.ChunkSize, _header.Version);
             if (chunk.Method == ChunkMethod.TokenNeural && !LevelProfile.For(_header.Level).UsesNetwork)
                 throw ChunkRecord.Corrupt(_chunkIndex, $"transformer-coded, but the file's level {_header.Level} never uses the transformer");
             var payload = new byte[chunk.PayloadLength];

@@ -56,7 +56,7 @@ internal sealed class ContainerWriter
     {
         await WriteHeaderOnceAsync(useAsync, cancellationToken);
         var rest = _pending.AsSpan(0, _pendingLength);
-        if (SplitsLoneChunk && _cut.Count == 0 && rest.Length >= 2 * MinHalfChunk)
+        if (SplitsLoneChunk && _cut.Count == 0 && rest.Length >= 2 * MinHalfChunk && ChunkCodec.FewControlBytes(rest))
         {
             int cut = CutPoint(rest, rest.Length / 2);
             AddChunk(rest[..cut].ToArray());

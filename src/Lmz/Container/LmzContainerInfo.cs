@@ -29,7 +29,7 @@ public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFing
                 return new LmzContainerInfo(file.Level, file.ChunkSize, Convert.ToHexStringLower(file.ModelFingerprint), file.InferenceFingerprint,
                     chunks, end.TotalLength, compressed);
             }
-            var chunk = ChunkRecord.Read(record, chunks.Count, file.ChunkSize);
+            var chunk = ChunkRecord.Read(record, chunks.Count, file.ChunkSize, file.Version);
             Skip(input, chunk.PayloadLength, chunks.Count);
             compressed += chunk.PayloadLength;
             chunks.Add(new LmzChunkInfo(chunk.Method.ToString(), chunk.OriginalLength, chunk.PayloadLength + ContainerFormat.RecordSize, chunk.TokenCount));

@@ -1,0 +1,151 @@
+using CsCheck;
+using Lmz.Bytes;
+
+namespace Lmz.Tests;
+
+/// <summary>The byte-level context mixer's parts: bit histories, adaptive probabilities, refiners, mixer, and the coder over real files.</summary>
+public sealed class ByteModelTests
+{
+    [Fact]
+    public void Bit_history_counts_the_seen_bit_up_to_15_and_fades_the_other_above_2()
+    {
+        Gen.Byte.Select(Gen.Int[0, 1]).Sample((state, bit) =>
+        {
+            byte next = BitHistory.Update(state, bit);
+            int seen = bit == 1 ? BitHistory.Ones(state) : BitHistory.Zeros(state);
+            int other = bit == 1 ? BitHistory.Zeros(state) : BitHistory.Ones(state);
+            int seenAfter = bit == 1 ? BitHistory.Ones(next) : BitHistory.Zeros(next);
+            int otherAfter = bit == 1 ? BitHistory.Zeros(next) : BitHistory.Ones(next);
+            Assert.Equal(Math.Min(seen + 1, 15), seenAfter);
+            Assert.Equal(other > 2 ? 2 + (other - 2) / 2 : other, otherAfter);
+        });
+    }
+
+    [Fact]
+    public void A_run_of_one_bit_value_reaches_the_certain_state_and_stays()
+    {
+        byte state = 0;
+        for (int i = 0; i < 40; i++) state = BitHistory.Update(state, 1);
+        Assert.Equal(15, BitHistory.Ones(state));
+        Assert.Equal(0, BitHistory.Zeros(state));
+    }
+
+    [Fact]
+    public void Squash_and_stretch_are_monotone_inverses_within_one_step()
+    {
+        int previous = 0;
+        for (int x = -Logistic.Limit; x <= Logistic.Limit; x++)
+        {
+            int p = Logistic.Squash(x);
+            Assert.InRange(p, 1, 4095);
+            Assert.True(p >= previous);
+            previous = p;
+            Assert.True(Logistic.Squash(Logistic.Stretch(p)) >= p, $"x={x}");
+        }
+        Assert.Equal(2048, Logistic.Squash(0));
+        Assert.InRange(Logistic.Stretch(1000) + Logistic.Stretch(4096 - 1000), -2, 2);
+    }
+
+    [Fact]
+    public void Adaptive_probability_moves_towards_each_bit_and_stays_in_range()
+    {
+        Gen.Int[0, 1].Array[1, 400].Sample(bits =>
+        {
+            var map = new AdaptiveProbability(2, 60);
+            foreach (int bit in bits)
+            {
+                int before = map.P(1);
+                map.Update(bit);
+                int after = map.P(1);
+                Assert.InRange(after, 0, 4095);
+                Assert.True(bit == 1 ? after >= before : after <= before);
+                Assert.Equal(2048, map.P(0)); // other contexts untouched
+            }
+        });
+    }
+
+    [Fact]
+    public void Refiner_learns_a_context_where_the_input_is_wrong_and_keeps_another_as_given()
+    {
+        var refiner = new ProbabilityRefiner(2);
+        for (int i = 0; i < 2000; i++)
+        {
+            refiner.Refine(3500, 0);
+            refiner.Update(0);
+        }
+        Assert.True(refiner.Refine(3500, 0) < 1000);
+        Assert.InRange(refiner.Refine(3500, 1), 3400, 3600);
+        Gen.Int[0, 4095].Select(Gen.Int[0, 1]).Sample((p, c) => Assert.InRange(refiner.Refine(p, c), 0, 4095));
+    }
+
+    [Fact]
+    public void Mixer_learns_to_follow_the_input_that_predicts_and_ignore_the_noise()
+    {
+        var mixer = new BitMixer(3, [1], 1, 10, 2, 1 << 14);
+        var random = new Random(7);
+        int right = 0;
+        for (int i = 0; i < 20000; i++)
+        {
+            int bit = random.Next(2);
+            mixer.Add(256);
+            mixer.Add(bit == 1 ? 600 : -600); // an informative input
+            mixer.Add(random.Next(-2047, 2048)); // noise
+            mixer.Select(0, 0);
+            int x = mixer.Mix(0);
+            if (i >= 19000 && (x > 0) == (bit == 1)) right++;
+            mixer.Update(bit);
+        }
+        Assert.True(right > 990, $"{right} of 1000");
+    }
+
+    public static TheoryData<string> BinaryFiles() => ["canterbury/sum", "calgary/obj1", "canterbury/grammar.lsp"];
+
+    [Theory]
+    [MemberData(nameof(BinaryFiles))]
+    public void Corpus_files_round_trip_and_beat_their_order_0_entropy(string name)
+    {
+        var data = File.ReadAllBytes(Repo.CorpusFile(name));
+        var settings = ByteModelSettings.For(6);
+        var payload = ByteStreamCoder.Encode(data, settings);
+        Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
+        var counts = new int[256];
+        foreach (byte b in data) counts[b]++;
+        double order0 = counts.Where(c => c > 0).Sum(c => -c * Math.Log2((double)c / data.Length)) / 8;
+        Assert.True(payload.Length < 0.8 * order0, $"{payload.Length} bytes against order-0 {order0:F0}");
+    }
+
+    [Fact]
+    public void A_slice_of_kennedy_xls_codes_below_xz_and_round_trips_at_every_level_setting()
+    {
+        var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/kennedy.xls")).AsSpan(0, 200_000).ToArray();
+        foreach (int level in new[] { 1, 6 })
+        {
+            var settings = ByteModelSettings.For(level);
+            var payload = ByteStreamCoder.Encode(data, settings);
+            Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
+            Assert.True(payload.Length * 8.0 / data.Length < 0.40, $"level {level}: {payload.Length} bytes");
+        }
+    }
+
+    [Fact]
+    public void Empty_and_one_byte_inputs_round_trip()
+    {
+        var settings = ByteModelSettings.For(1);
+        foreach (var data in new[] { Array.Empty<byte>(), new byte[] { 0xA5 } })
+            Bytes.Equal(data, ByteStreamCoder.Decode(ByteStreamCoder.Encode(data, settings), data.Length, settings));
+    }
+
+    [Fact]
+    public void A_payload_cut_short_is_invalid_data_or_decodes_to_other_bytes()
+    {
+        var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
+        var settings = ByteModelSettings.For(1);
+        var payload = ByteStreamCoder.Encode(data, settings);
+        var cut = payload[..(payload.Length / 2)];
+        try
+        {
+            Assert.NotEqual(data, ByteStreamCoder.Decode(cut, data.Length, settings));
+        }
+        catch (InvalidDataException) { }
+    }
+}
