@@ -6,6 +6,7 @@ namespace Lmz;
 public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFingerprint, uint InferenceFingerprint,
     IReadOnlyList<LmzChunkInfo> Chunks, long UncompressedLength, long CompressedLength)
 {
+    /// <summary>Compressed bits per original byte (0 for an empty container).</summary>
     public double BitsPerByte => UncompressedLength == 0 ? 0 : CompressedLength * 8.0 / UncompressedLength;
 
     /// <summary>
