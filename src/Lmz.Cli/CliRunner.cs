@@ -14,19 +14,21 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
             console.Out.WriteLine($"lmz {Version}");
             return Diagnostics.Ok;
         }
-        if (UsageError() is { } usage) return LmzCli.UsageError(console, usage);
-        if (TerminalError() is { } terminal)
+        if (settings.Recursive && settings.Output != null) return LmzCli.UsageError(console, "--output cannot be used with --recursive");
+        var inputs = settings.Recursive ? new TreeWalker(settings.Mode, _diagnostics).Expand(settings.Inputs) : settings.Inputs;
+        if (UsageError(inputs) is { } usage) return LmzCli.UsageError(console, usage);
+        if (TerminalError(inputs) is { } terminal)
         {
             _diagnostics.Error(terminal);
             return _diagnostics.ExitCode;
         }
         try
         {
-            if (settings.Mode == CliMode.List) new ContainerLister(settings, console, _diagnostics).Run();
+            if (settings.Mode == CliMode.List) new ContainerLister(settings, inputs, console, _diagnostics).Run();
             else
             {
                 var job = new FileJob(settings, console, _diagnostics);
-                foreach (var input in settings.Inputs) job.Run(input);
+                foreach (var input in inputs) job.Run(input);
             }
         }
         catch (OperationCanceledException) when (console.Interrupt.IsCancellationRequested)
@@ -40,7 +42,8 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
     public static string Version =>
         typeof(CliRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
-    private string? UsageError()
+    /// <summary>A mistake in the command line as a whole; <paramref name="inputs"/> are the files after -r.</summary>
+    private string? UsageError(IReadOnlyList<string> inputs)
     {
         if (settings.Levels.Count > 1)
             return $"only one compression level may be given (got {string.Join(" and ", settings.Levels.Select(l => $"-{l}"))})";
@@ -52,19 +55,19 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
         {
             if (settings.ToStdout) return "--output and --stdout cannot be used together";
             if (settings.Mode is CliMode.Test or CliMode.List) return "--output cannot be used with --test or --list";
-            if (settings.Inputs.Count != 1) return "--output needs exactly one input file";
+            if (inputs.Count != 1) return "--output needs exactly one input file";
             if (settings.Output == CliSettings.StdinName) return "use -c to write to standard output";
         }
-        if (settings.Mode == CliMode.Compress && settings.ToStdout && settings.Inputs.Count > 1)
+        if (settings.Mode == CliMode.Compress && settings.ToStdout && inputs.Count > 1)
             return "-c writes one container; compress several files one at a time";
-        if (settings.Inputs.Count(f => f == CliSettings.StdinName) > 1) return "standard input can only be read once";
+        if (inputs.Count(f => f == CliSettings.StdinName) > 1) return "standard input can only be read once";
         return null;
     }
 
-    private string? TerminalError()
+    private string? TerminalError(IReadOnlyList<string> inputs)
     {
         if (settings.Force) return null;
-        bool readsStdin = settings.Inputs.Contains(CliSettings.StdinName);
+        bool readsStdin = inputs.Contains(CliSettings.StdinName);
         if (settings.Mode != CliMode.Compress && readsStdin && console.StdinIsTerminal)
             return "compressed data not read from a terminal. Use -f to force.";
         bool writesStdout = settings.ToStdout || (readsStdin && settings.Output == null);

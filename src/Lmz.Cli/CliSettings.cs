@@ -27,6 +27,8 @@ public sealed record CliSettings
     /// <summary>The bundle of --model-dir, loaded (and fingerprinted) once for all files.</summary>
     public LmzModelBundle? Bundle => _bundle.Value;
     public bool ToStdout { get; init; }
+    /// <summary>-r: directories among the files stand for the regular files below them.</summary>
+    public bool Recursive { get; init; }
     public bool Force { get; init; }
     public bool Keep { get; init; }
     public bool RemoveSource { get; init; }

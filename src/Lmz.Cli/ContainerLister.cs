@@ -1,7 +1,10 @@
 namespace Lmz.Cli;
 
-/// <summary>`lmz -l`: one table row per file from the container headers (no decoding); -v adds one row per chunk.</summary>
-public sealed class ContainerLister(CliSettings settings, CliConsole console, Diagnostics diagnostics)
+/// <summary>
+/// `lmz -l`: one table row per file from the container headers (no decoding), one per member for
+/// a file of several containers joined; a totals row under more than one row; -v adds one row per chunk.
+/// </summary>
+public sealed class ContainerLister(CliSettings settings, IReadOnlyList<string> inputs, CliConsole console, Diagnostics diagnostics)
 {
     private const string RowFormat = "{0,12} {1,14} {2,7} {3,7} {4,7}  {5}  {6}";
     private const string ChunkFormat = "    {0,7}  {1,-10} {2,12} {3,12} {4,10} {5,7}";
@@ -11,9 +14,12 @@ public sealed class ContainerLister(CliSettings settings, CliConsole console, Di
     public void Run()
     {
         var rows = new List<Row>();
-        foreach (var input in settings.Inputs)
+        foreach (var input in inputs)
         {
-            if (Read(input) is { } info) rows.Add(new Row(input == CliSettings.StdinName ? "(stdin)" : input, info));
+            if (Read(input) is not { } members) continue;
+            string name = input == CliSettings.StdinName ? "(stdin)" : input;
+            if (members.Count == 1) rows.Add(new Row(name, members[0]));
+            else rows.AddRange(members.Select((info, i) => new Row($"{name} (member {i + 1} of {members.Count})", info)));
         }
         if (rows.Count == 0) return;
         int methodsWidth = Math.Max("methods".Length, rows.Max(r => Methods(r.Info.Chunks).Length));
@@ -31,13 +37,13 @@ public sealed class ContainerLister(CliSettings settings, CliConsole console, Di
         }
     }
 
-    private LmzContainerInfo? Read(string input)
+    private IReadOnlyList<LmzContainerInfo>? Read(string input)
     {
         bool isStdin = input == CliSettings.StdinName;
         string display = isStdin ? "(stdin)" : input;
         try
         {
-            if (isStdin) return LmzContainerInfo.Read(console.Stdin);
+            if (isStdin) return LmzContainerInfo.ReadAll(console.Stdin);
             if (Directory.Exists(input))
             {
                 diagnostics.Warning(input, "is a directory -- ignored");
@@ -49,7 +55,7 @@ public sealed class ContainerLister(CliSettings settings, CliConsole console, Di
                 return null;
             }
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return LmzContainerInfo.Read(stream);
+            return LmzContainerInfo.ReadAll(stream);
         }
         catch (Exception exception)
         {

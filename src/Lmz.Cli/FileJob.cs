@@ -26,6 +26,11 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
         {
             throw new OperationCanceledException(console.Interrupt);
         }
+        catch (Exception exception) when (Diagnostics.Unwrap(exception) is OutputException failed)
+        {
+            // As gzip: a failed write names the output, not the input (the temporary file is gone by now).
+            diagnostics.Error(failed.Output, failed.Reason);
+        }
         catch (Exception exception)
         {
             diagnostics.Error(display, Diagnostics.Reason(exception));
@@ -87,7 +92,7 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
         using var source = isStdin ? null : new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         var reader = new CountingStream(source ?? console.Stdin);
         using var output = target != null ? AtomicFile.Create(target, settings.Force) : null;
-        var writer = new CountingStream(output?.Stream ?? (sink == Sink.Stdout ? console.Stdout : Stream.Null));
+        var writer = new CountingStream(output?.Stream ?? (sink == Sink.Stdout ? new NamedOutputStream(console.Stdout, "stdout") : Stream.Null));
         using (var progress = ProgressBar.Create(settings, console, display, source?.Length, decompressing: !Compressing))
         {
             if (Compressing)

@@ -17,6 +17,7 @@ public sealed class LmzCommand
     private readonly Option<bool> _force = new("--force", "-f") { Description = "Overwrite existing outputs; allow binary data on a terminal" };
     private readonly Option<bool> _test = new("--test", "-t") { Description = "Test compressed files' integrity" };
     private readonly Option<bool> _list = new("--list", "-l") { Description = "List compressed files' contents (-v: per chunk)" };
+    private readonly Option<bool> _recursive = new("--recursive", "-r") { Description = "Operate on every regular file below the directories given" };
     private readonly Option<int> _threads = new("--threads", "-T")
     {
         Description = "Use N threads (0 = all cores)",
@@ -80,7 +81,7 @@ public sealed class LmzCommand
         // adds [directives] that would swallow file names like "[draft].txt".
         Root = new Command("lmz", "Lossless compression with a language model (like gzip: FILE -> FILE.lmz)");
         Root.Options.Add(new HelpOption());
-        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, .. _levels, _threads, _chunkSize, _engine, _modelDir, _verbose, _quiet, _noProgress, _version];
+        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, _recursive, .. _levels, _threads, _chunkSize, _engine, _modelDir, _verbose, _quiet, _noProgress, _version];
         foreach (var option in options) Root.Options.Add(option);
         Root.Arguments.Add(_files);
         ShowLevelsAsOneLine(console.Out);
@@ -131,6 +132,7 @@ public sealed class LmzCommand
             ModelDirectory = result.GetValue(_modelDir),
             Output = result.GetValue(_output),
             ToStdout = result.GetValue(_stdout),
+            Recursive = result.GetValue(_recursive),
             Force = result.GetValue(_force),
             Keep = result.GetValue(_keep),
             RemoveSource = result.GetValue(_rm),

@@ -3,15 +3,20 @@ namespace Lmz;
 /// <summary>Settings for compression. Every default is the measured best trade-off on the corpus.</summary>
 public sealed record LmzCompressionOptions
 {
+    /// <summary>The smallest <see cref="ChunkSize"/> accepted (4 KiB).</summary>
     public const int MinChunkSize = 4096;
+    /// <summary>The largest <see cref="ChunkSize"/> accepted (64 MiB).</summary>
     public const int MaxChunkSize = 64 << 20;
+    /// <summary>The fastest level.</summary>
     public const int MinLevel = 1;
+    /// <summary>The strongest and slowest level.</summary>
     public const int MaxLevel = 9;
 
     /// <summary>1–3: online predictors only (fast); 4–9: the transformer ensemble (default 6).
     /// Higher levels inside each band use longer n-gram orders; see README "Levels".</summary>
     public int Level { get; init; } = DefaultLevel;
 
+    /// <summary>The level used when none is given.</summary>
     public const int DefaultLevel = 6;
 
     /// <summary>Threads for chunks and network work; the output is identical for every value. Default: all cores.</summary>
@@ -73,6 +78,7 @@ public sealed record LmzDecompressionOptions
     /// </summary>
     public IReadOnlyList<string> ModelDirectories { get; init; } = [];
 
+    /// <summary>Receives bytes written and read after each group of chunks.</summary>
     public IProgress<LmzProgress>? Progress { get; init; }
 
     /// <summary>Which engine evaluates the integer network; it changes speed only (see <see cref="LmzCompressionOptions.Engine"/>).</summary>

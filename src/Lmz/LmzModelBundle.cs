@@ -15,10 +15,15 @@ namespace Lmz;
 /// </summary>
 public sealed class LmzModelBundle : IDisposable
 {
+    /// <summary>The tokenizer's rank file; the one file every bundle has.</summary>
     public const string TokenizerFile = "tokenizer.tiktoken";
+    /// <summary>The integer network's constants.</summary>
     public const string NetworkFile = IntegerNetworkSpec.FileName;
+    /// <summary>The integer network's weights.</summary>
     public const string NetworkDataFile = IntegerNetworkSpec.DataFile;
+    /// <summary>The integer network as an ONNX graph (for the onnxruntime engine).</summary>
     public const string NetworkGraphFile = IntegerNetworkSpec.GraphFile;
+    /// <summary>The float network that level 9 trains as it codes.</summary>
     public const string WeightsFile = Network.Adaptive.NetworkWeights.FileName;
 
     /// <summary>Environment variable that points lmz at another bundle directory.</summary>
@@ -41,14 +46,19 @@ public sealed class LmzModelBundle : IDisposable
         HasTransformer = hasTransformer;
     }
 
+    /// <summary>The folder the bundle was loaded from.</summary>
     public string Directory { get; }
 
+    /// <summary>The bundle's byte-level BPE tokenizer.</summary>
     public LmzTokenizer Tokenizer { get; }
 
+    /// <summary>The 16 bytes every container records to name its bundle (docs/FORMAT.md).</summary>
     public byte[] Fingerprint { get; }
 
+    /// <summary><see cref="Fingerprint"/> in lower-case hex, as `lmz -l -v` prints it.</summary>
     public string FingerprintHex => Convert.ToHexStringLower(Fingerprint);
 
+    /// <summary>Whether the bundle has the integer network that levels 4–8 need.</summary>
     public bool HasTransformer { get; }
 
     /// <summary>The integer network's constants (model.int.json), read on first use.</summary>
@@ -112,9 +122,11 @@ public sealed class LmzModelBundle : IDisposable
         }
     }
 
+    /// <summary>$LMZ_MODEL_DIR if set, else models/lm beside the application (where the package puts the bundle).</summary>
     public static string DefaultDirectory() =>
         Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "models", "lm");
 
+    /// <summary>Loads and fingerprints the bundle in <paramref name="directory"/>; throws <see cref="FileNotFoundException"/> without a tokenizer.</summary>
     public static LmzModelBundle Load(string directory)
     {
         string tokenizerPath = Path.Combine(directory, TokenizerFile);
@@ -135,5 +147,6 @@ public sealed class LmzModelBundle : IDisposable
         return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer, hasWeights);
     }
 
+    /// <summary>Releases the ONNX Runtime session, if one was opened.</summary>
     public void Dispose() => _graph?.Dispose();
 }

@@ -19,6 +19,12 @@ public static class ContainerFormat
     public const int GroupSize = 8;
 
     public static uint Crc(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(data);
+
+    /// <summary>
+    /// Whether the bytes after an end record begin another container (a member): they start with
+    /// the magic. Anything else there is trailing garbage.
+    /// </summary>
+    internal static bool StartsMember(ReadOnlySpan<byte> next) => next.Length >= Magic.Length && next[..Magic.Length].SequenceEqual(Magic);
 }
 
 /// <summary>The 36-byte file header.</summary>

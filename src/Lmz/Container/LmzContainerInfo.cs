@@ -2,17 +2,50 @@ using Lmz.Container;
 
 namespace Lmz;
 
-/// <summary>What an .lmz file holds, read from its headers alone (no decoding): for `lmz -l`.</summary>
+/// <summary>What an .lmz container holds, read from its headers alone (no decoding): for `lmz -l`.</summary>
 public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFingerprint, uint InferenceFingerprint,
     IReadOnlyList<LmzChunkInfo> Chunks, long UncompressedLength, long CompressedLength)
 {
+    /// <summary>Compressed bits per original byte (0 for an empty container).</summary>
     public double BitsPerByte => UncompressedLength == 0 ? 0 : CompressedLength * 8.0 / UncompressedLength;
 
-    /// <summary>Reads the header and every record, skipping payloads; checks record checksums only.</summary>
+    /// <summary>
+    /// Reads the header and every record of the one container <paramref name="input"/> holds,
+    /// skipping payloads; checks record checksums only. Several containers back to back: use <see cref="ReadAll"/>.
+    /// </summary>
     public static LmzContainerInfo Read(Stream input)
     {
+        var members = ReadAll(input);
+        if (members.Count > 1) throw new InvalidDataException($"the input holds {members.Count} containers back to back (read them with ReadAll)");
+        return members[0];
+    }
+
+    /// <summary>Every container (member) of <paramref name="input"/>, in order; bytes after an end record must start another.</summary>
+    public static IReadOnlyList<LmzContainerInfo> ReadAll(Stream input)
+    {
+        var members = new List<LmzContainerInfo>();
         var header = new byte[ContainerFormat.FileHeaderSize];
-        if (input.ReadAtLeast(header, header.Length, false) < header.Length) throw new InvalidDataException("truncated file header");
+        int n = input.ReadAtLeast(header, header.Length, false);
+        while (true)
+        {
+            try
+            {
+                if (n < header.Length) throw new InvalidDataException("truncated file header");
+                members.Add(ReadMember(input, header));
+            }
+            catch (InvalidDataException exception) when (members.Count > 0)
+            {
+                throw new InvalidDataException($"member {members.Count + 1}: {exception.Message}", exception);
+            }
+            n = input.ReadAtLeast(header, header.Length, false);
+            if (n == 0) return members;
+            if (!ContainerFormat.StartsMember(header.AsSpan(0, n)))
+                throw new InvalidDataException($"{(members.Count > 1 ? $"member {members.Count}: " : "")}trailing garbage after the end record");
+        }
+    }
+
+    private static LmzContainerInfo ReadMember(Stream input, byte[] header)
+    {
         var file = FileHeader.Read(header);
         var chunks = new List<LmzChunkInfo>();
         long compressed = header.Length;
@@ -25,7 +58,6 @@ public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFing
             {
                 var end = EndRecord.Read(record);
                 if (end.ChunkCount != chunks.Count) throw new InvalidDataException($"end record lists {end.ChunkCount} chunks but the file holds {chunks.Count}");
-                if (input.Read(new byte[1]) != 0) throw new InvalidDataException("trailing garbage after the end record");
                 return new LmzContainerInfo(file.Level, file.ChunkSize, Convert.ToHexStringLower(file.ModelFingerprint), file.InferenceFingerprint,
                     chunks, end.TotalLength, compressed);
             }

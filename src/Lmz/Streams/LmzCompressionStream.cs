@@ -14,6 +14,7 @@ public sealed class LmzCompressionStream : Stream
     private readonly ContainerWriter _writer;
     private bool _disposed;
 
+    /// <summary>Compresses into <paramref name="inner"/>, which must be writable; <paramref name="leaveOpen"/> keeps it open after Dispose.</summary>
     public LmzCompressionStream(Stream inner, LmzCompressionOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -23,36 +24,49 @@ public sealed class LmzCompressionStream : Stream
         _writer = new ContainerWriter(inner, options ?? new());
     }
 
+    /// <inheritdoc/>
     public override bool CanRead => false;
+    /// <inheritdoc/>
     public override bool CanSeek => false;
+    /// <inheritdoc/>
     public override bool CanWrite => !_disposed;
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException();
+    /// <inheritdoc/>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _writer.WriteAsync(buffer.ToArray(), useAsync: false, default).AsTask().GetAwaiter().GetResult();
     }
 
+    /// <inheritdoc/>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writer.WriteAsync(buffer, useAsync: true, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Flush writes nothing: a chunk is coded only once it is complete.</summary>
     public override void Flush() { }
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (!_disposed && disposing)
@@ -64,6 +78,7 @@ public sealed class LmzCompressionStream : Stream
         base.Dispose(disposing);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask DisposeAsync()
     {
         if (!_disposed)

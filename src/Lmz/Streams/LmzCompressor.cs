@@ -11,16 +11,23 @@ public static class LmzCompressor
     public static void Compress(Stream input, Stream output, LmzCompressionOptions? options = null, CancellationToken cancellationToken = default) =>
         CompressCore(input, output, options ?? new(), useAsync: false, cancellationToken).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Asynchronous <see cref="Compress(Stream, Stream, LmzCompressionOptions?, CancellationToken)"/>.</summary>
     public static Task CompressAsync(Stream input, Stream output, LmzCompressionOptions? options = null, CancellationToken cancellationToken = default) =>
         CompressCore(input, output, options ?? new(), useAsync: true, cancellationToken).AsTask();
 
-    /// <summary>Decompresses one container from <paramref name="input"/>; throws <see cref="InvalidDataException"/> on any corruption.</summary>
+    /// <summary>
+    /// Decompresses <paramref name="input"/> to its end: one container, or several joined back to back,
+    /// whose contents are written one after the other. Throws <see cref="InvalidDataException"/> on any
+    /// corruption, on a truncated container, and on trailing bytes that do not start a container.
+    /// </summary>
     public static void Decompress(Stream input, Stream output, LmzDecompressionOptions? options = null, CancellationToken cancellationToken = default) =>
         DecompressCore(input, output, options ?? new(), useAsync: false, cancellationToken).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Asynchronous <see cref="Decompress(Stream, Stream, LmzDecompressionOptions?, CancellationToken)"/>.</summary>
     public static Task DecompressAsync(Stream input, Stream output, LmzDecompressionOptions? options = null, CancellationToken cancellationToken = default) =>
         DecompressCore(input, output, options ?? new(), useAsync: true, cancellationToken).AsTask();
 
+    /// <summary>Compresses <paramref name="data"/> into a new .lmz container.</summary>
     public static byte[] Compress(ReadOnlySpan<byte> data, LmzCompressionOptions? options = null)
     {
         var output = new MemoryStream();
@@ -28,6 +35,7 @@ public static class LmzCompressor
         return output.ToArray();
     }
 
+    /// <summary>Decompresses a container (or several joined) held in memory.</summary>
     public static byte[] Decompress(ReadOnlySpan<byte> container, LmzDecompressionOptions? options = null)
     {
         var output = new MemoryStream();

@@ -4,8 +4,9 @@ namespace Lmz;
 
 /// <summary>
 /// A read-only stream that decompresses an .lmz container from the inner stream, a group of
-/// chunks at a time. Corruption surfaces as <see cref="InvalidDataException"/> from Read, before
-/// any byte of the failing group is returned.
+/// chunks at a time; containers joined back to back read as the concatenation of their contents.
+/// Corruption surfaces as <see cref="InvalidDataException"/> from Read, before any byte of the
+/// failing group is returned.
 /// </summary>
 public sealed class LmzDecompressionStream : Stream
 {
@@ -16,6 +17,7 @@ public sealed class LmzDecompressionStream : Stream
     private int _offset;
     private bool _disposed;
 
+    /// <summary>Decompresses from <paramref name="inner"/>, which must be readable; <paramref name="leaveOpen"/> keeps it open after Dispose.</summary>
     public LmzDecompressionStream(Stream inner, LmzDecompressionOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -25,14 +27,21 @@ public sealed class LmzDecompressionStream : Stream
         _reader = new ContainerReader(inner, options ?? new());
     }
 
+    /// <inheritdoc/>
     public override bool CanRead => !_disposed;
+    /// <inheritdoc/>
     public override bool CanSeek => false;
+    /// <inheritdoc/>
     public override bool CanWrite => false;
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException();
+    /// <inheritdoc/>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -41,6 +50,7 @@ public sealed class LmzDecompressionStream : Stream
         return Serve(buffer);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -49,6 +59,7 @@ public sealed class LmzDecompressionStream : Stream
         return Serve(buffer.Span);
     }
 
+    /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
@@ -72,11 +83,16 @@ public sealed class LmzDecompressionStream : Stream
         return written;
     }
 
+    /// <inheritdoc/>
     public override void Flush() { }
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (!_disposed && disposing)
