@@ -27,6 +27,9 @@ internal sealed class BitMixer
     /// <param name="inputs">Inputs added per bit (at most).</param>
     /// <param name="selectorSizes">Values each layer-1 selector takes.</param>
     /// <param name="finalSelectorSize">Values the layer-2 selector takes.</param>
+    /// <param name="rate">Layer 1's learning rate (the error's multiplier).</param>
+    /// <param name="finalRate">Layer 2's learning rate.</param>
+    /// <param name="initialWeight">Every layer-1 weight at the start, 16.16 fixed point.</param>
     public BitMixer(int inputs, int[] selectorSizes, int finalSelectorSize, int rate, int finalRate, int initialWeight)
     {
         inputs = (inputs + 7) & ~7; // whole vectors; unused inputs stay 0

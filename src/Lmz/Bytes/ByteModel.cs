@@ -6,7 +6,7 @@ namespace Lmz.Bytes;
 /// match model; then two refinement stages by order-0 and order-1 context. Integer arithmetic
 /// only, so encoder and decoder on any machine compute the same 12-bit probabilities.
 /// </summary>
-internal sealed class ByteModel
+internal sealed class ByteModel : IDisposable
 {
     private const int Order0Inputs = 2, MatchInputs = 2;
 
@@ -46,6 +46,12 @@ internal sealed class ByteModel
         _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
         _mixer = new BitMixer(Order0Inputs + MatchInputs + _kinds.Length + 2, [256, 4 * 8, 256 * 8], 8, MixerRate, FinalMixerRate, 1 << 14);
         StartByte();
+    }
+
+    /// <summary>Returns the context tables to the pool.</summary>
+    public void Dispose()
+    {
+        foreach (var slots in _slots) slots.Dispose();
     }
 
     /// <summary>p(next bit = 1) as 12 bits, 1..4095.</summary>

@@ -11,12 +11,14 @@ internal static class ByteStreamCoder
     /// <summary>Bytes between two progress reports.</summary>
     public const int ProgressStep = 64 << 10;
 
+    /// <param name="data">The chunk.</param>
+    /// <param name="settings">The level's byte model.</param>
     /// <param name="progress">Receives bytes coded since its last call.</param>
     public static byte[] Encode(ReadOnlySpan<byte> data, ByteModelSettings settings, Action<long>? progress = null)
     {
         var output = new MemoryStream(data.Length / 2 + 16);
         var encoder = new ArithmeticEncoder(output);
-        var model = settings.Create(data.Length);
+        using var model = settings.Create(data.Length);
         for (int i = 0; i < data.Length; i++)
         {
             if (progress != null && i > 0 && i % ProgressStep == 0) progress(ProgressStep);
@@ -38,7 +40,7 @@ internal static class ByteStreamCoder
     public static byte[] Decode(byte[] payload, int length, ByteModelSettings settings, Action<long>? progress = null)
     {
         var decoder = new ArithmeticDecoder(payload);
-        var model = settings.Create(length);
+        using var model = settings.Create(length);
         var output = new byte[length];
         for (int i = 0; i < length; i++)
         {

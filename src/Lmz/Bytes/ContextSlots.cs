@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Bytes;
@@ -8,17 +9,27 @@ namespace Lmz.Bytes;
 /// A lookup probes three slots of one 64-byte line; on a miss it takes the one whose first node
 /// has seen the fewest bits, so frequent contexts survive collisions.
 /// </summary>
-internal sealed class ContextSlots
+internal sealed class ContextSlots : IDisposable
 {
-    private readonly byte[] _table;
+    private byte[] _table;
     private readonly int _mask; // slot index mask
 
     /// <param name="bits">log2 of the table's size in bytes (at least 6).</param>
     public ContextSlots(int bits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 6);
-        _table = new byte[1 << bits];
+        // Rented and cleared: chunk after chunk reuses the megabytes instead of leaving them to the GC
+        // (a group of 6 binary chunks peaked at 530 MiB with fresh arrays, session 7).
+        _table = ArrayPool<byte>.Shared.Rent(1 << bits);
+        Array.Clear(_table, 0, 1 << bits);
         _mask = (1 << (bits - 4)) - 1;
+    }
+
+    public void Dispose()
+    {
+        if (_table.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_table);
+        _table = [];
     }
 
     public byte[] Table => _table;
