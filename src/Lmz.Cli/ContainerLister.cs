@@ -91,6 +91,7 @@ public sealed class ContainerLister(CliSettings settings, IReadOnlyList<string> 
     {
         "TokenPredictors" => "predictors",
         "TokenNeural" => "neural",
+        "BytesX86" => "bytes-x86",
         _ => method.ToLowerInvariant(),
     };
 }

@@ -1,5 +1,6 @@
 using CsCheck;
 using Lmz.Bytes;
+using Lmz.Container;
 
 namespace Lmz.Tests;
 
@@ -147,5 +148,65 @@ public sealed class ByteModelTests
             Assert.NotEqual(data, ByteStreamCoder.Decode(cut, data.Length, settings));
         }
         catch (InvalidDataException) { }
+    }
+
+    /// <summary>x86-like bytes: random code with a near call or jump every 24 bytes on average.</summary>
+    private static byte[] CallDense(int length, int seed)
+    {
+        var random = new Random(seed);
+        var data = new byte[length];
+        random.NextBytes(data);
+        for (int i = 0; i + 5 <= length; i += random.Next(5, 44))
+        {
+            data[i] = random.Next(2) == 0 ? (byte)0xE8 : (byte)0xE9;
+            data[i + 4] = random.Next(2) == 0 ? (byte)0x00 : (byte)0xFF;
+        }
+        return data;
+    }
+
+    [Fact]
+    public void X86_call_filter_inverse_restores_every_input()
+    {
+        Gen.Byte.Array[0, 600].Select(Gen.Int[0, 1]).Sample((random, dense) =>
+        {
+            var original = dense == 1 ? CallDense(random.Length + 5, random.Length) : random;
+            var data = (byte[])original.Clone();
+            X86CallFilter.Forward(data);
+            X86CallFilter.Inverse(data);
+            Bytes.Equal(original, data);
+        });
+    }
+
+    [Fact]
+    public void X86_call_filter_makes_repeated_call_targets_identical()
+    {
+        // Two calls of the same absolute target 1000 bytes apart.
+        var data = new byte[8192];
+        int target = 5000;
+        foreach (int at in new[] { 100, 1100 })
+        {
+            int offset = target - at;
+            data[at] = 0xE8;
+            BitConverter.GetBytes(offset).CopyTo(data, at + 1);
+        }
+        X86CallFilter.Forward(data);
+        Assert.Equal(data.AsSpan(101, 4).ToArray(), data.AsSpan(1101, 4).ToArray());
+    }
+
+    [Fact]
+    public void Only_call_dense_data_looks_like_x86()
+    {
+        Assert.True(X86CallFilter.LooksLikeX86(CallDense(1 << 16, 3)));
+        foreach (var name in new[] { "canterbury/kennedy.xls", "calgary/obj2", "canterbury/ptt5", "canterbury/alice29.txt" })
+            Assert.False(X86CallFilter.LooksLikeX86(File.ReadAllBytes(Repo.CorpusFile(name))), name);
+    }
+
+    [Fact]
+    public void A_call_dense_chunk_is_coded_through_the_x86_filter_and_round_trips()
+    {
+        var data = CallDense(50_000, 9);
+        var container = LmzCompressor.Compress(data, Options.Level1(1 << 20));
+        Assert.Equal("BytesX86", Assert.Single(LmzContainerInfo.Read(new MemoryStream(container)).Chunks).Method);
+        Bytes.Equal(data, LmzCompressor.Decompress(container, Options.Decode()));
     }
 }

@@ -46,7 +46,8 @@ public sealed class GoldenContainerTests
         var golden = Find(name);
         var decoded = LmzCompressor.Decompress(File.ReadAllBytes(golden.Path));
         Assert.Equal(golden.SourceSha256, Convert.ToHexStringLower(SHA256.HashData(decoded)));
-        Assert.Equal(File.ReadAllBytes(Repo.CorpusFile(golden.Source)), decoded);
+        // FILE:LENGTH names the head of a file too large to commit (tests/golden/make.sh): its SHA-256 above is the check.
+        if (!golden.Source.Contains(':')) Assert.Equal(File.ReadAllBytes(Repo.CorpusFile(golden.Source)), decoded);
     }
 
     [Theory]

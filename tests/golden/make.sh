@@ -12,11 +12,20 @@ out=tests/golden/v$version
 mkdir -p "$out"
 manifest=$out/MANIFEST.tsv
 [ -f "$manifest" ] || printf 'container\tsource\tlevel\tsource_sha256\n' > "$manifest"
-while read -r source level; do
-  name=$(basename "$source").$level.lmz
+# A line "FILE LEVEL" takes corpora/FILE; "FILE LEVEL LENGTH" the first LENGTH bytes of
+# ../shared/corpora/FILE (a file too large to commit), recorded as source FILE:LENGTH.
+sample=$(mktemp)
+trap 'rm -f "$sample"' EXIT
+while read -r source level length; do
+  if [ -n "$length" ]; then
+    head -c "$length" "../shared/corpora/$source" > "$sample"
+    input=$sample; name=$(basename "$source").$length.$level.lmz; source=$source:$length
+  else
+    input=corpora/$source; name=$(basename "$source").$level.lmz
+  fi
   [ -f "$out/$name" ] && { echo "kept $out/$name"; continue; }
-  "$lmz" -q -T 2 "-$level" -c "corpora/$source" > "$out/$name"
-  printf '%s\t%s\t%s\t%s\n' "$name" "$source" "$level" "$(sha256sum "corpora/$source" | cut -d' ' -f1)" >> "$manifest"
+  "$lmz" -q -T 2 "-$level" -c "$input" > "$out/$name"
+  printf '%s\t%s\t%s\t%s\n' "$name" "$source" "$level" "$(sha256sum "$input" | cut -d' ' -f1)" >> "$manifest"
   echo "wrote $out/$name ($(stat -c %s "$out/$name") bytes)"
 done <<'LIST'
 canterbury/grammar.lsp 1
@@ -33,4 +42,5 @@ calgary/obj1 6
 calgary/obj1 9
 canterbury/sum 2
 canterbury/sum 7
+silesia/ooffice 6 65536
 LIST

@@ -26,14 +26,20 @@ internal sealed class AdaptiveProbability
         return (int)(_entries[context] >> 20);
     }
 
-    public void Update(int bit)
+    public void Update(int bit) => Update(_index, bit);
+
+    /// <summary>p(1) of <paramref name="context"/> as 12 bits, without remembering it.</summary>
+    public int Peek(int context) => (int)(_entries[context] >> 20);
+
+    /// <summary>Moves <paramref name="context"/> towards <paramref name="bit"/>.</summary>
+    public void Update(int context, int bit)
     {
-        uint e = _entries[_index];
+        uint e = _entries[context];
         int n = (int)(e & 1023);
         long p = e >> 10;
         p += (((long)bit << 22) - p) * Rate[n] >> 16;
         if (n < _limit) n++;
-        _entries[_index] = (uint)(p << 10) | (uint)n;
+        _entries[context] = (uint)(p << 10) | (uint)n;
     }
 
     private static int[] BuildRates()

@@ -15,7 +15,9 @@ internal sealed class ByteModel : IDisposable
     private const int MixerRate = 10, FinalMixerRate = 2;
     private readonly byte[] _history;
     private readonly ContextSlots[] _slots;
-    private readonly AdaptiveProbability[] _stateMaps;
+    private readonly AdaptiveProbability _stateMaps; // per context its 256 histories: [context·256 + state]
+    private readonly int[] _stateIndex;               // each context's entry for this bit
+    private readonly byte[][] _tables;                // each context's slot table
     private readonly ByteContexts[] _kinds;
     private readonly uint[] _hashes;
     private readonly int[] _offsets; // each context's slot for the current nibble
@@ -40,7 +42,9 @@ internal sealed class ByteModel : IDisposable
         _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All or ByteContexts.Pixels) && contexts.HasFlag(k))];
         if (contexts.HasFlag(ByteContexts.Pixels)) _pixels = new AdaptiveProbability(1 << 20, 255);
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
-        _stateMaps = [.. _kinds.Select(_ => new AdaptiveProbability(256, 1023))];
+        _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
+        _stateIndex = new int[_kinds.Length];
+        _tables = [.. _slots.Select(s => s.Table)];
         _hashes = new uint[_kinds.Length];
         _offsets = new int[_kinds.Length];
         _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
@@ -59,11 +63,11 @@ internal sealed class ByteModel : IDisposable
 
     public void Update(int bit)
     {
-        foreach (var map in _stateMaps) map.Update(bit);
-        for (int i = 0; i < _slots.Length; i++)
+        for (int i = 0; i < _tables.Length; i++)
         {
-            var table = _slots[i].Table;
-            int node = _offsets[i] + NibbleNode;
+            _stateMaps.Update(_stateIndex[i], bit);
+            var table = _tables[i];
+            int node = _offsets[i] + _node;
             table[node] = BitHistory.Update(table[node], bit);
         }
         if (_pixelsUsed) _pixels!.Update(bit);
@@ -143,12 +147,11 @@ internal sealed class ByteModel : IDisposable
         _match.Predict(_history, _partial, _bitIndex, _mixer);
         _pixelsUsed = _pixels != null && _record.Length > 0;
         _mixer.Add(_pixelsUsed ? Logistic.Stretch(_pixels!.P(PixelContext(_record.Length))) : 0);
-        int node = NibbleNode;
-        for (int i = 0; i < _slots.Length; i++)
+        int node = _node = NibbleNode;
+        for (int i = 0; i < _tables.Length; i++)
         {
-            byte state = _slots[i].Table[_offsets[i] + node];
-            _mixer.Add(Logistic.Stretch(_stateMaps[i].P(state)));
-
+            int index = _stateIndex[i] = i << 8 | _tables[i][_offsets[i] + node];
+            _mixer.Add(Logistic.Stretch(_stateMaps.Peek(index)));
         }
         _mixer.Select(0, _partial);
         _mixer.Select(1, _match.State * 8 + _bitIndex);
@@ -162,6 +165,7 @@ internal sealed class ByteModel : IDisposable
 
 
     private bool _pixelsUsed;
+    private int _node; // the nibble-tree node of this bit
 
     /// <summary>7 pixels above centred on the next bit's column, 5 two rows above, and the 7 to its left.</summary>
     private int PixelContext(int r)

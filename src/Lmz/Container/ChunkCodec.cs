@@ -12,7 +12,8 @@ namespace Lmz.Container;
 /// predictors only), its bytes coded by the byte-level context mixer, an LZ4 block, or the bytes
 /// stored. Which coders a chunk tries is a cheap prediction of the winner: random-looking chunks
 /// only LZ4; text-like chunks at levels with the transformer its tokens; every other chunk the
-/// byte mixer. The token predictors without the transformer are only decoded (files of format 6). Every
+/// byte mixer, after the x86 call filter when it looks like x86 code. The token predictors
+/// without the transformer are only decoded (files of format 6). Every
 /// coded chunk is a stream of its own (a transformer chunk has its own one-row network), and a
 /// group's streams run in parallel in both directions.
 /// </summary>
@@ -29,6 +30,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         var incompressible = new bool[chunks.Count];
         var lz4 = new byte[chunks.Count][];
         var bytePayload = new byte[chunks.Count][];
+        var x86 = new bool[chunks.Count];
         bool neuralLevel = LevelProfile.For(level).UsesNetwork && bundle.HasTransformer;
         var byteModel = ByteModelSettings.For(level);
         var byteProgress = Locked(progress);
@@ -42,7 +44,17 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
                 tokens[i] = [.. ids];
                 textLike[i] = LooksLikeText(chunks[i].Length, tokens[i]);
             }
-            if (!incompressible[i] && !textLike[i]) bytePayload[i] = ByteStreamCoder.Encode(chunks[i], byteModel, byteProgress);
+            if (!incompressible[i] && !textLike[i])
+            {
+                x86[i] = X86CallFilter.LooksLikeX86(chunks[i]);
+                byte[] input = chunks[i];
+                if (x86[i])
+                {
+                    input = (byte[])input.Clone();
+                    X86CallFilter.Forward(input);
+                }
+                bytePayload[i] = ByteStreamCoder.Encode(input, byteModel, byteProgress);
+            }
             lz4[i] = CompressLz4(chunks[i]);
         });
 
@@ -62,7 +74,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             var original = chunks[i];
             var (method, payload) = (ChunkMethod.Stored, original);
             if (lz4[i].Length < payload.Length) (method, payload) = (ChunkMethod.Lz4, lz4[i]);
-            if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (ChunkMethod.Bytes, bits);
+            if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (x86[i] ? ChunkMethod.BytesX86 : ChunkMethod.Bytes, bits);
             if (tokenPayload[i] is { } coded && coded.Length < payload.Length)
                 (method, payload) = (neural[i] ? ChunkMethod.TokenNeural : ChunkMethod.TokenPredictors, coded);
             int tokenCount = method is ChunkMethod.TokenNeural or ChunkMethod.TokenPredictors ? tokens[i].Length : 0;
@@ -106,11 +118,12 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
                 if (n != bytes.Length) throw ChunkRecord.Corrupt(firstIndex + i, "LZ4 block does not decode to the recorded length");
                 output[i] = bytes;
             }
-            else if (record.Method == ChunkMethod.Bytes)
+            else if (record.Method is ChunkMethod.Bytes or ChunkMethod.BytesX86)
             {
                 try
                 {
                     output[i] = ByteStreamCoder.Decode(group[i].Payload, record.OriginalLength, ByteModelSettings.For(level), byteProgress);
+                    if (record.Method == ChunkMethod.BytesX86) X86CallFilter.Inverse(output[i]);
                 }
                 catch (InvalidDataException e)
                 {

@@ -14,4 +14,6 @@ public enum ChunkMethod : byte
     TokenNeural = 4,
     /// <summary>The bytes coded bit by bit with the byte-level context mixer (format 7 on).</summary>
     Bytes = 5,
+    /// <summary>As <see cref="Bytes"/>, after <see cref="Lmz.Bytes.X86CallFilter"/> made x86 call targets absolute (format 7 on).</summary>
+    BytesX86 = 6,
 }

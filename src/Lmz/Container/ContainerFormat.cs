@@ -7,7 +7,7 @@ namespace Lmz.Container;
 public static class ContainerFormat
 {
     public static ReadOnlySpan<byte> Magic => "LMZ\u001a"u8;
-    public const byte Version = 7; // 7: chunk method 5, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes); 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
+    public const byte Version = 7; // 7: chunk methods 5 and 6, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes), 6 after the x86 call filter; 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
     /// <summary>The oldest version this lmz decodes: 6, the first stable one (docs/FORMAT.md, "Stability").</summary>
     public const byte MinReadableVersion = 6;
     public const int FileHeaderSize = 36;
@@ -87,7 +87,7 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
         if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
             throw Corrupt(index, "record checksum mismatch");
         var method = (ChunkMethod)r[0];
-        var newest = version >= 7 ? ChunkMethod.Bytes : ChunkMethod.TokenNeural;
+        var newest = version >= 7 ? ChunkMethod.BytesX86 : ChunkMethod.TokenNeural;
         if (method < ChunkMethod.Stored || method > newest)
             throw Corrupt(index, $"unknown method {r[0]} for format version {version}");
         var record = new ChunkRecord(method, BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
