@@ -12,7 +12,8 @@ namespace Lmz.Tests;
 /// </summary>
 public class CorruptionTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    // Long enough for a loaded CI machine (a cut container timed out at 20 s once, session 7); a hang still fails.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private static readonly Lazy<(byte[] Original, byte[] Container)> Small = new(() =>
     {

@@ -23,7 +23,8 @@ internal sealed class ByteModel : IDisposable
     private readonly int[] _offsets; // each context's slot for the current nibble
     private readonly AdaptiveProbability _order0 = new(256, 60);
     private readonly AdaptiveProbability _order1 = new(1 << 16, 255);
-    private readonly AdaptiveProbability? _pixels;
+    private readonly bool _pixelContext;
+    private AdaptiveProbability? _pixels; // 4 MiB: made when a record length first appears
     private readonly ByteMatchModel _match;
     private readonly RecordLength _record = new();
     private readonly BitMixer _mixer;
@@ -40,7 +41,7 @@ internal sealed class ByteModel : IDisposable
     {
         _history = new byte[Math.Max(capacity, 1)];
         _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All or ByteContexts.Pixels) && contexts.HasFlag(k))];
-        if (contexts.HasFlag(ByteContexts.Pixels)) _pixels = new AdaptiveProbability(1 << 20, 255);
+        _pixelContext = contexts.HasFlag(ByteContexts.Pixels);
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
         _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
         _stateIndex = new int[_kinds.Length];
@@ -145,7 +146,8 @@ internal sealed class ByteModel : IDisposable
         _mixer.Add(Logistic.Stretch(_order0.P(_partial)));
         _mixer.Add(Logistic.Stretch(_order1.P(c1 << 8 | _partial)));
         _match.Predict(_history, _partial, _bitIndex, _mixer);
-        _pixelsUsed = _pixels != null && _record.Length > 0;
+        _pixelsUsed = _pixelContext && _record.Length > 0;
+        if (_pixelsUsed) _pixels ??= new AdaptiveProbability(1 << 20, 255);
         _mixer.Add(_pixelsUsed ? Logistic.Stretch(_pixels!.P(PixelContext(_record.Length))) : 0);
         int node = _node = NibbleNode;
         for (int i = 0; i < _tables.Length; i++)

@@ -8,6 +8,9 @@ namespace Lmz.Bytes;
 internal sealed class ProbabilityRefiner
 {
     private readonly ushort[] _knots;
+
+    // Every context starts as the identity: knot j holds squash((j − 16)·128) in 16 bits.
+    private static readonly ushort[] Identity = [.. Enumerable.Range(0, 33).Select(j => (ushort)(Logistic.Squash((j - 16) * 128) * 16))];
     private readonly int _rateShift;
     private int _index, _weight;
 
@@ -15,9 +18,7 @@ internal sealed class ProbabilityRefiner
     {
         _knots = new ushort[contexts * 33];
         _rateShift = rateShift;
-        for (int c = 0; c < contexts; c++)
-            for (int j = 0; j < 33; j++)
-                _knots[c * 33 + j] = (ushort)(Logistic.Squash((j - 16) * 128) * 16);
+        for (int c = 0; c < contexts; c++) Identity.CopyTo(_knots, c * 33);
     }
 
     /// <summary>The refined 12-bit p(1) of input <paramref name="p"/> (12 bits) in <paramref name="context"/>.</summary>
