@@ -3,6 +3,7 @@
 # CPU (Debian's qemu-user, `-cpu Haswell`: no AVX-512, no AVX-VNNI), on both network engines.
 #   bash bench/portability.sh [BYTES] [LEVEL]     (defaults: 6000 bytes of alice29.txt, level 6)
 #   ENGINES=onnxruntime bash bench/portability.sh 1500     (one engine; default: native onnxruntime)
+#   SAMPLE=corpora/calgary/obj1 ENGINES=native bash bench/portability.sh 21504   (another file: binary goes to the byte mixer)
 # Needs: apt-get install qemu-user. qemu runs the whole process (ONNX Runtime included) about 50x
 # slower, so the input is small.
 set -euo pipefail
@@ -15,7 +16,7 @@ dll=src/Lmz.Cli/bin/Release/net10.0/Lmz.Cli.dll
 dotnet_bin=$(readlink -f "$(command -v dotnet)")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-head -c "$bytes" corpora/canterbury/alice29.txt > "$work/sample"
+head -c "$bytes" "${SAMPLE:-corpora/canterbury/alice29.txt}" > "$work/sample"
 native() { dotnet "$dll" "$@"; }
 # qemu-user 7.2 (Debian 12) is unreliable on .NET processes that load the network, on either
 # engine and with .NET's vector paths on or off: runs die (SIGSEGV inside the emulator) or throw

@@ -56,7 +56,10 @@ internal sealed class BitMixer
     /// <summary>Layer-1 selector <paramref name="k"/> takes value <paramref name="value"/> for this bit.</summary>
     public void Select(int k, int value) => _sets[k] = value * _size;
 
-    /// <summary>Mixes the inputs added since the last update; returns the stretched result.</summary>
+    /// <summary>p(1) of the last <see cref="Mix"/>, 12 bits.</summary>
+    public int P => _p;
+
+    /// <summary>Mixes the inputs added since the last update; returns the stretched result (its squash is <see cref="P"/>).</summary>
     public int Mix(int finalSelector)
     {
         int n = _sets.Length;

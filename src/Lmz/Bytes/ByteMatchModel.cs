@@ -24,9 +24,6 @@ internal sealed class ByteMatchModel
     /// <summary>Current match length in bytes (0: none).</summary>
     public int Length => _length;
 
-    /// <summary>The predicted next byte, or -1.</summary>
-    public int PredictedByte(byte[] history) => _length > 0 ? history[_pointer] : -1;
-
     /// <summary>After byte <paramref name="position"/> − 1 was coded (history[0..position) known).</summary>
     public void ByteDone(byte[] history, int position)
     {

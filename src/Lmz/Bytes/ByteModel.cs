@@ -8,10 +8,11 @@ namespace Lmz.Bytes;
 /// </summary>
 internal sealed class ByteModel : IDisposable
 {
-    private const int Order0Inputs = 2, MatchInputs = 2;
+    // Mixer inputs besides one per hashed context: a bias, order 0, order 1, the match model's two, the pixels.
+    private const int FixedInputs = 6;
 
     // Learning rates of the mixer's two layers, measured with `bench bytes` (session 7): layer 1
-    // at 10 against 4–16 and layer 2 at 2 against 4–6 (alice29.txt, obj2, sum, ptt5; see MODEL.md).
+    // at 10 against 4–16 and layer 2 at 2 against 4–6 (bench/results/issue14-bytes.md).
     private const int MixerRate = 10, FinalMixerRate = 2;
     private readonly byte[] _history;
     private readonly ContextSlots[] _slots;
@@ -32,7 +33,9 @@ internal sealed class ByteModel : IDisposable
     private readonly ProbabilityRefiner _refine1 = new(1 << 16);
     private int _position, _partial = 1, _bitIndex;
     private uint _word, _previousWord;
-    private int _pMix, _pFinal;
+    private int _pFinal;
+    private bool _pixelsUsed;
+    private int _node; // the nibble-tree node of this bit
 
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
@@ -49,7 +52,7 @@ internal sealed class ByteModel : IDisposable
         _hashes = new uint[_kinds.Length];
         _offsets = new int[_kinds.Length];
         _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
-        _mixer = new BitMixer(Order0Inputs + MatchInputs + _kinds.Length + 2, [256, 4 * 8, 256 * 8], 8, MixerRate, FinalMixerRate, 1 << 14);
+        _mixer = new BitMixer(FixedInputs + _kinds.Length, [256, 4 * 8, 256 * 8], 8, MixerRate, FinalMixerRate, 1 << 14);
         StartByte();
     }
 
@@ -105,17 +108,17 @@ internal sealed class ByteModel : IDisposable
             _word = (_word + (uint)(c1 | 32) + 1) * 0x3D4D51CBu;
         else if (_word != 0)
             (_previousWord, _word) = (_word, 0);
-        ulong last8 = 0;
-        for (int k = 8; k >= 1; k--) last8 = last8 << 8 | (uint)Byte(k);
+        ulong last6 = 0;
+        for (int k = 6; k >= 1; k--) last6 = last6 << 8 | (uint)Byte(k);
         int r = _record.Length;
         for (int i = 0; i < _kinds.Length; i++)
         {
             ulong context = _kinds[i] switch
             {
-                ByteContexts.Order2 => last8 & 0xFFFF,
-                ByteContexts.Order3 => last8 & 0xFFFFFF,
-                ByteContexts.Order4 => last8 & 0xFFFFFFFF,
-                ByteContexts.Order6 => last8 & 0xFFFFFFFFFFFF,
+                ByteContexts.Order2 => last6 & 0xFFFF,
+                ByteContexts.Order3 => last6 & 0xFFFFFF,
+                ByteContexts.Order4 => last6 & 0xFFFFFFFF,
+                ByteContexts.Order6 => last6,
                 ByteContexts.Word => _word != 0 ? _word : (ulong)_previousWord << 8 | (uint)c1 | 1UL << 63,
                 ByteContexts.Skip1 => (uint)c2,
                 ByteContexts.Skip1Pair => (uint)(c2 | c3 << 8),
@@ -157,17 +160,13 @@ internal sealed class ByteModel : IDisposable
         }
         _mixer.Select(0, _partial);
         _mixer.Select(1, _match.State * 8 + _bitIndex);
-        _mixer.Select(2, (c1 >> 0) * 8 + _bitIndex);
-        int x = _mixer.Mix(_bitIndex);
-        _pMix = Logistic.Squash(x);
-        int a = _refine0.Refine(_pMix, _partial);
-        int b = _refine1.Refine(_pMix, c1 << 8 | _partial);
-        _pFinal = Math.Clamp((2 * _pMix + a + b + 2) >> 2, 1, 4095);
+        _mixer.Select(2, c1 * 8 + _bitIndex);
+        _mixer.Mix(_bitIndex);
+        int p = _mixer.P;
+        int a = _refine0.Refine(p, _partial);
+        int b = _refine1.Refine(p, c1 << 8 | _partial);
+        _pFinal = Math.Clamp((2 * p + a + b + 2) >> 2, 1, 4095);
     }
-
-
-    private bool _pixelsUsed;
-    private int _node; // the nibble-tree node of this bit
 
     /// <summary>7 pixels above centred on the next bit's column, 5 two rows above, and the 7 to its left.</summary>
     private int PixelContext(int r)

@@ -38,15 +38,17 @@ internal sealed class ContextSlots : IDisposable
     public unsafe void Prefetch(uint hash)
     {
         if (!Sse.IsSupported) return;
-        int line = (int)(hash & (uint)_mask) & ~3;
-        fixed (byte* t = &_table[line << 4]) Sse.Prefetch0(t);
+        fixed (byte* t = &_table[Line(hash) << 4]) Sse.Prefetch0(t);
     }
+
+    /// <summary>First slot of <paramref name="hash"/>'s 64-byte line (four slots).</summary>
+    private int Line(uint hash) => (int)(hash & (uint)_mask) & ~3;
 
     /// <summary>The offset of the slot for <paramref name="hash"/>; node j (1..15) is at offset + j.</summary>
     public int Find(uint hash)
     {
         byte check = (byte)(hash >> 24);
-        int line = (int)(hash & (uint)_mask) & ~3;
+        int line = Line(hash);
         int first = (int)(hash >> 8) & 3; // start anywhere in the line: fewer clusters
         int victim = -1, fewest = int.MaxValue;
         for (int k = 0; k < 3; k++)

@@ -61,10 +61,9 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         // Only the transformer codes tokens: without it the byte mixer measured smaller on every
         // text file tried (session 7: alice29.txt, book1, cp.html, paper1, progl at levels 1–3).
         var tokenChunks = Enumerable.Range(0, chunks.Count).Where(i => textLike[i]).ToList();
-        var neural = textLike;
         var bytesPerToken = chunks.Select((c, i) => tokens[i] is { Length: > 0 } t ? (double)c.Length / t.Length : 0).ToArray();
         var tokenPayload = new byte[chunks.Count][];
-        var encoded = EncodeTokens(tokenChunks.Select(i => tokens[i]).ToList(), tokenChunks.Select(i => neural[i]).ToList(), cancellationToken,
+        var encoded = EncodeTokens(tokenChunks.Select(i => tokens[i]).ToList(), tokenChunks.Select(_ => true).ToList(), cancellationToken,
             TokenProgress(tokenChunks, bytesPerToken, progress));
         for (int k = 0; k < tokenChunks.Count; k++) tokenPayload[tokenChunks[k]] = encoded[k];
 
@@ -75,9 +74,8 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             var (method, payload) = (ChunkMethod.Stored, original);
             if (lz4[i].Length < payload.Length) (method, payload) = (ChunkMethod.Lz4, lz4[i]);
             if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (x86[i] ? ChunkMethod.BytesX86 : ChunkMethod.Bytes, bits);
-            if (tokenPayload[i] is { } coded && coded.Length < payload.Length)
-                (method, payload) = (neural[i] ? ChunkMethod.TokenNeural : ChunkMethod.TokenPredictors, coded);
-            int tokenCount = method is ChunkMethod.TokenNeural or ChunkMethod.TokenPredictors ? tokens[i].Length : 0;
+            if (tokenPayload[i] is { } coded && coded.Length < payload.Length) (method, payload) = (ChunkMethod.TokenNeural, coded);
+            int tokenCount = method == ChunkMethod.TokenNeural ? tokens[i].Length : 0;
             result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount,
                 ContainerFormat.Crc(original), ContainerFormat.Crc(payload)), payload);
         }
@@ -195,13 +193,9 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     /// <summary>Turns per-stream token counts into uncompressed-byte progress (streams are the listed chunks).</summary>
     private static Action<int, int>? TokenProgress(List<int> chunkOfStream, double[] bytesPerToken, Action<long>? progress)
     {
-        if (progress == null) return null;
-        var gate = new Lock();
-        return (stream, tokens) =>
-        {
-            long bytes = (long)(tokens * bytesPerToken[chunkOfStream[stream]]);
-            lock (gate) progress(bytes);
-        };
+        var locked = Locked(progress);
+        if (locked == null) return null;
+        return (stream, tokens) => locked((long)(tokens * bytesPerToken[chunkOfStream[stream]]));
     }
 
     /// <summary>
