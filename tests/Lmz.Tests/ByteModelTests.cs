@@ -150,6 +150,52 @@ public sealed class ByteModelTests
         catch (InvalidDataException) { }
     }
 
+    [Fact]
+    public void The_row_length_hint_finds_a_16_bit_images_rows_and_refuses_tables_fields_and_text()
+    {
+        var xray = File.ReadAllBytes(Repo.SharedCorpusFile("silesia/x-ray")).AsSpan(0, 1 << 20);
+        Assert.Equal(3800, RecordLength.Detect(xray)); // 1900 samples of 16 bits per row
+        foreach (var name in new[] { "canterbury/kennedy.xls", "canterbury/ptt5", "canterbury/sum", "calgary/geo", "calgary/obj2", "canterbury/alice29.txt" })
+            Assert.True(RecordLength.Detect(File.ReadAllBytes(Repo.CorpusFile(name))) == 0, name);
+        Assert.Equal(0, RecordLength.Detect(new byte[100]));
+    }
+
+    [Fact]
+    public void Revision_2_codes_binary_files_smaller_than_format_7s_model_and_both_round_trip()
+    {
+        foreach (var name in new[] { "calgary/geo", "calgary/obj2" })
+        {
+            var data = File.ReadAllBytes(Repo.CorpusFile(name));
+            int[] sizes = new int[3];
+            for (int revision = 1; revision <= 2; revision++)
+            {
+                var settings = ByteModelSettings.For(6, revision == 1 ? 7 : 8);
+                Assert.Equal(revision, settings.Revision);
+                var payload = ByteStreamCoder.Encode(data, settings);
+                Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
+                sizes[revision] = payload.Length;
+            }
+            Assert.True(sizes[2] < sizes[1], $"{name}: revision 2 {sizes[2]} bytes, revision 1 {sizes[1]}");
+        }
+    }
+
+    [Fact]
+    public void A_revision_2_header_naming_other_contexts_a_long_row_or_cut_short_is_invalid_data()
+    {
+        var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
+        var settings = ByteModelSettings.For(1) with { Contexts = ByteContexts.All & ~ByteContexts.Order5 };
+        var payload = ByteStreamCoder.Encode(data, settings);
+        Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
+
+        var otherContexts = (byte[])payload.Clone();
+        otherContexts[3] |= (byte)((int)ByteContexts.Order5 >> 8);
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(otherContexts, data.Length, settings));
+        var longRow = (byte[])payload.Clone();
+        (longRow[0], longRow[1]) = (0xFF, 0xFF);
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(longRow, data.Length, settings));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(ByteStreamCoder.HeaderSize - 1)], data.Length, settings));
+    }
+
     /// <summary>x86-like bytes: random code with a near call or jump every 24 bytes on average.</summary>
     private static byte[] CallDense(int length, int seed)
     {

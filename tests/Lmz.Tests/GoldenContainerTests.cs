@@ -58,4 +58,23 @@ public sealed class GoldenContainerTests
         var decoded = LmzCompressor.Decompress(File.ReadAllBytes(golden.Path), new LmzDecompressionOptions { Engine = NetworkEngineKind.OnnxRuntime });
         Assert.Equal(golden.SourceSha256, Convert.ToHexStringLower(SHA256.HashData(decoded)));
     }
+
+    [Fact]
+    public void The_version_8_set_holds_a_binary_chunk_longer_than_the_chunk_size_and_one_coded_with_a_row_length()
+    {
+        var merged = Read(All().Single(g => g.Version == "v8" && g.Container.StartsWith("mr.", StringComparison.Ordinal)));
+        var chunk = Assert.Single(merged.Info.Chunks);
+        Assert.True(chunk.OriginalLength > merged.Info.ChunkSize, $"{chunk.OriginalLength} bytes in a chunk of nominal size {merged.Info.ChunkSize}");
+
+        var image = Read(All().Single(g => g.Version == "v8" && g.Container.StartsWith("x-ray.", StringComparison.Ordinal)));
+        Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
+        int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
+        Assert.Equal(3800, image.Container[payload] | image.Container[payload + 1] << 8); // the header's row: 1900 samples of 16 bits
+    }
+
+    private static (byte[] Container, LmzContainerInfo Info) Read(Golden golden)
+    {
+        var container = File.ReadAllBytes(golden.Path);
+        return (container, LmzContainerInfo.Read(new MemoryStream(container)));
+    }
 }

@@ -240,4 +240,57 @@ public sealed class LoneChunkSplitTests : IDisposable
         var data = Inputs.Text(LmzCompressionOptions.DefaultChunkSize + 3 * ContainerWriter.MinHalfChunk);
         Assert.Equal(Lmz1.ExpectedChunkLengths(data, LmzCompressionOptions.DefaultChunkSize), ChunkLengths(data, level: 6));
     }
+
+    /// <summary>Chunk lengths of one compression at level 1 with the default chunk size, after a checked round trip.</summary>
+    private static List<int> DefaultChunkLengths(byte[] data, IEnumerable<int> writeSizes)
+    {
+        var options = new LmzCompressionOptions { Level = 1, Threads = 2 };
+        var container = LmzCompressor.Compress(data, options);
+        var packed = new MemoryStream();
+        using (var lmz = new LmzCompressionStream(packed, options, leaveOpen: true))
+        {
+            using var sizes = writeSizes.GetEnumerator();
+            for (int pos = 0; pos < data.Length && sizes.MoveNext();)
+            {
+                int n = Math.Min(sizes.Current, data.Length - pos);
+                lmz.Write(data, pos, n);
+                pos += n;
+            }
+        }
+        Bytes.Equal(container, packed.ToArray());
+        Bytes.Equal(data, LmzCompressor.Decompress(container));
+        return LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Select(c => c.OriginalLength).ToList();
+    }
+
+    private static IEnumerable<int> RandomSizes(int seed)
+    {
+        var random = new Random(seed);
+        int[] sizes = [1, 4095, 1 << 20, (1 << 20) + 1, 3 << 20, 77_777];
+        while (true) yield return sizes[random.Next(sizes.Length)];
+    }
+
+    [Fact]
+    public void Binary_input_is_cut_into_chunks_of_four_chunk_sizes_whatever_the_write_sizes()
+    {
+        const int MiB = 1 << 20;
+        var data = Bytes.Random(4 * MiB + 300_000, seed: 5); // random bytes: LZ4 or stored, quick
+        Assert.Equal([4 * MiB, 300_000], DefaultChunkLengths(data, RandomSizes(3)));
+        Assert.Equal([MiB, MiB, MiB, MiB, 300_000], ChunkLengths(data, level: 1, chunkSize: MiB));
+    }
+
+    [Fact]
+    public void A_text_block_ends_a_binary_chunk_and_a_binary_tail_joins_it()
+    {
+        const int MiB = 1 << 20;
+        var text = Inputs.Text(MiB + 1000);
+        var binary = Bytes.Random(MiB, seed: 9);
+        byte[] data = [.. binary, .. text, .. binary.AsSpan(0, 200_000)];
+        var lengths = DefaultChunkLengths(data, RandomSizes(4));
+        // The binary megabyte alone (the next block is text), then the text cut at a line break,
+        // then the rest: a text block's tail with the binary bytes after it.
+        Assert.Equal(MiB, lengths[0]);
+        Assert.Equal(3, lengths.Count);
+        Assert.Equal((byte)'\n', data[lengths[0] + lengths[1] - 1]);
+        Assert.Equal(data.Length, lengths.Sum());
+    }
 }

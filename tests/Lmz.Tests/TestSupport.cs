@@ -14,6 +14,10 @@ internal static class Repo
 
     public static string CorpusFile(string relative) => Path.Combine(Corpora, relative.Replace('/', Path.DirectorySeparatorChar));
 
+    /// <summary>A file of ../shared/corpora, beside the repository (where CI puts it): the large corpora not committed here.</summary>
+    public static string SharedCorpusFile(string relative) =>
+        Path.Combine(Root, "..", "shared", "corpora", relative.Replace('/', Path.DirectorySeparatorChar));
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

@@ -43,4 +43,6 @@ calgary/obj1 9
 canterbury/sum 2
 canterbury/sum 7
 silesia/ooffice 6 65536
+silesia/mr 6 1100000
+silesia/x-ray 6 262144
 LIST

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Lmz.Bytes;
 
 namespace Lmz.Bench.Dev;
@@ -6,38 +7,56 @@ namespace Lmz.Bench.Dev;
 /// <summary>
 /// bytes [--ablate] [--bits N] FILE...: the byte-level context-mixing coder alone on each file
 /// (one stream, one thread): size, bits per byte, speed both ways, and a round-trip check.
-/// --ablate adds a row per context with that context switched off.
+/// --ablate adds a row per context with that context switched off. --piece N codes the file as
+/// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
+/// the decode and its check. --revision 1 runs format 7's model (default: the newest). A last
+/// line totals the payloads of every file.
 /// </summary>
 public static class BytesCommand
 {
     public static int Run(string[] args)
     {
-        bool ablate = args.Contains("--ablate");
-        int bits = 22;
+        bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode");
+        int bits = 22, piece = 0, revision = 2;
+        long grandTotal = 0;
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--ablate") continue;
+            if (args[i] is "--ablate" or "--no-decode") continue;
             if (args[i] == "--bits") { bits = int.Parse(args[++i]); continue; }
+            if (args[i] == "--piece") { piece = int.Parse(args[++i]) << 10; continue; }
+            if (args[i] == "--revision") { revision = int.Parse(args[++i]); continue; }
             files.Add(args[i]);
         }
-        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] FILE...");
-        var variants = new List<(string Name, ByteContexts Contexts)> { ("all", ByteContexts.All) };
+        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2] FILE...");
+        var all = revision >= 2 ? ByteContexts.All : ByteContexts.Revision1;
+        var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
-            foreach (var k in Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All)))
-                variants.Add(($"-{k}", ByteContexts.All & ~k));
+            foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && all.HasFlag(k)))
+                variants.Add(($"-{k}", all & ~k));
         foreach (var file in files)
         {
             var data = File.ReadAllBytes(file);
             foreach (var (name, contexts) in variants)
             {
-                var settings = new ByteModelSettings(contexts, bits);
+                var settings = new ByteModelSettings(contexts, bits, revision);
                 var sw = Stopwatch.StartNew();
+                if (piece > 0 && piece < data.Length)
+                {
+                    long total = 0;
+                    for (int start = 0; start < data.Length; start += piece)
+                        total += ByteStreamCoder.Encode(data.AsSpan(start, Math.Min(piece, data.Length - start)), settings).Length;
+                    double seconds = sw.Elapsed.TotalSeconds;
+                    if (name == "all") grandTotal += total;
+                    Console.WriteLine($"{Path.GetFileName(file),-14} {name,-18} {total,10:N0} B {total * 8.0 / data.Length,7:F4} bpb  c {data.Length / 1024.0 / seconds,7:F0} KB/s  in {piece >> 10} KiB pieces");
+                    continue;
+                }
                 var payload = ByteStreamCoder.Encode(data, settings);
                 double encode = sw.Elapsed.TotalSeconds;
+                if (name == "all") grandTotal += payload.Length;
                 string check = "";
                 double decode = 0;
-                if (!ablate || name == "all")
+                if (decodes && (!ablate || name == "all"))
                 {
                     sw.Restart();
                     var back = ByteStreamCoder.Decode(payload, data.Length, settings);
@@ -48,6 +67,7 @@ public static class BytesCommand
                     (decode > 0 ? $"  d {data.Length / 1024.0 / decode,7:F0} KB/s{check}" : ""));
             }
         }
+        Console.WriteLine($"total {grandTotal:N0} B");
         return 0;
     }
 }

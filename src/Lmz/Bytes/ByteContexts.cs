@@ -25,33 +25,19 @@ internal enum ByteContexts
     RecordNeighbours = 1 << 10,
     /// <summary>Fixed-length records as 1-bit images: the pixels around the next bit's column in the two rows above, and the seven to its left.</summary>
     Pixels = 1 << 11,
-    All = (1 << 12) - 1,
-}
-
-/// <summary>
-/// Finds the record length of tabular data: when the distance between two occurrences of a byte
-/// value equals the previous distance for that value, the distance gets a vote; the length with
-/// the most recent votes (at least a few) is the record length, else 0.
-/// </summary>
-internal sealed class RecordLength
-{
-    private readonly int[] _lastPosition = new int[256];
-    private readonly int[] _lastDistance = new int[256];
-    private int _candidate, _candidateVotes;
-
-    /// <summary>The detected record length (0: none yet).</summary>
-    public int Length { get; private set; }
-
-    public void ByteDone(byte value, int position)
-    {
-        int distance = position - _lastPosition[value];
-        if (distance == _lastDistance[value] && distance > 2 && distance < 1 << 16)
-        {
-            if (distance == _candidate) _candidateVotes++;
-            else if (--_candidateVotes <= 0) (_candidate, _candidateVotes) = (distance, 1);
-            if (_candidateVotes >= 4) Length = _candidate;
-        }
-        _lastDistance[value] = distance;
-        _lastPosition[value] = position;
-    }
+    /// <summary>The contexts of format 7's byte model (revision 1).</summary>
+    Revision1 = (1 << 12) - 1,
+    /// <summary>Order 1 as bit histories (besides the direct order-1 input).</summary>
+    Order1 = 1 << 12,
+    Order5 = 1 << 13,
+    /// <summary>Bytes since the last line feed or NUL with the previous byte: columns of variable-length records.</summary>
+    Column = 1 << 14,
+    /// <summary>Bytes −2 and −4: 16-bit samples and fields.</summary>
+    Sparse16 = 1 << 15,
+    /// <summary>16-bit little-endian samples in rows of the record length: the gradient prediction from left, above and above-left.</summary>
+    Image16Gradient = 1 << 16,
+    /// <summary>16-bit little-endian samples in rows of the record length: the left and above samples.</summary>
+    Image16Neighbours = 1 << 17,
+    /// <summary>Every context of revision 2 (format 8).</summary>
+    All = (1 << 18) - 1,
 }

@@ -1,10 +1,15 @@
+using System.Numerics;
+
 namespace Lmz.Bytes;
 
 /// <summary>
 /// Predicts a byte stream one bit at a time (most significant first) by mixing: direct order-0
 /// and order-1 probabilities, hashed bit-history contexts (<see cref="ByteContexts"/>), and the
-/// match model; then two refinement stages by order-0 and order-1 context. Integer arithmetic
-/// only, so encoder and decoder on any machine compute the same 12-bit probabilities.
+/// match model; then refinement stages by order-0 and order-1 context (revision 2: and a hashed
+/// order 2). Integer arithmetic only, so encoder and decoder on any machine compute the same
+/// 12-bit probabilities. Revision 1 is format 7's model and must stay as it is; revision 2
+/// (format 8) adds contexts, a mixer weight set chosen by how many orders have seen their
+/// context, and the third refiner (bench/results/issue14-revision2.md).
 /// </summary>
 internal sealed class ByteModel : IDisposable
 {
@@ -28,6 +33,9 @@ internal sealed class ByteModel : IDisposable
     private AdaptiveProbability? _pixels; // 4 MiB: made when a record length first appears
     private readonly ByteMatchModel _match;
     private readonly RecordLength _record = new();
+    private readonly int _recordHint; // the encoder's row length, 0: the online detection's
+    private readonly ProbabilityRefiner? _refine2;
+    private readonly int[] _orderContexts; // indices of orders 2, 3, 4 and 6 among the contexts
     private readonly BitMixer _mixer;
     private readonly ProbabilityRefiner _refine0 = new(256);
     private readonly ProbabilityRefiner _refine1 = new(1 << 16);
@@ -36,14 +44,19 @@ internal sealed class ByteModel : IDisposable
     private int _pFinal;
     private bool _pixelsUsed;
     private int _node; // the nibble-tree node of this bit
+    private int _lineStart; // position after the last line feed or NUL
 
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
     /// <param name="tableBits">log2 of each context table's bytes.</param>
-    public ByteModel(int capacity, ByteContexts contexts, int tableBits)
+    /// <param name="revision">1: format 7's model; 2: format 8's.</param>
+    /// <param name="recordHint">Row length chosen by the encoder (<see cref="RecordLength.Detect"/>), or 0.</param>
+    public ByteModel(int capacity, ByteContexts contexts, int tableBits, int revision, int recordHint)
     {
         _history = new byte[Math.Max(capacity, 1)];
-        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => k is not (ByteContexts.None or ByteContexts.All or ByteContexts.Pixels) && contexts.HasFlag(k))];
+        _recordHint = recordHint;
+        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && k != ByteContexts.Pixels && contexts.HasFlag(k))];
+        _orderContexts = [.. _kinds.Select((k, i) => (k, i)).Where(x => x.k is ByteContexts.Order2 or ByteContexts.Order3 or ByteContexts.Order4 or ByteContexts.Order6).Select(x => x.i)];
         _pixelContext = contexts.HasFlag(ByteContexts.Pixels);
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
         _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
@@ -52,7 +65,9 @@ internal sealed class ByteModel : IDisposable
         _hashes = new uint[_kinds.Length];
         _offsets = new int[_kinds.Length];
         _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
-        _mixer = new BitMixer(FixedInputs + _kinds.Length, [256, 4 * 8, 256 * 8], 8, MixerRate, FinalMixerRate, 1 << 14);
+        int[] weightSets = revision >= 2 ? [256, 4 * 8, 256 * 8, 6 * 8] : [256, 4 * 8, 256 * 8];
+        _mixer = new BitMixer(FixedInputs + _kinds.Length, weightSets, 8, MixerRate, FinalMixerRate, 1 << 14);
+        if (revision >= 2) _refine2 = new ProbabilityRefiner(1 << 16);
         StartByte();
     }
 
@@ -81,6 +96,7 @@ internal sealed class ByteModel : IDisposable
         _mixer.Update(bit);
         _refine0.Update(bit);
         _refine1.Update(bit);
+        _refine2?.Update(bit);
 
         _partial = _partial << 1 | bit;
         _bitIndex++;
@@ -88,6 +104,7 @@ internal sealed class ByteModel : IDisposable
         {
             byte value = (byte)_partial;
             _history[_position++] = value;
+            if (value is (byte)'\n' or 0) _lineStart = _position;
             _match.ByteDone(_history, _position);
             _record.ByteDone(value, _position);
             (_partial, _bitIndex) = (1, 0);
@@ -110,15 +127,21 @@ internal sealed class ByteModel : IDisposable
             (_previousWord, _word) = (_word, 0);
         ulong last6 = 0;
         for (int k = 6; k >= 1; k--) last6 = last6 << 8 | (uint)Byte(k);
-        int r = _record.Length;
+        int r = RowLength;
         for (int i = 0; i < _kinds.Length; i++)
         {
             ulong context = _kinds[i] switch
             {
+                ByteContexts.Order1 => last6 & 0xFF,
                 ByteContexts.Order2 => last6 & 0xFFFF,
                 ByteContexts.Order3 => last6 & 0xFFFFFF,
                 ByteContexts.Order4 => last6 & 0xFFFFFFFF,
+                ByteContexts.Order5 => last6 & 0xFFFFFFFFFF,
                 ByteContexts.Order6 => last6,
+                ByteContexts.Column => (ulong)Math.Min(_position - _lineStart, 255) << 8 | (uint)c1,
+                ByteContexts.Sparse16 => (uint)(c2 | c4 << 8),
+                ByteContexts.Image16Gradient => Image16(r, gradient: true),
+                ByteContexts.Image16Neighbours => Image16(r, gradient: false),
                 ByteContexts.Word => _word != 0 ? _word : (ulong)_previousWord << 8 | (uint)c1 | 1UL << 63,
                 ByteContexts.Skip1 => (uint)c2,
                 ByteContexts.Skip1Pair => (uint)(c2 | c3 << 8),
@@ -149,9 +172,10 @@ internal sealed class ByteModel : IDisposable
         _mixer.Add(Logistic.Stretch(_order0.P(_partial)));
         _mixer.Add(Logistic.Stretch(_order1.P(c1 << 8 | _partial)));
         _match.Predict(_history, _partial, _bitIndex, _mixer);
-        _pixelsUsed = _pixelContext && _record.Length > 0;
+        int r = RowLength;
+        _pixelsUsed = _pixelContext && r > 0;
         if (_pixelsUsed) _pixels ??= new AdaptiveProbability(1 << 20, 255);
-        _mixer.Add(_pixelsUsed ? Logistic.Stretch(_pixels!.P(PixelContext(_record.Length))) : 0);
+        _mixer.Add(_pixelsUsed ? Logistic.Stretch(_pixels!.P(PixelContext(r))) : 0);
         int node = _node = NibbleNode;
         for (int i = 0; i < _tables.Length; i++)
         {
@@ -161,11 +185,24 @@ internal sealed class ByteModel : IDisposable
         _mixer.Select(0, _partial);
         _mixer.Select(1, _match.State * 8 + _bitIndex);
         _mixer.Select(2, c1 * 8 + _bitIndex);
+        if (_refine2 != null)
+        {
+            int seen = 0;
+            foreach (int i in _orderContexts) if (_tables[i][_offsets[i] + node] != 0) seen++;
+            _mixer.Select(3, (_match.State != 0 ? 5 : seen) * 8 + _bitIndex);
+        }
         _mixer.Mix(_bitIndex);
         int p = _mixer.P;
         int a = _refine0.Refine(p, _partial);
         int b = _refine1.Refine(p, c1 << 8 | _partial);
-        _pFinal = Math.Clamp((2 * p + a + b + 2) >> 2, 1, 4095);
+        if (_refine2 == null)
+        {
+            _pFinal = Math.Clamp((2 * p + a + b + 2) >> 2, 1, 4095);
+            return;
+        }
+        int order2 = (int)((uint)(Byte(2) << 8 | c1) * 0x9E3779B1u >> 24);
+        int c = _refine2.Refine(p, order2 << 8 | _partial);
+        _pFinal = Math.Clamp((p + a + b + c + 2) >> 2, 1, 4095);
     }
 
     /// <summary>7 pixels above centred on the next bit's column, 5 two rows above, and the 7 to its left.</summary>
@@ -176,6 +213,28 @@ internal sealed class ByteModel : IDisposable
         int above2 = Byte(2 * r + 1) << 16 | Byte(2 * r) << 8 | (r > 1 ? Byte(2 * r - 1) : 0);
         int left = (Byte(1) << j | (_partial & ((1 << j) - 1))) & 0x7F;
         return ((above >> (12 - j)) & 0x7F) << 12 | ((above2 >> (13 - j)) & 0x1F) << 7 | left;
+    }
+
+    private int RowLength => _recordHint > 0 ? _recordHint : _record.Length;
+
+    /// <summary>
+    /// Contexts of 16-bit little-endian samples (even positions hold low bytes) in rows of
+    /// <paramref name="r"/> bytes. The gradient context predicts the sample as left + above −
+    /// above-left: for a low byte its top 13 bits, for a high byte the high byte that the known low
+    /// byte leaves, with the sample above. The other context takes the left and above samples.
+    /// </summary>
+    private ulong Image16(int r, bool gradient)
+    {
+        int odd = _position & 1;
+        if (r < 4 || (r & 1) != 0) return (ulong)(odd + 1) << 40;
+        int Sample(int k) => odd == 0 ? Byte(k) | Byte(k - 1) << 8 : Byte(k + 1) | Byte(k) << 8;
+        int w = Sample(2), n = Sample(r), nw = Sample(r + 2);
+        int p = Math.Clamp(w + n - nw, 0, 65535);
+        if (odd == 0) return gradient ? (ulong)(p >> 3) : (ulong)(w >> 5) << 16 | (uint)(n >> 5) | 1UL << 32;
+        int low = Byte(1);
+        return gradient
+            ? (ulong)Math.Clamp((p - low + 128) >> 8, 0, 255) << 8 | (uint)(n >> 8) | 2UL << 32
+            : (ulong)(w >> 8) << 16 | (uint)(n >> 8) << 8 | (uint)(low >> 5) | 3UL << 32;
     }
 
     private int Byte(int back) => back <= _position ? _history[_position - back] : 0;

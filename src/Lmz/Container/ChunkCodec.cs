@@ -17,7 +17,7 @@ namespace Lmz.Container;
 /// coded chunk is a stream of its own (a transformer chunk has its own one-row network), and a
 /// group's streams run in parallel in both directions.
 /// </summary>
-internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, NetworkEngineKind engine)
+internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, NetworkEngineKind engine, byte formatVersion = ContainerFormat.Version)
 {
     public sealed record Encoded(ChunkRecord Record, byte[] Payload);
 
@@ -120,7 +120,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             {
                 try
                 {
-                    output[i] = ByteStreamCoder.Decode(group[i].Payload, record.OriginalLength, ByteModelSettings.For(level), byteProgress);
+                    output[i] = ByteStreamCoder.Decode(group[i].Payload, record.OriginalLength, ByteModelSettings.For(level, formatVersion), byteProgress);
                     if (record.Method == ChunkMethod.BytesX86) X86CallFilter.Inverse(output[i]);
                 }
                 catch (InvalidDataException e)

@@ -7,6 +7,8 @@ namespace Lmz.Container;
 /// Writes an .lmz container incrementally: data is cut into chunks (at the last line break in
 /// the final 4 KiB before the nominal size, when one is there and more data follows), chunks
 /// are compressed a group at a time, so memory stays within a few groups whatever the input size.
+/// With the default chunk size, a chunk that begins with a binary block (more than 1% control
+/// bytes) takes in the binary blocks after it, up to <see cref="ContainerFormat.BinaryChunkBlocks"/>.
 /// Cut points and groups depend only on the data, never on how it was written or on threads.
 /// </summary>
 internal sealed class ContainerWriter
@@ -30,7 +32,7 @@ internal sealed class ContainerWriter
         _options = options;
         var bundle = options.Model ?? LmzModelBundle.Default;
         _codec = new ChunkCodec(bundle, options.Level, options.Threads, options.Engine);
-        _pending = new byte[options.EffectiveChunkSize + 1];
+        _pending = new byte[(MergesBinary ? ChunkRecord.MaxChunkLength(options.EffectiveChunkSize) : options.EffectiveChunkSize) + 1];
         uint inference = InferenceFingerprint.For(options.Level);
         Span<byte> header = stackalloc byte[ContainerFormat.FileHeaderSize];
         new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, inference).Write(header);
@@ -55,6 +57,11 @@ internal sealed class ContainerWriter
     public async ValueTask FinishAsync(bool useAsync, CancellationToken cancellationToken)
     {
         await WriteHeaderOnceAsync(useAsync, cancellationToken);
+        while (_pendingLength > _options.EffectiveChunkSize)
+        {
+            CutChunk(finishing: true);
+            if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
+        }
         var rest = _pending.AsSpan(0, _pendingLength);
         if (SplitsLoneChunk && _cut.Count == 0 && rest.Length >= 2 * MinHalfChunk && ChunkCodec.FewControlBytes(rest))
         {
@@ -79,14 +86,37 @@ internal sealed class ContainerWriter
         await WriteOutAsync(header, useAsync, cancellationToken);
     }
 
-    /// <summary>The pending buffer holds chunkSize + 1 bytes: more data follows the nominal chunk.</summary>
+    /// <summary>The pending buffer is full: more data follows the longest chunk it can hold.</summary>
     private async ValueTask CutChunkAsync(bool useAsync, CancellationToken cancellationToken)
     {
-        int cut = CutPoint(_pending, _options.EffectiveChunkSize);
-        AddChunk(_pending.AsSpan(0, cut).ToArray());
-        _pending.AsSpan(cut, _pendingLength - cut).CopyTo(_pending);
-        _pendingLength -= cut;
+        CutChunk(finishing: false);
         if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// Cuts one chunk off the front of the pending bytes, which hold more than one chunk size:
+    /// binary blocks together (when merging), else one chunk size ending after a line break.
+    /// </summary>
+    private void CutChunk(bool finishing)
+    {
+        int size = _options.EffectiveChunkSize;
+        var pending = _pending.AsSpan(0, _pendingLength);
+        int cut = CutPoint(pending, size);
+        if (MergesBinary && !ChunkCodec.FewControlBytes(pending[..size]))
+        {
+            cut = size;
+            int longest = _pending.Length - 1;
+            while (cut < longest && cut < pending.Length)
+            {
+                int next = Math.Min(cut + size, pending.Length);
+                if (next == pending.Length && !finishing) break; // an incomplete block: its class is not known yet
+                if (ChunkCodec.FewControlBytes(pending[cut..next])) break;
+                cut = next;
+            }
+        }
+        AddChunk(pending[..cut].ToArray());
+        pending[cut..].CopyTo(_pending);
+        _pendingLength -= cut;
     }
 
     /// <summary>Just after the last line break in the <see cref="LineBreakWindow"/> bytes before <paramref name="size"/>, else at it.</summary>
@@ -96,6 +126,8 @@ internal sealed class ContainerWriter
         int lineBreak = data[windowStart..size].LastIndexOf((byte)'\n');
         return lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
     }
+
+    private bool MergesBinary => _options.ChunkSize == null;
 
     private bool SplitsLoneChunk => _options.ChunkSize == null && LevelProfile.For(_options.Level).SplitsLoneChunk;
 
