@@ -46,7 +46,7 @@ public enum LevelNetwork
 /// </param>
 /// <param name="ByteTableBits">
 /// log2 of the bytes of each context table of the byte-level mixer (chunk method "bytes"): its
-/// memory per stream is about 12 tables of this size plus 14 MiB. `bench bytes --bits N`
+/// memory per stream is up to 17 tables of this size (12 in format 7) plus about 20 MiB. `bench bytes --bits N`
 /// (session 7), kennedy.xls / book1 in bpb: 18 bits 0.1357 / 2.3080, 20 bits 0.1277 / 2.1893,
 /// 22 bits 0.1265 / 2.1510, 24 bits 0.1259 / 2.1422.
 /// </param>
