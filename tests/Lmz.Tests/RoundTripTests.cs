@@ -241,10 +241,10 @@ public sealed class LoneChunkSplitTests : IDisposable
         Assert.Equal(Lmz1.ExpectedChunkLengths(data, LmzCompressionOptions.DefaultChunkSize), ChunkLengths(data, level: 6));
     }
 
-    /// <summary>Chunk lengths of one compression at level 1 with the default chunk size, after a checked round trip.</summary>
-    private static List<int> DefaultChunkLengths(byte[] data, IEnumerable<int> writeSizes)
+    /// <summary>Chunk lengths of one compression with the default chunk size, after a checked round trip and the same container from the given writes.</summary>
+    private static List<int> DefaultChunkLengths(byte[] data, IEnumerable<int> writeSizes, int level = 1)
     {
-        var options = new LmzCompressionOptions { Level = 1, Threads = 2 };
+        var options = new LmzCompressionOptions { Level = level, Threads = 2 };
         var container = LmzCompressor.Compress(data, options);
         var packed = new MemoryStream();
         using (var lmz = new LmzCompressionStream(packed, options, leaveOpen: true))
@@ -270,11 +270,12 @@ public sealed class LoneChunkSplitTests : IDisposable
     }
 
     [Fact]
-    public void Binary_input_is_cut_into_chunks_of_four_chunk_sizes_whatever_the_write_sizes()
+    public void Binary_input_is_cut_into_chunks_of_four_chunk_sizes_and_its_longer_end_into_halves_whatever_the_write_sizes()
     {
         const int MiB = 1 << 20;
-        var data = Bytes.Random(4 * MiB + 300_000, seed: 5); // random bytes: LZ4 or stored, quick
-        Assert.Equal([4 * MiB, 300_000], DefaultChunkLengths(data, RandomSizes(3)));
+        var data = Bytes.Random(9 * MiB + 300_000, seed: 5); // random bytes: LZ4 or stored, quick
+        int half = (5 * MiB + 300_000) / 2;
+        Assert.Equal([4 * MiB, half, half], DefaultChunkLengths(data, RandomSizes(3)));
         Assert.Equal(Lmz1.ExpectedChunkLengths(data, MiB), ChunkLengths(data, level: 1, chunkSize: MiB)); // an explicit size: the old cuts
     }
 
@@ -292,5 +293,15 @@ public sealed class LoneChunkSplitTests : IDisposable
         Assert.Equal(3, lengths.Count);
         Assert.Equal((byte)'\n', data[lengths[0] + lengths[1] - 1]);
         Assert.Equal(data.Length, lengths.Sum());
+    }
+
+    [Fact]
+    public void A_lone_binary_chunk_of_at_least_512_KiB_is_cut_in_halves_at_levels_4_to_6_only()
+    {
+        var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/kennedy.xls")); // 1,029,744 bytes
+        Assert.Equal([data.Length / 2, data.Length / 2], DefaultChunkLengths(data, RandomSizes(6), level: 6));
+        var small = data.AsSpan(0, 2 * ContainerWriter.MinBinaryHalf - 1).ToArray();
+        Assert.Equal([small.Length], DefaultChunkLengths(small, RandomSizes(7), level: 6));
+        Assert.Equal([data.Length], DefaultChunkLengths(data, RandomSizes(8), level: 3));
     }
 }
