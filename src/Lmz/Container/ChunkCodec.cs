@@ -1,3 +1,4 @@
+using Lmz.Tokenization;
 using K4os.Compression.LZ4;
 using Lmz.Bytes;
 using Lmz.Coding;
@@ -37,7 +38,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         ParallelLoop.For(chunks.Count, threads, cancellationToken, i =>
         {
             incompressible[i] = LooksRandom(chunks[i]);
-            if (!incompressible[i] && neuralLevel && MayBeText(chunks[i]))
+            if (!incompressible[i] && neuralLevel && MayBeText(chunks[i]) && HeadLooksLikeText(tokenizer, chunks[i]))
             {
                 var ids = new List<int>(chunks[i].Length / 3);
                 tokenizer.Encode(chunks[i], ids);
@@ -228,6 +229,23 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     /// 125 MiB of peak memory (Silesia mr's first 4.5 MB at -6: 370 MiB against 245 at -3, session 8).
     /// </summary>
     private static bool MayBeText(ReadOnlySpan<byte> data) => ControlBytes(data) * 5L <= data.Length;
+
+    /// <summary>Bytes of a chunk's head that <see cref="HeadLooksLikeText"/> tokenizes.</summary>
+    private const int TextTestHead = 64 << 10;
+
+    /// <summary>
+    /// Whether the first 64 KiB of a longer chunk look like text: a chunk whose head does not is
+    /// coded as bytes without tokenizing the rest (Silesia osdb's 4 MiB chunks hold 12% control
+    /// bytes, under <see cref="MayBeText"/>'s bound; tokenizing two of them at once peaked at 438 MiB
+    /// at -6, session 8).
+    /// </summary>
+    private static bool HeadLooksLikeText(LmzTokenizer tokenizer, byte[] chunk)
+    {
+        if (chunk.Length <= 2 * TextTestHead) return true;
+        var ids = new List<int>(TextTestHead / 3);
+        tokenizer.Encode(chunk.AsSpan(0, TextTestHead), ids);
+        return LooksLikeText(TextTestHead, [.. ids]);
+    }
 
     /// <summary>Bytes below 0x20 other than tab, line feed, carriage return and form feed, and 0x7F.</summary>
     private static long ControlBytes(ReadOnlySpan<byte> data)
