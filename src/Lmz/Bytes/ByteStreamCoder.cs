@@ -11,8 +11,8 @@ internal static class ByteStreamCoder
     /// <summary>Bytes between two progress reports.</summary>
     public const int ProgressStep = 64 << 10;
 
-    /// <summary>Bytes of the payload's header in revision 2: the row length (16 bits) and the contexts (24 bits).</summary>
-    public const int HeaderSize = 5;
+    /// <summary>Bytes of the payload's header in revision 2 (<see cref="BytePayloadHeader"/>).</summary>
+    public const int HeaderSize = BytePayloadHeader.Size;
 
     /// <param name="data">The chunk.</param>
     /// <param name="settings">The level's byte model.</param>
@@ -20,17 +20,14 @@ internal static class ByteStreamCoder
     public static byte[] Encode(ReadOnlySpan<byte> data, ByteModelSettings settings, Action<long>? progress = null)
     {
         var output = new MemoryStream(data.Length / 2 + 16);
-        var (contexts, row) = (settings.Contexts, 0);
+        var header = new BytePayloadHeader(0, settings.Contexts);
         if (settings.Revision >= 2)
         {
-            row = RecordLength.Detect(data);
-            // The 16-bit image contexts only pay with a row length to read the row above from.
-            if (row == 0 || (row & 1) != 0) contexts &= ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours);
-            Span<byte> header = [(byte)row, (byte)(row >> 8), (byte)contexts, (byte)((int)contexts >> 8), (byte)((int)contexts >> 16)];
-            output.Write(header);
+            header = BytePayloadHeader.Choose(data, settings.Contexts);
+            header.Write(output);
         }
         var encoder = new ArithmeticEncoder(output);
-        using var model = settings.Create(data.Length, contexts, row);
+        using var model = settings.Create(data.Length, header);
         for (int i = 0; i < data.Length; i++)
         {
             if (progress != null && i > 0 && i % ProgressStep == 0) progress(ProgressStep);
@@ -51,18 +48,9 @@ internal static class ByteStreamCoder
     /// <summary>Decodes <paramref name="length"/> bytes; a payload that runs out early or names contexts the settings lack is <see cref="InvalidDataException"/>.</summary>
     public static byte[] Decode(byte[] payload, int length, ByteModelSettings settings, Action<long>? progress = null)
     {
-        var (contexts, row, start) = (settings.Contexts, 0, 0);
-        if (settings.Revision >= 2)
-        {
-            if (payload.Length < HeaderSize) throw new InvalidDataException("the byte-model payload is shorter than its header");
-            row = payload[0] | payload[1] << 8;
-            contexts = (ByteContexts)(payload[2] | payload[3] << 8 | payload[4] << 16);
-            if ((contexts & ~settings.Contexts) != 0 || row > RecordLength.MaxDetected)
-                throw new InvalidDataException($"the byte-model header names contexts {(int)contexts:x} or row length {row} that this level does not have");
-            start = HeaderSize;
-        }
-        var decoder = new ArithmeticDecoder(payload, start);
-        using var model = settings.Create(length, contexts, row);
+        var header = settings.Revision >= 2 ? BytePayloadHeader.Read(payload, settings.Contexts) : new BytePayloadHeader(0, settings.Contexts);
+        var decoder = new ArithmeticDecoder(payload, settings.Revision >= 2 ? BytePayloadHeader.Size : 0);
+        using var model = settings.Create(length, header);
         var output = new byte[length];
         for (int i = 0; i < length; i++)
         {
@@ -87,7 +75,7 @@ internal static class ByteStreamCoder
 /// <summary>What a level's byte model holds: its contexts, the size of each context table, and the model's revision.</summary>
 internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, int Revision)
 {
-    public ByteModel Create(int capacity, ByteContexts contexts, int row) => new(capacity, contexts, TableBits, Revision, row);
+    public ByteModel Create(int capacity, BytePayloadHeader header) => new(capacity, header.Contexts, TableBits, Revision, header.Row);
 
     /// <summary>
     /// The byte model of a level (<see cref="LevelProfile.ByteTableBits"/>) in files of format
@@ -97,4 +85,36 @@ internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, i
         formatVersion >= 8
             ? new(ByteContexts.All, LevelProfile.For(level).ByteTableBits, 2)
             : new(ByteContexts.Revision1, LevelProfile.For(level).ByteTableBits, 1);
+}
+
+/// <summary>
+/// Revision 2's payload header: the row length the encoder found (16 bits, little-endian; 0 for
+/// none) and the contexts its model uses (24 bits, little-endian, flags of <see cref="ByteContexts"/>).
+/// </summary>
+internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts)
+{
+    public const int Size = 5;
+
+    /// <summary>The encoder's choice for <paramref name="data"/> among the level's contexts.</summary>
+    public static BytePayloadHeader Choose(ReadOnlySpan<byte> data, ByteContexts offered)
+    {
+        int row = RecordLength.Detect(data);
+        // The 16-bit image contexts only pay with a row length to read the row above from.
+        if (row == 0 || (row & 1) != 0) offered &= ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours);
+        return new BytePayloadHeader(row, offered);
+    }
+
+    public void Write(Stream output) =>
+        output.Write([(byte)Row, (byte)(Row >> 8), (byte)Contexts, (byte)((int)Contexts >> 8), (byte)((int)Contexts >> 16)]);
+
+    /// <summary>Parses the header; one that is cut short, or names contexts outside <paramref name="allowed"/> or a longer row than the encoder finds, is invalid data.</summary>
+    public static BytePayloadHeader Read(ReadOnlySpan<byte> payload, ByteContexts allowed)
+    {
+        if (payload.Length < Size) throw new InvalidDataException("the byte-model payload is shorter than its header");
+        int row = payload[0] | payload[1] << 8;
+        var contexts = (ByteContexts)(payload[2] | payload[3] << 8 | payload[4] << 16);
+        if ((contexts & ~allowed) != 0 || row > RecordLength.MaxDetected)
+            throw new InvalidDataException($"the byte-model header names contexts {(int)contexts:x} or row length {row} that this level does not have");
+        return new BytePayloadHeader(row, contexts);
+    }
 }

@@ -1,9 +1,9 @@
-using Lmz.Tokenization;
 using K4os.Compression.LZ4;
 using Lmz.Bytes;
 using Lmz.Coding;
 using Lmz.Modeling;
 using Lmz.Network;
+using Lmz.Tokenization;
 
 namespace Lmz.Container;
 
@@ -215,10 +215,9 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     }
 
     /// <summary>
-    /// At most 1% control bytes other than whitespace: a lone chunk is split for the network's
-    /// sake only when it may be text. Binary data loses by the split, since the byte mixer runs
-    /// at the same speed on either half and each half relearns (kennedy.xls at -6: 17,237 bytes
-    /// in halves against 16,420 whole, session 7).
+    /// At most 1% control bytes other than whitespace: the writer's test of a block for text. Text
+    /// blocks are cut at line breaks and a lone text chunk is halved for the network's sake; binary
+    /// blocks join into longer chunks and are halved only when long (see <see cref="ContainerWriter"/>).
     /// </summary>
     public static bool FewControlBytes(ReadOnlySpan<byte> data) => ControlBytes(data) * 100L <= data.Length;
 
