@@ -37,6 +37,8 @@ public static class BytesCommand
         foreach (var file in files)
         {
             var data = File.ReadAllBytes(file);
+            // As the container does: x86 code is coded after the call filter.
+            if (X86CallFilter.LooksLikeX86(data)) X86CallFilter.Forward(data);
             foreach (var (name, contexts) in variants)
             {
                 var settings = new ByteModelSettings(contexts, bits, revision);

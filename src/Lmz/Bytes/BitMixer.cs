@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Lmz.Bytes;
@@ -85,11 +86,12 @@ internal sealed class BitMixer
     /// <summary>(Σ w_i·x_i) >> 16, clamped to the stretch range; <paramref name="count"/> is a multiple of 8.</summary>
     private static int Dot(int[] weights, int offset, int[] x, int count)
     {
-        var w = weights.AsSpan(offset, count);
+        ref int w = ref MemoryMarshal.GetReference(weights.AsSpan(offset, count));
+        ref int input = ref MemoryMarshal.GetReference(x.AsSpan(0, count));
         var sum = Vector256<long>.Zero;
-        for (int i = 0; i < count; i += 8)
+        for (nuint i = 0; i < (nuint)count; i += 8)
         {
-            var product = Vector256.Create(w[i..]) * Vector256.Create(x.AsSpan(i));
+            var product = Vector256.LoadUnsafe(ref w, i) * Vector256.LoadUnsafe(ref input, i);
             var (low, high) = Vector256.Widen(product);
             sum += low + high;
         }
@@ -100,14 +102,15 @@ internal sealed class BitMixer
     /// <summary>w_i += round(x_i·err / 2^14), kept within ±<see cref="MaxWeight"/>.</summary>
     private static void Train(int[] weights, int offset, int[] x, int count, int err)
     {
-        var w = weights.AsSpan(offset, count);
+        ref int w = ref MemoryMarshal.GetReference(weights.AsSpan(offset, count));
+        ref int input = ref MemoryMarshal.GetReference(x.AsSpan(0, count));
         var e = Vector256.Create(err);
         var half = Vector256.Create(1 << 13);
         var max = Vector256.Create(MaxWeight);
-        for (int i = 0; i < count; i += 8)
+        for (nuint i = 0; i < (nuint)count; i += 8)
         {
-            var step = Vector256.ShiftRightArithmetic(Vector256.Create(x.AsSpan(i)) * e + half, 14);
-            Vector256.Clamp(Vector256.Create(w[i..]) + step, -max, max).CopyTo(w[i..]);
+            var step = Vector256.ShiftRightArithmetic(Vector256.LoadUnsafe(ref input, i) * e + half, 14);
+            Vector256.Clamp(Vector256.LoadUnsafe(ref w, i) + step, -max, max).StoreUnsafe(ref w, i);
         }
     }
 }

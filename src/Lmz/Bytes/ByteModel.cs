@@ -82,25 +82,13 @@ internal sealed class ByteModel : IDisposable
 
     public void Update(int bit)
     {
-        for (int i = 0; i < _tables.Length; i++)
-        {
-            _stateMaps.Update(_stateIndex[i], bit);
-            var table = _tables[i];
-            int node = _offsets[i] + _node;
-            table[node] = BitHistory.Update(table[node], bit);
-        }
-        if (_pixelsUsed) _pixels!.Update(bit);
-        _order0.Update(bit);
-        _order1.Update(bit);
-        _match.Update(bit);
-        _mixer.Update(bit);
-        _refine0.Update(bit);
-        _refine1.Update(bit);
-        _refine2?.Update(bit);
-
+        // What the next bit will read is known now: its memory is requested first, so the loads
+        // overlap the updates below (the order of the updates themselves is unchanged).
         _partial = _partial << 1 | bit;
         _bitIndex++;
-        if (_bitIndex == 8)
+        bool byteDone = _bitIndex == 8;
+        _match.Update(bit);
+        if (byteDone)
         {
             byte value = (byte)_partial;
             _history[_position++] = value;
@@ -108,10 +96,31 @@ internal sealed class ByteModel : IDisposable
             _match.ByteDone(_history, _position);
             _record.ByteDone(value, _position);
             (_partial, _bitIndex) = (1, 0);
-            StartByte();
-            return;
+            HashContexts();
+            PrefetchSlots();
         }
-        if (_bitIndex == 4) FindSlots();
+        else if (_bitIndex == 4) PrefetchSlots();
+        PrefetchRefiners();
+
+        var tables = _tables;
+        var offsets = _offsets;
+        var stateIndex = _stateIndex;
+        int oldNode = _node;
+        for (int i = 0; i < tables.Length; i++)
+        {
+            _stateMaps.Update(stateIndex[i], bit);
+            ref byte state = ref tables[i][offsets[i] + oldNode];
+            state = BitHistory.Update(state, bit);
+        }
+        if (_pixelsUsed) _pixels!.Update(bit);
+        _order0.Update(bit);
+        _order1.Update(bit);
+        _mixer.Update(bit);
+        _refine0.Update(bit);
+        _refine1.Update(bit);
+        _refine2?.Update(bit);
+
+        if (_bitIndex == 0 || _bitIndex == 4) FindSlots();
         Predict();
     }
 
@@ -119,6 +128,15 @@ internal sealed class ByteModel : IDisposable
     private int NibbleNode => _bitIndex < 4 ? _partial : (1 << (_bitIndex - 4)) | (_partial & ((1 << (_bitIndex - 4)) - 1));
 
     private void StartByte()
+    {
+        HashContexts();
+        PrefetchSlots();
+        FindSlots();
+        Predict();
+    }
+
+    /// <summary>Each context's hash for the byte about to be coded.</summary>
+    private void HashContexts()
     {
         int c1 = Byte(1), c2 = Byte(2), c3 = Byte(3), c4 = Byte(4);
         if (char.IsAsciiLetter((char)c1) || c1 >= 128)
@@ -153,17 +171,34 @@ internal sealed class ByteModel : IDisposable
             };
             _hashes[i] = Hash(context, i);
         }
-        FindSlots();
-        Predict();
+    }
+
+    private uint NibbleSalt => _bitIndex == 0 ? 0 : (uint)_partial * 0x9E3779B1u;
+
+    /// <summary>Asks for the lines of this nibble's slots (a hint: no effect on any result).</summary>
+    private void PrefetchSlots()
+    {
+        uint nibble = NibbleSalt;
+        for (int i = 0; i < _slots.Length; i++) _slots[i].Prefetch(_hashes[i] ^ nibble);
     }
 
     private void FindSlots()
     {
-        uint nibble = _bitIndex == 0 ? 0 : (uint)_partial * 0x9E3779B1u;
-        // Every line requested first, so the cache misses overlap.
-        for (int i = 0; i < _slots.Length; i++) _slots[i].Prefetch(_hashes[i] ^ nibble);
+        uint nibble = NibbleSalt;
         for (int i = 0; i < _slots.Length; i++) _offsets[i] = _slots[i].Find(_hashes[i] ^ nibble);
     }
+
+    /// <summary>Asks for the next bit's entries of the large direct tables (a hint: no effect on any result).</summary>
+    private void PrefetchRefiners()
+    {
+        int c1 = Byte(1);
+        _refine1.Prefetch(c1 << 8 | _partial);
+        _refine2?.Prefetch(Order2Hash(c1) << 8 | _partial);
+        int r = RowLength;
+        if (_pixels != null && r > 0) _pixels.Prefetch(PixelContext(r));
+    }
+
+    private int Order2Hash(int c1) => (int)((uint)(Byte(2) << 8 | c1) * 0x9E3779B1u >> 24);
 
     private void Predict()
     {
@@ -200,8 +235,7 @@ internal sealed class ByteModel : IDisposable
             _pFinal = Math.Clamp((2 * p + a + b + 2) >> 2, 1, 4095);
             return;
         }
-        int order2 = (int)((uint)(Byte(2) << 8 | c1) * 0x9E3779B1u >> 24);
-        int c = _refine2.Refine(p, order2 << 8 | _partial);
+        int c = _refine2.Refine(p, Order2Hash(c1) << 8 | _partial);
         _pFinal = Math.Clamp((p + a + b + c + 2) >> 2, 1, 4095);
     }
 
