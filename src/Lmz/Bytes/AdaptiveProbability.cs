@@ -51,6 +51,31 @@ internal sealed class AdaptiveProbability
         _entries[context] = (uint)(p << 10) | (uint)n;
     }
 
+    /// <summary>Moves each entry of <paramref name="contexts"/> towards <paramref name="bit"/>, in order.</summary>
+    public void Update(ReadOnlySpan<int> contexts, int bit)
+    {
+        var entries = _entries;
+        var rate = Rate;
+        int limit = _limit;
+        long target = (long)bit << 22;
+        foreach (int context in contexts)
+        {
+            uint e = entries[context];
+            int n = (int)(e & 1023);
+            long p = e >> 10;
+            p += (target - p) * rate[n] >> 16;
+            if (n < limit) n++;
+            entries[context] = (uint)(p << 10) | (uint)n;
+        }
+    }
+
+    /// <summary>The stretched p(1) of each entry of <paramref name="contexts"/> into <paramref name="stretched"/>.</summary>
+    public void PeekStretched(ReadOnlySpan<int> contexts, Span<int> stretched)
+    {
+        var entries = _entries;
+        for (int i = 0; i < contexts.Length; i++) stretched[i] = Logistic.Stretch((int)(entries[contexts[i]] >> 20));
+    }
+
     private static int[] BuildRates()
     {
         var rates = new int[1024];

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Bytes;
 
@@ -54,8 +55,27 @@ internal sealed class BitMixer
 
     public void Add(int stretched) => _inputs[_count++] = stretched;
 
+    /// <summary>The next <paramref name="count"/> inputs, to be filled by the caller.</summary>
+    public Span<int> AddRange(int count)
+    {
+        var span = _inputs.AsSpan(_count, count);
+        _count += count;
+        return span;
+    }
+
     /// <summary>Layer-1 selector <paramref name="k"/> takes value <paramref name="value"/> for this bit.</summary>
     public void Select(int k, int value) => _sets[k] = value * _size;
+
+    /// <summary>Asks the memory system for the weights that selector <paramref name="k"/> will choose with <paramref name="value"/> (a hint: no effect on any result).</summary>
+    public unsafe void Prefetch(int k, int value)
+    {
+        if (!Sse.IsSupported) return;
+        fixed (int* row = &_weights[k][value * _size])
+        {
+            for (int i = 0; i < _size; i += 16) Sse.Prefetch0(row + i);
+            Sse.Prefetch0(row + _size - 1);
+        }
+    }
 
     /// <summary>p(1) of the last <see cref="Mix"/>, 12 bits.</summary>
     public int P => _p;

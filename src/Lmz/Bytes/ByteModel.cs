@@ -102,13 +102,12 @@ internal sealed class ByteModel : IDisposable
         else if (_bitIndex == 4) PrefetchSlots();
         PrefetchRefiners();
 
+        _stateMaps.Update(_stateIndex, bit);
         var tables = _tables;
         var offsets = _offsets;
-        var stateIndex = _stateIndex;
         int oldNode = _node;
-        for (int i = 0; i < tables.Length; i++)
+        for (int i = 0; i < tables.Length && i < offsets.Length; i++)
         {
-            _stateMaps.Update(stateIndex[i], bit);
             ref byte state = ref tables[i][offsets[i] + oldNode];
             state = BitHistory.Update(state, bit);
         }
@@ -196,6 +195,8 @@ internal sealed class ByteModel : IDisposable
         _refine2?.Prefetch(Order2Hash(c1) << 8 | _partial);
         int r = RowLength;
         if (_pixels != null && r > 0) _pixels.Prefetch(PixelContext(r));
+        _mixer.Prefetch(0, _partial);
+        _mixer.Prefetch(2, c1 * 8 + _bitIndex);
     }
 
     private int Order2Hash(int c1) => (int)((uint)(Byte(2) << 8 | c1) * 0x9E3779B1u >> 24);
@@ -212,11 +213,12 @@ internal sealed class ByteModel : IDisposable
         if (_pixelsUsed) _pixels ??= new AdaptiveProbability(1 << 20, 255);
         _mixer.Add(_pixelsUsed ? Logistic.Stretch(_pixels!.P(PixelContext(r))) : 0);
         int node = _node = NibbleNode;
-        for (int i = 0; i < _tables.Length; i++)
-        {
-            int index = _stateIndex[i] = i << 8 | _tables[i][_offsets[i] + node];
-            _mixer.Add(Logistic.Stretch(_stateMaps.Peek(index)));
-        }
+        var tables = _tables;
+        var offsets = _offsets;
+        var stateIndex = _stateIndex;
+        for (int i = 0; i < tables.Length && i < offsets.Length && i < stateIndex.Length; i++)
+            stateIndex[i] = i << 8 | tables[i][offsets[i] + node];
+        _stateMaps.PeekStretched(stateIndex, _mixer.AddRange(stateIndex.Length));
         _mixer.Select(0, _partial);
         _mixer.Select(1, _match.State * 8 + _bitIndex);
         _mixer.Select(2, c1 * 8 + _bitIndex);
