@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Lmz.Bytes;
 using Lmz.Network;
 
 namespace Lmz.Tests;
@@ -70,6 +71,22 @@ public sealed class GoldenContainerTests
         Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
         int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
         Assert.Equal(3800, image.Container[payload] | image.Container[payload + 1] << 8); // the header's row: 1900 samples of 16 bits
+    }
+
+    [Fact]
+    public void The_version_9_set_holds_byte_chunks_of_revision_3_with_the_indirect_contexts()
+    {
+        var image = Read(All().Single(g => g.Version == "v9" && g.Container.StartsWith("x-ray.", StringComparison.Ordinal)));
+        Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
+        int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
+        Assert.Equal(3800, image.Container[payload] | image.Container[payload + 1] << 8);
+        var contexts = (ByteContexts)(image.Container[payload + 2] | image.Container[payload + 3] << 8 | image.Container[payload + 4] << 16);
+        Assert.Equal(ByteContexts.Revision3, contexts);
+
+        var code = Read(All().Single(g => g.Version == "v9" && g.Container.StartsWith("ooffice.", StringComparison.Ordinal)));
+        Assert.Equal(nameof(Container.ChunkMethod.BytesX86), Assert.Single(code.Info.Chunks).Method);
+        var flags = (ByteContexts)(code.Container[payload + 2] | code.Container[payload + 3] << 8 | code.Container[payload + 4] << 16);
+        Assert.True(flags.HasFlag(ByteContexts.Indirect1 | ByteContexts.Indirect2), $"contexts {flags}");
     }
 
     private static (byte[] Container, LmzContainerInfo Info) Read(Golden golden)

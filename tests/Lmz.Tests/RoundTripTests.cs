@@ -270,12 +270,13 @@ public sealed class LoneChunkSplitTests : IDisposable
     }
 
     [Fact]
-    public void Binary_input_is_cut_into_chunks_of_four_chunk_sizes_and_its_longer_end_into_halves_whatever_the_write_sizes()
+    public void Binary_input_is_cut_into_chunks_of_the_levels_chunk_sizes_and_its_longer_end_into_halves_whatever_the_write_sizes()
     {
         const int MiB = 1 << 20;
-        var data = Bytes.Random(9 * MiB + 300_000, seed: 5); // random bytes: LZ4 or stored, quick
-        int half = (5 * MiB + 300_000) / 2;
-        Assert.Equal([4 * MiB, half, half], DefaultChunkLengths(data, RandomSizes(3)));
+        var data = Bytes.Random(17 * MiB + 300_000, seed: 5); // random bytes: LZ4 or stored, quick
+        int half = (9 * MiB + 300_000) / 2;
+        Assert.Equal([8 * MiB, half, half], DefaultChunkLengths(data, RandomSizes(3)));
+        Assert.Equal([data.Length / 2, data.Length - data.Length / 2], DefaultChunkLengths(data, RandomSizes(5), level: 7)); // 16 chunk sizes at 7-9
         Assert.Equal(Lmz1.ExpectedChunkLengths(data, MiB), ChunkLengths(data, level: 1, chunkSize: MiB)); // an explicit size: the old cuts
     }
 

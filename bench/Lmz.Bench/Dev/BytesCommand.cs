@@ -9,7 +9,7 @@ namespace Lmz.Bench.Dev;
 /// (one stream, one thread): size, bits per byte, speed both ways, and a round-trip check.
 /// --ablate adds a row per context with that context switched off. --piece N codes the file as
 /// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
-/// the decode and its check. --revision 1 runs format 7's model (default: the newest). A last
+/// the decode and its check. --revision 1 or 2 runs format 7 or 8's model (default: the newest, 3). A last
 /// line totals the payloads of every file.
 /// </summary>
 public static class BytesCommand
@@ -17,7 +17,7 @@ public static class BytesCommand
     public static int Run(string[] args)
     {
         bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode");
-        int bits = 22, piece = 0, revision = 2;
+        int bits = 22, piece = 0, revision = 3;
         long grandTotal = 0;
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
@@ -28,8 +28,8 @@ public static class BytesCommand
             if (args[i] == "--revision") { revision = int.Parse(args[++i]); continue; }
             files.Add(args[i]);
         }
-        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2] FILE...");
-        var all = revision >= 2 ? ByteContexts.All : ByteContexts.Revision1;
+        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3] FILE...");
+        var all = revision >= 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1;
         var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
             foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && all.HasFlag(k)))

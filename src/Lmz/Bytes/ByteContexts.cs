@@ -39,5 +39,11 @@ internal enum ByteContexts
     /// <summary>16-bit little-endian samples in rows of the record length: the left and above samples.</summary>
     Image16Neighbours = 1 << 17,
     /// <summary>Every context of revision 2 (format 8).</summary>
-    All = (1 << 18) - 1,
+    Revision2 = (1 << 18) - 1,
+    /// <summary>Byte −1 with the two bytes that followed its last two occurrences before (an indirect context).</summary>
+    Indirect1 = 1 << 18,
+    /// <summary>Bytes −2 and −1 with the two bytes that followed their last two occurrences before.</summary>
+    Indirect2 = 1 << 19,
+    /// <summary>Every context of revision 3 (format 9).</summary>
+    Revision3 = (1 << 20) - 1,
 }

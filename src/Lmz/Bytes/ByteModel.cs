@@ -7,9 +7,11 @@ namespace Lmz.Bytes;
 /// and order-1 probabilities, hashed bit-history contexts (<see cref="ByteContexts"/>), and the
 /// match model; then refinement stages by order-0 and order-1 context (revision 2: and a hashed
 /// order 2). Integer arithmetic only, so encoder and decoder on any machine compute the same
-/// 12-bit probabilities. Revision 1 is format 7's model and must stay as it is; revision 2
-/// (format 8) adds contexts, a mixer weight set chosen by how many orders have seen their
-/// context, and the third refiner (bench/results/issue14-revision2.md).
+/// 12-bit probabilities. Each revision must stay as it is, since files of its format decode
+/// with it: revision 1 is format 7's model; revision 2 (format 8) adds contexts, a mixer weight
+/// set chosen by how many orders have seen their context, and the third refiner
+/// (bench/results/issue14-revision2.md); revision 3 (format 9) allows the indirect contexts and
+/// adds a weight set chosen by the column (bench/results/issue14-revision3.md).
 /// </summary>
 internal sealed class ByteModel : IDisposable
 {
@@ -45,11 +47,15 @@ internal sealed class ByteModel : IDisposable
     private bool _pixelsUsed;
     private int _node; // the nibble-tree node of this bit
     private int _lineStart; // position after the last line feed or NUL
+    private readonly ushort[]? _follow1, _follow2;
+    private readonly bool _columnSet; // revision 3: a fifth weight set chosen by the column
+    // Columns past this share the last weight set: osdb's 2 MiB head 466,471 bytes at 63, 466,124 at 255, 474,703 at 31 (session 9).
+    private const int MaxColumnSet = 63; // per order-1 / order-2 context: the two bytes that followed it last
 
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
     /// <param name="tableBits">log2 of each context table's bytes.</param>
-    /// <param name="revision">1: format 7's model; 2: format 8's.</param>
+    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's.</param>
     /// <param name="recordHint">Row length chosen by the encoder (<see cref="RecordLength.Detect"/>), or 0.</param>
     public ByteModel(int capacity, ByteContexts contexts, int tableBits, int revision, int recordHint)
     {
@@ -58,6 +64,8 @@ internal sealed class ByteModel : IDisposable
         _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && k != ByteContexts.Pixels && contexts.HasFlag(k))];
         _orderContexts = [.. _kinds.Select((k, i) => (k, i)).Where(x => x.k is ByteContexts.Order2 or ByteContexts.Order3 or ByteContexts.Order4 or ByteContexts.Order6).Select(x => x.i)];
         _pixelContext = contexts.HasFlag(ByteContexts.Pixels);
+        if (contexts.HasFlag(ByteContexts.Indirect1)) _follow1 = new ushort[1 << 8];
+        if (contexts.HasFlag(ByteContexts.Indirect2)) _follow2 = new ushort[1 << 16];
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
         _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
         _stateIndex = new int[_kinds.Length];
@@ -65,7 +73,13 @@ internal sealed class ByteModel : IDisposable
         _hashes = new uint[_kinds.Length];
         _offsets = new int[_kinds.Length];
         _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
-        int[] weightSets = revision >= 2 ? [256, 4 * 8, 256 * 8, 6 * 8] : [256, 4 * 8, 256 * 8];
+        int[] weightSets = revision switch
+        {
+            1 => [256, 4 * 8, 256 * 8],
+            2 => [256, 4 * 8, 256 * 8, 6 * 8],
+            _ => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8],
+        };
+        _columnSet = revision >= 3;
         _mixer = new BitMixer(FixedInputs + _kinds.Length, weightSets, 8, MixerRate, FinalMixerRate, 1 << 14);
         if (revision >= 2) _refine2 = new ProbabilityRefiner(1 << 16);
         StartByte();
@@ -95,6 +109,7 @@ internal sealed class ByteModel : IDisposable
             if (value is (byte)'\n' or 0) _lineStart = _position;
             _match.ByteDone(_history, _position);
             _record.ByteDone(value, _position);
+            RecordFollowers(value);
             (_partial, _bitIndex) = (1, 0);
             HashContexts();
             PrefetchSlots();
@@ -165,11 +180,21 @@ internal sealed class ByteModel : IDisposable
                 ByteContexts.Skip3 => (uint)c4,
                 ByteContexts.RecordColumn => r == 0 ? 0 : (ulong)r << 16 | (uint)Byte(r) << 8 | (uint)Byte(2 * r),
                 ByteContexts.RecordNeighbours => r < 2 ? 2UL << 40 | (uint)c2 : (ulong)r << 24 | (uint)Byte(r + 1) << 16 | (uint)Byte(r) << 8 | (uint)Byte(r - 1),
+                ByteContexts.Indirect1 => (ulong)c1 << 16 | _follow1![c1],
+                ByteContexts.Indirect2 => (ulong)(c2 << 8 | c1) << 16 | _follow2![c2 << 8 | c1],
                 ByteContexts.RecordAboveLeft => r == 0 ? 1UL << 40 | (uint)c1 : (ulong)r << 16 | (uint)Byte(r) << 8 | (uint)c1,
                 _ => 0,
             };
             _hashes[i] = Hash(context, i);
         }
+    }
+
+    /// <summary>Notes <paramref name="value"/> (just coded) as what followed the order-1 and order-2 contexts before it.</summary>
+    private void RecordFollowers(byte value)
+    {
+        int b2 = Byte(2), b3 = Byte(3);
+        if (_follow1 != null) _follow1[b2] = (ushort)(_follow1[b2] << 8 | value);
+        if (_follow2 != null) _follow2[b3 << 8 | b2] = (ushort)(_follow2[b3 << 8 | b2] << 8 | value);
     }
 
     private uint NibbleSalt => _bitIndex == 0 ? 0 : (uint)_partial * 0x9E3779B1u;
@@ -228,6 +253,7 @@ internal sealed class ByteModel : IDisposable
             foreach (int i in _orderContexts) if (_tables[i][_offsets[i] + node] != 0) seen++;
             _mixer.Select(3, (_match.State != 0 ? 5 : seen) * 8 + _bitIndex);
         }
+        if (_columnSet) _mixer.Select(4, Math.Min(_position - _lineStart, MaxColumnSet) * 8 + _bitIndex);
         _mixer.Mix(_bitIndex);
         int p = _mixer.P;
         int a = _refine0.Refine(p, _partial);

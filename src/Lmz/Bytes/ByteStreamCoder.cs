@@ -11,7 +11,7 @@ internal static class ByteStreamCoder
     /// <summary>Bytes between two progress reports.</summary>
     public const int ProgressStep = 64 << 10;
 
-    /// <summary>Bytes of the payload's header in revision 2 (<see cref="BytePayloadHeader"/>).</summary>
+    /// <summary>Bytes of the payload's header from revision 2 (<see cref="BytePayloadHeader"/>).</summary>
     public const int HeaderSize = BytePayloadHeader.Size;
 
     /// <param name="data">The chunk.</param>
@@ -79,16 +79,22 @@ internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, i
 
     /// <summary>
     /// The byte model of a level (<see cref="LevelProfile.ByteTableBits"/>) in files of format
-    /// <paramref name="formatVersion"/>: revision 1 in format 7, revision 2 from format 8.
+    /// <paramref name="formatVersion"/>: revision 1 in format 7, 2 in format 8, 3 from format 9.
     /// </summary>
-    public static ByteModelSettings For(int level, int formatVersion = Container.ContainerFormat.Version) =>
-        formatVersion >= 8
-            ? new(ByteContexts.All, LevelProfile.For(level).ByteTableBits, 2)
-            : new(ByteContexts.Revision1, LevelProfile.For(level).ByteTableBits, 1);
+    public static ByteModelSettings For(int level, int formatVersion = Container.ContainerFormat.Version)
+    {
+        int bits = LevelProfile.For(level).ByteTableBits;
+        return formatVersion switch
+        {
+            <= 7 => new(ByteContexts.Revision1, bits, 1),
+            8 => new(ByteContexts.Revision2, bits, 2),
+            _ => new(ByteContexts.Revision3, bits, 3),
+        };
+    }
 }
 
 /// <summary>
-/// Revision 2's payload header: the row length the encoder found (16 bits, little-endian; 0 for
+/// The payload header of revisions 2 and 3: the row length the encoder found (16 bits, little-endian; 0 for
 /// none) and the contexts its model uses (24 bits, little-endian, flags of <see cref="ByteContexts"/>).
 /// </summary>
 internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts)

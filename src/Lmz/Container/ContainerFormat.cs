@@ -7,7 +7,7 @@ namespace Lmz.Container;
 public static class ContainerFormat
 {
     public static ReadOnlySpan<byte> Magic => "LMZ\u001a"u8;
-    public const byte Version = 8; // 8: the byte model's revision 2 (more contexts, a row-length hint and its contexts in each payload's header) and binary chunks of up to four times the chunk size; 7: chunk methods 5 and 6, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes), 6 after the x86 call filter; 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
+    public const byte Version = 9; // 9: the byte model's revision 3 (indirect contexts, a weight set by column) and binary chunks of up to 16 chunk sizes at levels 7-9; 8: the byte model's revision 2 (more contexts, a row-length hint and its contexts in each payload's header) and binary chunks of up to four times the chunk size; 7: chunk methods 5 and 6, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes), 6 after the x86 call filter; 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
     /// <summary>The oldest version this lmz decodes: 6, the first stable one (docs/FORMAT.md, "Stability").</summary>
     public const byte MinReadableVersion = 6;
     public const int FileHeaderSize = 36;
@@ -19,11 +19,14 @@ public static class ContainerFormat
     public const int GroupSize = 8;
 
     /// <summary>
-    /// Binary input is cut into chunks of up to this many chunk sizes (format 8): its byte model
+    /// Binary input is cut into chunks of up to this many chunk sizes in format 8: its byte model
     /// relearns at each chunk. Silesia osdb, byte model alone (session 8): 1.9998 bpb in 1 MiB
     /// pieces, 1.9035 in 4 MiB, 1.8559 whole; four keeps two threads busy on a 10 MB file.
     /// </summary>
     public const int BinaryChunkBlocks = 4;
+
+    /// <summary>From format 9, binary chunks may run to this many chunk sizes (levels 7–9 use it: <see cref="LevelProfile.BinaryChunkBlocks"/>).</summary>
+    public const int MaxBinaryChunkBlocks = 16;
 
     public static uint Crc(ReadOnlySpan<byte> data) => Crc32.HashToUInt32(data);
 
@@ -95,7 +98,7 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
             throw Corrupt(index, "record checksum mismatch");
         var method = (ChunkMethod)r[0];
         var newest = version >= 7 ? ChunkMethod.BytesX86 : ChunkMethod.TokenNeural;
-        int longest = version >= 8 ? MaxChunkLength(chunkSize) : chunkSize;
+        int longest = MaxChunkLength(chunkSize, version);
         if (method < ChunkMethod.Stored || method > newest)
             throw Corrupt(index, $"unknown method {r[0]} for format version {version}");
         var record = new ChunkRecord(method, BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
@@ -108,10 +111,15 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
     }
 
     /// <summary>
-    /// The longest chunk of format 8 and later: binary data (chunks the byte mixer codes) may run
-    /// to <see cref="ContainerFormat.BinaryChunkBlocks"/> chunk sizes, so its models learn from more.
+    /// The longest chunk of a file of format <paramref name="version"/>: one chunk size up to format 7;
+    /// from format 8 binary data (chunks the byte mixer codes) may run to <see cref="ContainerFormat.BinaryChunkBlocks"/>
+    /// chunk sizes, from format 9 to <see cref="ContainerFormat.MaxBinaryChunkBlocks"/>, so its models learn from more.
     /// </summary>
-    public static int MaxChunkLength(int chunkSize) => (int)Math.Min((long)chunkSize * ContainerFormat.BinaryChunkBlocks, LmzCompressionOptions.MaxChunkSize);
+    public static int MaxChunkLength(int chunkSize, int version)
+    {
+        int blocks = version >= 9 ? ContainerFormat.MaxBinaryChunkBlocks : version == 8 ? ContainerFormat.BinaryChunkBlocks : 1;
+        return (int)Math.Min((long)chunkSize * blocks, LmzCompressionOptions.MaxChunkSize);
+    }
 
     public static InvalidDataException Corrupt(int index, string reason) => new($"chunk {index}: {reason}");
 }

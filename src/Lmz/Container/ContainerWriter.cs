@@ -8,7 +8,7 @@ namespace Lmz.Container;
 /// the final 4 KiB before the nominal size, when one is there and more data follows), chunks
 /// are compressed a group at a time, so memory stays within a few groups whatever the input size.
 /// With the default chunk size, a chunk that begins with a binary block (more than 1% control
-/// bytes) takes in the binary blocks after it, up to <see cref="ContainerFormat.BinaryChunkBlocks"/>;
+/// bytes) takes in the binary blocks after it, up to <see cref="LevelProfile.BinaryChunkBlocks"/>;
 /// binary input that ends longer than that, or that would be the only chunk of its group at a
 /// level that splits lone chunks, becomes two equal halves, so two threads share it.
 /// Cut points and groups depend only on the data, never on how it was written or on threads.
@@ -34,7 +34,9 @@ internal sealed class ContainerWriter
         _options = options;
         var bundle = options.Model ?? LmzModelBundle.Default;
         _codec = new ChunkCodec(bundle, options.Level, options.Threads, options.Engine);
-        _longest = MergesBinary ? ChunkRecord.MaxChunkLength(options.EffectiveChunkSize) : options.EffectiveChunkSize;
+        _longest = MergesBinary
+            ? Math.Min(ChunkRecord.MaxChunkLength(options.EffectiveChunkSize, ContainerFormat.Version), options.EffectiveChunkSize * LevelProfile.For(options.Level).BinaryChunkBlocks)
+            : options.EffectiveChunkSize;
         // Two of the longest chunks: the end of a binary input can be cut into equal halves.
         _pending = new byte[(MergesBinary ? 2 * _longest : _longest) + 1];
         uint inference = InferenceFingerprint.For(options.Level);
