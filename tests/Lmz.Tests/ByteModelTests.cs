@@ -161,22 +161,48 @@ public sealed class ByteModelTests
     }
 
     [Fact]
-    public void Revision_2_codes_binary_files_smaller_than_format_7s_model_and_both_round_trip()
+    public void Each_revision_codes_binary_files_smaller_than_the_one_before_and_all_round_trip()
     {
         foreach (var name in new[] { "calgary/geo", "calgary/obj2" })
         {
             var data = File.ReadAllBytes(Repo.CorpusFile(name));
-            int[] sizes = new int[3];
-            for (int revision = 1; revision <= 2; revision++)
+            int[] sizes = new int[4];
+            for (int revision = 1; revision <= 3; revision++)
             {
-                var settings = ByteModelSettings.For(6, revision == 1 ? 7 : 8);
+                var settings = ByteModelSettings.For(6, revision + 6);
                 Assert.Equal(revision, settings.Revision);
                 var payload = ByteStreamCoder.Encode(data, settings);
                 Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
                 sizes[revision] = payload.Length;
             }
             Assert.True(sizes[2] < sizes[1], $"{name}: revision 2 {sizes[2]} bytes, revision 1 {sizes[1]}");
+            Assert.True(sizes[3] < sizes[2], $"{name}: revision 3 {sizes[3]} bytes, revision 2 {sizes[2]}");
         }
+    }
+
+    [Fact]
+    public void The_encoder_leaves_the_table_trial_contexts_out_of_tables_and_images_only()
+    {
+        var settings = ByteModelSettings.For(6);
+        foreach (var name in new[] { "canterbury/kennedy.xls", "canterbury/ptt5" })
+        {
+            var data = File.ReadAllBytes(Repo.CorpusFile(name));
+            var header = BytePayloadHeader.Choose(data, settings);
+            Assert.Equal(ByteContexts.None, header.Contexts & BytePayloadHeader.TableTrial);
+            var payload = ByteStreamCoder.Encode(data, settings);
+            Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
+        }
+        foreach (var name in new[] { "calgary/book1", "silesia/mr:600000" })
+        {
+            var data = name.Contains(':')
+                ? File.ReadAllBytes(Repo.SharedCorpusFile(name[..name.IndexOf(':')])).AsSpan(0, 600_000).ToArray()
+                : File.ReadAllBytes(Repo.CorpusFile(name));
+            Assert.Equal(BytePayloadHeader.TableTrial, BytePayloadHeader.Choose(data, settings).Contexts & BytePayloadHeader.TableTrial);
+        }
+        // Short chunks and a caller that turns the trial off keep every context.
+        var kennedy = File.ReadAllBytes(Repo.CorpusFile("canterbury/kennedy.xls"));
+        Assert.Equal(BytePayloadHeader.TableTrial, BytePayloadHeader.Choose(kennedy.AsSpan(0, BytePayloadHeader.TrialMinimum - 1), settings).Contexts & BytePayloadHeader.TableTrial);
+        Assert.Equal(BytePayloadHeader.TableTrial, BytePayloadHeader.Choose(kennedy, settings with { Trial = false }).Contexts & BytePayloadHeader.TableTrial);
     }
 
     [Fact]

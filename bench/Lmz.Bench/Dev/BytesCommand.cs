@@ -9,28 +9,30 @@ namespace Lmz.Bench.Dev;
 /// (one stream, one thread): size, bits per byte, speed both ways, and a round-trip check.
 /// --ablate adds a row per context with that context switched off. --piece N codes the file as
 /// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
-/// the decode and its check. --revision 1 or 2 runs format 7 or 8's model (default: the newest, 3). A last
-/// line totals the payloads of every file.
+/// the decode and its check. --revision 1 or 2 runs format 7 or 8's model (default: the newest, 3).
+/// --without A,B leaves those contexts out; --no-trial keeps the encoder from trying to leave out
+/// BytePayloadHeader.TableTrial on a sample (as it does for chunks from 256 KiB). A last line
+/// totals the payloads of every file.
 /// </summary>
 public static class BytesCommand
 {
     public static int Run(string[] args)
     {
-        bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode");
+        bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode"), trial = !args.Contains("--no-trial");
         int bits = 22, piece = 0, revision = 3;
         var without = ByteContexts.None;
         long grandTotal = 0;
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] is "--ablate" or "--no-decode") continue;
+            if (args[i] is "--ablate" or "--no-decode" or "--no-trial") continue;
             if (args[i] == "--bits") { bits = int.Parse(args[++i]); continue; }
             if (args[i] == "--piece") { piece = int.Parse(args[++i]) << 10; continue; }
             if (args[i] == "--revision") { revision = int.Parse(args[++i]); continue; }
             if (args[i] == "--without") { without = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             files.Add(args[i]);
         }
-        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3] [--without Context,...] FILE...");
+        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3] [--without Context,...] [--no-trial] FILE...");
         var all = (revision >= 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1) & ~without;
         var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
@@ -43,7 +45,7 @@ public static class BytesCommand
             if (X86CallFilter.LooksLikeX86(data)) X86CallFilter.Forward(data);
             foreach (var (name, contexts) in variants)
             {
-                var settings = new ByteModelSettings(contexts, bits, revision);
+                var settings = new ByteModelSettings(contexts, bits, revision, trial);
                 var sw = Stopwatch.StartNew();
                 if (piece > 0 && piece < data.Length)
                 {

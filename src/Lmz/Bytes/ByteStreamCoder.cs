@@ -23,9 +23,23 @@ internal static class ByteStreamCoder
         var header = new BytePayloadHeader(0, settings.Contexts);
         if (settings.Revision >= 2)
         {
-            header = BytePayloadHeader.Choose(data, settings.Contexts);
+            header = BytePayloadHeader.Choose(data, settings);
             header.Write(output);
         }
+        Code(data, settings, header, output, progress);
+        return output.ToArray();
+    }
+
+    /// <summary>Bytes the coder writes for <paramref name="data"/> with <paramref name="header"/>'s choices (no header).</summary>
+    public static long CodedLength(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader header)
+    {
+        var output = new MemoryStream(data.Length / 2 + 16);
+        Code(data, settings, header, output, progress: null);
+        return output.Length;
+    }
+
+    private static void Code(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader header, Stream output, Action<long>? progress)
+    {
         var encoder = new ArithmeticEncoder(output);
         using var model = settings.Create(data.Length, header);
         for (int i = 0; i < data.Length; i++)
@@ -42,7 +56,6 @@ internal static class ByteStreamCoder
         }
         encoder.Finish();
         progress?.Invoke(data.Length == 0 ? 0 : (data.Length - 1) % ProgressStep + 1);
-        return output.ToArray();
     }
 
     /// <summary>Decodes <paramref name="length"/> bytes; a payload that runs out early or names contexts the settings lack is <see cref="InvalidDataException"/>.</summary>
@@ -72,8 +85,12 @@ internal static class ByteStreamCoder
     }
 }
 
-/// <summary>What a level's byte model holds: its contexts, the size of each context table, and the model's revision.</summary>
-internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, int Revision)
+/// <summary>
+/// What a level's byte model holds: its contexts, the size of each context table, and the model's
+/// revision; and whether the encoder may try leaving out <see cref="BytePayloadHeader.TableTrial"/>
+/// (from revision 3).
+/// </summary>
+internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, int Revision, bool Trial = true)
 {
     public ByteModel Create(int capacity, BytePayloadHeader header) => new(capacity, header.Contexts, TableBits, Revision, header.Row);
 
@@ -101,13 +118,41 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
 {
     public const int Size = 5;
 
-    /// <summary>The encoder's choice for <paramref name="data"/> among the level's contexts.</summary>
-    public static BytePayloadHeader Choose(ReadOnlySpan<byte> data, ByteContexts offered)
+    /// <summary>
+    /// Contexts that each cost a little on tables and images (kennedy.xls, ptt5) but pay on code
+    /// and databases: without them kennedy.xls is 2.0% and ptt5 1.2% smaller, and a fifth faster,
+    /// but obj2 8.7% and osdb's head 7.1% larger (bench/results/issue14-revision3.md).
+    /// </summary>
+    public const ByteContexts TableTrial = ByteContexts.Order1 | ByteContexts.Order2 | ByteContexts.Order3 | ByteContexts.Skip1
+        | ByteContexts.Skip1Pair | ByteContexts.Column | ByteContexts.Sparse16;
+
+    /// <summary>From revision 3, a chunk of at least this many bytes has <see cref="TableTrial"/> tried on a sample.</summary>
+    public const int TrialMinimum = 256 << 10;
+
+    /// <summary>The sample: this many bytes from the middle of the chunk, coded with tables of 2^<see cref="TrialTableBits"/> bytes.</summary>
+    public const int TrialBytes = 32 << 10, TrialTableBits = 18;
+
+    /// <summary>
+    /// The encoder's choice for <paramref name="data"/> among the contexts of <paramref name="settings"/>:
+    /// the row length, and from revision 3, for a long chunk, whether its sample codes at least 2%
+    /// smaller without <see cref="TableTrial"/>. The choice is only the encoder's: the header names it.
+    /// </summary>
+    public static BytePayloadHeader Choose(ReadOnlySpan<byte> data, ByteModelSettings settings)
     {
+        var offered = settings.Contexts;
         int row = RecordLength.Detect(data);
         // The 16-bit image contexts only pay with a row length to read the row above from.
         if (row == 0 || (row & 1) != 0) offered &= ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours);
-        return new BytePayloadHeader(row, offered);
+        var full = new BytePayloadHeader(row, offered);
+        if (!settings.Trial || settings.Revision < 3 || data.Length < TrialMinimum || (offered & TableTrial) != TableTrial) return full;
+        var sample = data.Slice((data.Length - TrialBytes) / 2, TrialBytes);
+        var small = settings with { TableBits = Math.Min(settings.TableBits, TrialTableBits) };
+        var table = full with { Contexts = offered & ~TableTrial };
+        // A young model favours fewer contexts, so the sample must show a clear gain: without these
+        // contexts kennedy.xls's sample is 3.2% smaller and ptt5's 6.9%, but Silesia mr's 0.5%
+        // smaller while the whole chunk is 0.4-2.3% larger (issue14-revision3.md).
+        long without = ByteStreamCoder.CodedLength(sample, small, table), with = ByteStreamCoder.CodedLength(sample, small, full);
+        return without * 50 < with * 49 ? table : full;
     }
 
     public void Write(Stream output) =>
