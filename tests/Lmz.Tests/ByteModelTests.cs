@@ -219,7 +219,7 @@ public sealed class ByteModelTests
         var longRow = (byte[])payload.Clone();
         (longRow[0], longRow[1]) = (0xFF, 0xFF);
         Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(longRow, data.Length, settings));
-        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(ByteStreamCoder.HeaderSize - 1)], data.Length, settings));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(BytePayloadHeader.Size - 1)], data.Length, settings));
     }
 
     /// <summary>x86-like bytes: random code with a near call or jump every 24 bytes on average.</summary>

@@ -47,10 +47,10 @@ internal sealed class ByteModel : IDisposable
     private bool _pixelsUsed;
     private int _node; // the nibble-tree node of this bit
     private int _lineStart; // position after the last line feed or NUL
-    private readonly ushort[]? _follow1, _follow2;
+    private readonly ushort[]? _follow1, _follow2; // per order-1 / order-2 context: the two bytes that followed it last
     private readonly bool _columnSet; // revision 3: a fifth weight set chosen by the column
     // Columns past this share the last weight set: osdb's 2 MiB head 466,471 bytes at 63, 466,124 at 255, 474,703 at 31 (session 9).
-    private const int MaxColumnSet = 63; // per order-1 / order-2 context: the two bytes that followed it last
+    private const int MaxColumnSet = 63;
 
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
@@ -82,7 +82,9 @@ internal sealed class ByteModel : IDisposable
         _columnSet = revision >= 3;
         _mixer = new BitMixer(FixedInputs + _kinds.Length, weightSets, 8, MixerRate, FinalMixerRate, 1 << 14);
         if (revision >= 2) _refine2 = new ProbabilityRefiner(1 << 16);
-        StartByte();
+        HashContexts();
+        FindSlots();
+        Predict();
     }
 
     /// <summary>Returns the context tables to the pool.</summary>
@@ -97,12 +99,11 @@ internal sealed class ByteModel : IDisposable
     public void Update(int bit)
     {
         // What the next bit will read is known now: its memory is requested first, so the loads
-        // overlap the updates below (the order of the updates themselves is unchanged).
+        // overlap the updates below (each update touches its own state: the results are unchanged).
         _partial = _partial << 1 | bit;
         _bitIndex++;
-        bool byteDone = _bitIndex == 8;
         _match.Update(bit);
-        if (byteDone)
+        if (_bitIndex == 8)
         {
             byte value = (byte)_partial;
             _history[_position++] = value;
@@ -115,13 +116,13 @@ internal sealed class ByteModel : IDisposable
             PrefetchSlots();
         }
         else if (_bitIndex == 4) PrefetchSlots();
-        PrefetchRefiners();
+        PrefetchNextBit();
 
         _stateMaps.Update(_stateIndex, bit);
         var tables = _tables;
         var offsets = _offsets;
         int oldNode = _node;
-        for (int i = 0; i < tables.Length && i < offsets.Length; i++)
+        for (int i = 0; i < tables.Length && i < offsets.Length; i++) // both bounds: the JIT drops the range checks
         {
             ref byte state = ref tables[i][offsets[i] + oldNode];
             state = BitHistory.Update(state, bit);
@@ -140,14 +141,6 @@ internal sealed class ByteModel : IDisposable
 
     /// <summary>Node of the nibble tree for the next bit: 1, then 2–3, 4–7, 8–15.</summary>
     private int NibbleNode => _bitIndex < 4 ? _partial : (1 << (_bitIndex - 4)) | (_partial & ((1 << (_bitIndex - 4)) - 1));
-
-    private void StartByte()
-    {
-        HashContexts();
-        PrefetchSlots();
-        FindSlots();
-        Predict();
-    }
 
     /// <summary>Each context's hash for the byte about to be coded.</summary>
     private void HashContexts()
@@ -213,7 +206,7 @@ internal sealed class ByteModel : IDisposable
     }
 
     /// <summary>Asks for the next bit's entries of the large direct tables (a hint: no effect on any result).</summary>
-    private void PrefetchRefiners()
+    private void PrefetchNextBit()
     {
         int c1 = Byte(1);
         _refine1.Prefetch(c1 << 8 | _partial);
@@ -241,7 +234,7 @@ internal sealed class ByteModel : IDisposable
         var tables = _tables;
         var offsets = _offsets;
         var stateIndex = _stateIndex;
-        for (int i = 0; i < tables.Length && i < offsets.Length && i < stateIndex.Length; i++)
+        for (int i = 0; i < tables.Length && i < offsets.Length && i < stateIndex.Length; i++) // every bound: no range checks
             stateIndex[i] = i << 8 | tables[i][offsets[i] + node];
         _stateMaps.PeekStretched(stateIndex, _mixer.AddRange(stateIndex.Length));
         _mixer.Select(0, _partial);

@@ -11,9 +11,6 @@ internal static class ByteStreamCoder
     /// <summary>Bytes between two progress reports.</summary>
     public const int ProgressStep = 64 << 10;
 
-    /// <summary>Bytes of the payload's header from revision 2 (<see cref="BytePayloadHeader"/>).</summary>
-    public const int HeaderSize = BytePayloadHeader.Size;
-
     /// <param name="data">The chunk.</param>
     /// <param name="settings">The level's byte model.</param>
     /// <param name="progress">Receives bytes coded since its last call.</param>
