@@ -16,6 +16,7 @@ return command switch
     "profile" => ProfileCommand.Run(rest),
     "bytes" => BytesCommand.Run(rest),
     "tokens" => TokensCommand.Run(rest),
+    "hybrid" => HybridCommand.Run(rest),
     "adaptive" => AdaptiveCommand.Run(rest),
     "micro" => MicroCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),

@@ -91,6 +91,7 @@ public sealed class ContainerLister(CliSettings settings, IReadOnlyList<string> 
     {
         "TokenPredictors" => "predictors",
         "TokenNeural" => "neural",
+        "TokenHybrid" => "hybrid",
         "BytesX86" => "bytes-x86",
         _ => method.ToLowerInvariant(),
     };

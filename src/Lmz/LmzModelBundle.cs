@@ -52,6 +52,10 @@ public sealed class LmzModelBundle : IDisposable
     /// <summary>The bundle's byte-level BPE tokenizer.</summary>
     public LmzTokenizer Tokenizer { get; }
 
+    /// <summary>The tokenizer's vocabulary ordered by spelling, for the hybrid coding of text (built on first use).</summary>
+    internal Hybrid.TokenTrie Trie => _trie ??= new Hybrid.TokenTrie(Tokenizer);
+    private Hybrid.TokenTrie? _trie;
+
     /// <summary>The 16 bytes every container records to name its bundle (docs/FORMAT.md).</summary>
     public byte[] Fingerprint { get; }
 

@@ -333,11 +333,26 @@ public class CorruptionTests
         AssertCraftedFails(crafted, "original length - 1", "chunk 0");
     }
 
+    [Fact]
+    public void A_hybrid_chunk_whose_tokens_run_past_its_length_fails_naming_the_chunk()
+    {
+        // Level 7 codes text over the trie with the byte model, in one chunk; a record claiming fewer bytes
+        // leaves the decoder with tokens past the end: invalid data naming chunk 0, never a crash.
+        var original = Repo.Alice.AsSpan(1000, 2000).ToArray();
+        var crafted = LmzCompressor.Compress(original, new LmzCompressionOptions { Level = 7, Threads = 1 });
+        int r = RecordStart(crafted, 0);
+        Assert.Equal((byte)ChunkMethod.TokenHybrid, crafted[r]);
+        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 1), 1000);
+        RewriteRecordCrc(crafted, r);
+        AssertCraftedFails(crafted, "original length 1000", "chunk 0");
+    }
+
     [Theory]
     [InlineData(ChunkMethod.Stored)]
     [InlineData(ChunkMethod.Lz4)]
     [InlineData(ChunkMethod.TokenPredictors)]
     [InlineData(ChunkMethod.TokenNeural)]
+    [InlineData(ChunkMethod.TokenHybrid)]
     public void A_byte_mixer_chunk_relabelled_with_another_method_fails_naming_the_chunk(ChunkMethod method)
     {
         var crafted = (byte[])Small.Value.Container.Clone();

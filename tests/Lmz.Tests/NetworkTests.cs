@@ -139,7 +139,7 @@ public sealed class NetworkTests
         var native = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1 });
         var ort = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1, Engine = NetworkEngineKind.OnnxRuntime });
         Bytes.Equal(native, ort);
-        Assert.Equal("TokenNeural", Assert.Single(LmzContainerInfo.Read(new MemoryStream(native)).Chunks).Method);
+        Assert.Equal("TokenHybrid", Assert.Single(LmzContainerInfo.Read(new MemoryStream(native)).Chunks).Method);
         Bytes.Equal(data, LmzCompressor.Decompress(native, new LmzDecompressionOptions { Engine = NetworkEngineKind.OnnxRuntime }));
         Bytes.Equal(data, LmzCompressor.Decompress(ort, new LmzDecompressionOptions { Engine = NetworkEngineKind.Native }));
     }
@@ -154,7 +154,7 @@ public sealed class NetworkTests
         Assert.Equal(one, two);
         var info = LmzContainerInfo.Read(new MemoryStream(one));
         Assert.True(info.Chunks.Count >= 3);
-        Assert.All(info.Chunks, c => Assert.Equal("TokenNeural", c.Method));
+        Assert.All(info.Chunks, c => Assert.Equal("TokenHybrid", c.Method));
         Bytes.Equal(data, LmzCompressor.Decompress(one, new LmzDecompressionOptions { Threads = 1 }));
         Bytes.Equal(data, LmzCompressor.Decompress(two, new LmzDecompressionOptions { Threads = 2 }));
     }
@@ -170,7 +170,7 @@ public sealed class NetworkTests
         // 6,000 bytes of alice29: ~1,800 tokens, several re-primes at every level's kept context.
         var data = Repo.Alice.AsSpan(40000, 6000).ToArray();
         var packed = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = level, Threads = 2 });
-        Assert.Equal("TokenNeural", Assert.Single(LmzContainerInfo.Read(new MemoryStream(packed)).Chunks).Method);
+        Assert.Equal("TokenHybrid", Assert.Single(LmzContainerInfo.Read(new MemoryStream(packed)).Chunks).Method);
         Bytes.Equal(data, LmzCompressor.Decompress(packed, new LmzDecompressionOptions { Threads = 1 }));
     }
 

@@ -96,6 +96,9 @@ internal sealed class ByteModel : IDisposable
     /// <summary>p(next bit = 1) as 12 bits, 1..4095.</summary>
     public int P() => _pFinal;
 
+    /// <summary>p(next bit = 1) of the mixer before the refinement stages, 12 bits.</summary>
+    public int MixerP => _mixer.P;
+
     public void Update(int bit)
     {
         // What the next bit will read is known now: its memory is requested first, so the loads

@@ -40,6 +40,9 @@ public static class TokenStreamCoder
         return tokens;
     }
 
+    /// <summary>Key of <see cref="Exception.Data"/> holding the index of the stream whose payload was invalid.</summary>
+    public const string StreamKey = "lmz.stream";
+
     /// <summary>Streams report progress every this many tokens.</summary>
     public const int ProgressInterval = 4096;
 
@@ -53,6 +56,11 @@ public static class TokenStreamCoder
             try
             {
                 codeStream(s, model);
+            }
+            catch (InvalidDataException e)
+            {
+                e.Data[StreamKey] = s; // names the stream for the caller's message
+                throw;
             }
             finally
             {
@@ -74,3 +82,4 @@ public static class TokenStreamCoder
         }
     }
 }
+

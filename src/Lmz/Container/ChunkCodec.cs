@@ -1,6 +1,7 @@
 using K4os.Compression.LZ4;
 using Lmz.Bytes;
 using Lmz.Coding;
+using Lmz.Hybrid;
 using Lmz.Modeling;
 using Lmz.Network;
 using Lmz.Tokenization;
@@ -64,8 +65,9 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         var tokenChunks = Enumerable.Range(0, chunks.Count).Where(i => textLike[i]).ToList();
         var bytesPerToken = chunks.Select((c, i) => tokens[i] is { Length: > 0 } t ? (double)c.Length / t.Length : 0).ToArray();
         var tokenPayload = new byte[chunks.Count][];
-        var encoded = EncodeTokens(tokenChunks.Select(i => tokens[i]).ToList(), tokenChunks.Select(_ => true).ToList(), cancellationToken,
-            TokenProgress(tokenChunks, bytesPerToken, progress));
+        var textMethod = formatVersion >= 10 ? ChunkMethod.TokenHybrid : ChunkMethod.TokenNeural;
+        var encoded = EncodeTokens(tokenChunks.Select(i => tokens[i]).ToList(), tokenChunks.Select(_ => textMethod).ToList(),
+            tokenChunks.Select(i => chunks[i].Length).ToList(), cancellationToken, TokenProgress(tokenChunks, bytesPerToken, progress));
         for (int k = 0; k < tokenChunks.Count; k++) tokenPayload[tokenChunks[k]] = encoded[k];
 
         var result = new Encoded[chunks.Count];
@@ -75,8 +77,8 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             var (method, payload) = (ChunkMethod.Stored, original);
             if (lz4[i].Length < payload.Length) (method, payload) = (ChunkMethod.Lz4, lz4[i]);
             if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (x86[i] ? ChunkMethod.BytesX86 : ChunkMethod.Bytes, bits);
-            if (tokenPayload[i] is { } coded && coded.Length < payload.Length) (method, payload) = (ChunkMethod.TokenNeural, coded);
-            int tokenCount = method == ChunkMethod.TokenNeural ? tokens[i].Length : 0;
+            if (tokenPayload[i] is { } coded && coded.Length < payload.Length) (method, payload) = (textMethod, coded);
+            int tokenCount = method == textMethod ? tokens[i].Length : 0;
             result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount,
                 ContainerFormat.Crc(original), ContainerFormat.Crc(payload)), payload);
         }
@@ -94,13 +96,15 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         var output = new byte[group.Count][];
         var byteProgress = Locked(progress);
         var members = Enumerable.Range(0, group.Count)
-            .Where(i => group[i].Record.Method is ChunkMethod.TokenPredictors or ChunkMethod.TokenNeural).ToList();
-        var neural = members.Select(i => group[i].Record.Method == ChunkMethod.TokenNeural).ToList();
-        if (neural.Contains(true) && !bundle.HasTransformer)
-            throw ChunkRecord.Corrupt(firstIndex + members[neural.IndexOf(true)], "needs the transformer, but the model bundle has none");
+            .Where(i => group[i].Record.Method.CodesTokens()).ToList();
+        var methods = members.Select(i => group[i].Record.Method).ToList();
+        int first = methods.FindIndex(m => m.UsesTransformer());
+        if (first >= 0 && !bundle.HasTransformer)
+            throw ChunkRecord.Corrupt(firstIndex + members[first], "needs the transformer, but the model bundle has none");
         var bytesPerToken = group.Select(e => e.Record.TokenCount > 0 ? (double)e.Record.OriginalLength / e.Record.TokenCount : 0).ToArray();
         var decoded = DecodeTokens(members.Select(i => group[i].Payload).ToList(), members.Select(i => group[i].Record.TokenCount).ToList(),
-            neural, cancellationToken, TokenProgress(members, bytesPerToken, progress));
+            methods, members.Select(i => group[i].Record.OriginalLength).ToList(), firstIndex, members, cancellationToken,
+            TokenProgress(members, bytesPerToken, progress));
         for (int k = 0; k < members.Count; k++) output[members[k]] = Detokenize(decoded[k], group[members[k]].Record, firstIndex + members[k]);
         ParallelLoop.For(group.Count, threads, cancellationToken, i =>
         {
@@ -153,34 +157,44 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         return output.ToArray();
     }
 
-    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, IReadOnlyList<bool> neural, CancellationToken cancellationToken,
-        Action<int, int>? progress)
-    {
-        var team = CreateTeam(neural);
-        return TokenStreamCoder.Encode(streams, s => CreateModel(neural, s, team), threads, cancellationToken, progress);
-    }
-
-    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, IReadOnlyList<bool> neural,
+    private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths,
         CancellationToken cancellationToken, Action<int, int>? progress)
     {
-        var team = CreateTeam(neural);
-        return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(neural, s, team), threads, cancellationToken, progress);
+        var team = CreateTeam(methods);
+        return TokenStreamCoder.Encode(streams, s => CreateModel(methods, lengths, s, team), threads, cancellationToken, progress);
+    }
+
+    private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, IReadOnlyList<ChunkMethod> methods,
+        IReadOnlyList<int> lengths, int firstIndex, IReadOnlyList<int> chunkOfStream, CancellationToken cancellationToken, Action<int, int>? progress)
+    {
+        var team = CreateTeam(methods);
+        try
+        {
+            return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(methods, lengths, s, team), threads, cancellationToken, progress);
+        }
+        catch (InvalidDataException e) when (e.Data[TokenStreamCoder.StreamKey] is int stream)
+        {
+            throw ChunkRecord.Corrupt(firstIndex + chunkOfStream[stream], e.Message);
+        }
     }
 
     /// <summary>The native streams of a group step together (see <see cref="NetworkTeam"/>).</summary>
-    private NetworkTeam? CreateTeam(IReadOnlyList<bool> neural) =>
-        neural.Contains(true) && engine == NetworkEngineKind.Native && LevelProfile.For(level).Network == LevelNetwork.Integer ? bundle.CreateNetworkTeam() : null;
+    private NetworkTeam? CreateTeam(IReadOnlyList<ChunkMethod> methods) =>
+        methods.Any(m => m.UsesTransformer()) && engine == NetworkEngineKind.Native && LevelProfile.For(level).Network == LevelNetwork.Integer
+            ? bundle.CreateNetworkTeam() : null;
 
     /// <summary>
     /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal
     /// share of the threads, which (like the engine) change its speed, never its outputs.
     /// </summary>
-    private ITokenCodingModel CreateModel(IReadOnlyList<bool> neural, int stream, NetworkTeam? team)
+    private ITokenCodingModel CreateModel(IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths, int stream, NetworkTeam? team)
     {
         int vocab = bundle.Tokenizer.VocabSize;
-        if (!neural[stream]) return EnsembleProfile.Create(level, vocab, null);
-        int networkThreads = Math.Max(1, threads / Math.Min(threads, neural.Count));
-        return EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine, team);
+        if (!methods[stream].UsesTransformer()) return EnsembleProfile.Create(level, vocab, null);
+        int networkThreads = Math.Max(1, threads / Math.Min(threads, methods.Count));
+        var tokens = EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine, team);
+        if (methods[stream] != ChunkMethod.TokenHybrid) return tokens;
+        return new HybridTokenModel((ITokenDistribution)tokens, bundle.Trie, lengths[stream], LevelProfile.For(level).ByteTableBits);
     }
 
     /// <summary>The progress callback made safe to call from the chunks' threads.</summary>

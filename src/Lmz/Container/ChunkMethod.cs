@@ -16,4 +16,19 @@ public enum ChunkMethod : byte
     Bytes = 5,
     /// <summary>As <see cref="Bytes"/>, after <see cref="Lmz.Bytes.X86CallFilter"/> made x86 call targets absolute (format 7 on).</summary>
     BytesX86 = 6,
+    /// <summary>
+    /// Tokens coded with the transformer's ensemble over the vocabulary trie, every decision mixed
+    /// with the byte-level context mixer (<see cref="Lmz.Hybrid.HybridTokenModel"/>; format 10 on).
+    /// </summary>
+    TokenHybrid = 7,
+}
+
+internal static class ChunkMethods
+{
+    /// <summary>Methods whose payload codes tokens (the record carries their count).</summary>
+    public static bool CodesTokens(this ChunkMethod method) =>
+        method is ChunkMethod.TokenPredictors or ChunkMethod.TokenNeural or ChunkMethod.TokenHybrid;
+
+    /// <summary>Methods that code with the transformer.</summary>
+    public static bool UsesTransformer(this ChunkMethod method) => method is ChunkMethod.TokenNeural or ChunkMethod.TokenHybrid;
 }

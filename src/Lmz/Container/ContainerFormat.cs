@@ -7,7 +7,7 @@ namespace Lmz.Container;
 public static class ContainerFormat
 {
     public static ReadOnlySpan<byte> Magic => "LMZ\u001a"u8;
-    public const byte Version = 9; // 9: the byte model's revision 3 (indirect contexts, a weight set by column) and binary chunks of up to 16 chunk sizes at levels 7-9; 8: the byte model's revision 2 (more contexts, a row-length hint and its contexts in each payload's header) and binary chunks of up to four times the chunk size; 7: chunk methods 5 and 6, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes), 6 after the x86 call filter; 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
+    public const byte Version = 10; // 10: chunk method 7, text tokens coded over the vocabulary trie mixed with the byte model (src/Lmz/Hybrid); 9: the byte model's revision 3 (indirect contexts, a weight set by column) and binary chunks of up to 16 chunk sizes at levels 7-9; 8: the byte model's revision 2 (more contexts, a row-length hint and its contexts in each payload's header) and binary chunks of up to four times the chunk size; 7: chunk methods 5 and 6, bytes coded bit by bit with the byte-level context mixer (src/Lmz/Bytes), 6 after the x86 call filter; 6: levels 4-8 run the integer network lmz-int8-v1 (docs/INTNET.md), the same on every CPU, and the inference fingerprint names the network specification; 5: level 9 codes with the float network that learns as it codes (4: the int8 network keeping 7/8 of its window); 4: every transformer chunk is a stream of its own with a one-row network (3: a group's transformer chunks ran as one lockstep batch); 3: the mixer sums in four lanes (2: in index order) and levels 5+ add the hidden-state adapter; 2: levels 4-7 re-prime with 2/8 of the window (1: 4/8)
     /// <summary>The oldest version this lmz decodes: 6, the first stable one (docs/FORMAT.md, "Stability").</summary>
     public const byte MinReadableVersion = 6;
     public const int FileHeaderSize = 36;
@@ -97,7 +97,7 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
         if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
             throw Corrupt(index, "record checksum mismatch");
         var method = (ChunkMethod)r[0];
-        var newest = version >= 7 ? ChunkMethod.BytesX86 : ChunkMethod.TokenNeural;
+        var newest = version >= 10 ? ChunkMethod.TokenHybrid : version >= 7 ? ChunkMethod.BytesX86 : ChunkMethod.TokenNeural;
         int longest = MaxChunkLength(chunkSize, version);
         if (method < ChunkMethod.Stored || method > newest)
             throw Corrupt(index, $"unknown method {r[0]} for format version {version}");
@@ -105,7 +105,7 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
             BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..]), BinaryPrimitives.ReadUInt32LittleEndian(r[17..]));
         if (record.OriginalLength <= 0 || record.OriginalLength > longest || record.PayloadLength < 0
             || record.PayloadLength > record.OriginalLength || record.TokenCount < 0 || record.TokenCount > record.OriginalLength
-            || (record.TokenCount != 0 && method is not (ChunkMethod.TokenPredictors or ChunkMethod.TokenNeural)))
+            || (record.TokenCount != 0 && !method.CodesTokens()))
             throw Corrupt(index, "impossible lengths in record");
         return record;
     }

@@ -64,7 +64,7 @@ internal sealed class ContainerReader
                 return Decode(group, first, cancellationToken);
             }
             var chunk = ChunkRecord.Read(record, _chunkIndex, _header!.ChunkSize, _header.Version);
-            if (chunk.Method == ChunkMethod.TokenNeural && !LevelProfile.For(_header.Level).UsesNetwork)
+            if (chunk.Method.UsesTransformer() && !LevelProfile.For(_header.Level).UsesNetwork)
                 throw ChunkRecord.Corrupt(_chunkIndex, $"transformer-coded, but the file's level {_header.Level} never uses the transformer");
             var payload = new byte[chunk.PayloadLength];
             await ReadExactAsync(payload, $"chunk {_chunkIndex}: truncated payload", useAsync, cancellationToken);

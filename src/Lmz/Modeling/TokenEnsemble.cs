@@ -6,7 +6,7 @@ namespace Lmz.Modeling;
 /// The predictors of one stream, mixed into the 24-bit frequency table the coder uses.
 /// Encoder and decoder drive it identically: <see cref="Predict"/>, code one token, <see cref="Update"/>.
 /// </summary>
-public sealed class TokenEnsemble : ITokenCodingModel
+public sealed class TokenEnsemble : ITokenCodingModel, ITokenDistribution
 {
     private readonly ITokenPredictor[] _predictors;
     private readonly TokenScores[] _scores;

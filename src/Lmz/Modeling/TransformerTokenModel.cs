@@ -9,7 +9,7 @@ namespace Lmz.Modeling;
 /// predictor reads that window) codes and learns. Every stream owns its network state, so streams
 /// run on separate threads without lockstep and a stream's bits never depend on another's.
 /// </summary>
-internal sealed class TransformerTokenModel : ITokenCodingModel, IDisposable
+internal sealed class TransformerTokenModel : ITokenCodingModel, ITokenDistribution, IDisposable
 {
     private readonly NetworkWindow _network;
     private readonly ITokenCodingModel _ensemble;
@@ -36,6 +36,21 @@ internal sealed class TransformerTokenModel : ITokenCodingModel, IDisposable
         _network.Step(_previous, _position++);
         return _previous = _ensemble.Decode(decoder);
     }
+
+    public FrequencyTable Predict()
+    {
+        _network.Step(_previous, _position++);
+        return Distribution.Predict();
+    }
+
+    public void Update(int token)
+    {
+        Distribution.Update(token);
+        _previous = token;
+    }
+
+    private ITokenDistribution Distribution => _ensemble as ITokenDistribution
+        ?? throw new InvalidOperationException("the ensemble does not expose its distribution");
 
     public void Dispose() => _network.Dispose();
 }

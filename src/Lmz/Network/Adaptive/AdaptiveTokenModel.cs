@@ -10,7 +10,7 @@ namespace Lmz.Network.Adaptive;
 /// on it (learning rate <see cref="LearningRate"/>, mean cross entropy), then re-primes for the
 /// next. The decoder repeats every step on the same tokens, so both hold the same weights.
 /// </summary>
-public sealed class AdaptiveTokenModel : ITokenCodingModel
+public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
 {
     /// <summary>Tokens per SGD step.</summary>
     public const int Window = 128;
@@ -59,6 +59,21 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel
         Append(token);
         return token;
     }
+
+    FrequencyTable ITokenDistribution.Predict()
+    {
+        Advance();
+        return Distribution.Predict();
+    }
+
+    void ITokenDistribution.Update(int token)
+    {
+        Distribution.Update(token);
+        Append(token);
+    }
+
+    private ITokenDistribution Distribution => _ensemble as ITokenDistribution
+        ?? throw new InvalidOperationException("the ensemble does not expose its distribution");
 
     private void Advance()
     {

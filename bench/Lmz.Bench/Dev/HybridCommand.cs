@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Lmz.Bytes;
+using Lmz.Hybrid;
+using Lmz.Modeling;
+using Lmz.Network;
+
+namespace Lmz.Bench.Dev;
+
+/// <summary>
+/// hybrid [--ablate] LEVEL FILE...: ideal code lengths (no coder) of each file's tokens as one
+/// stream, coded over the vocabulary trie: by the token ensemble alone and by the hybrid
+/// (<see cref="TokenByteMixer"/>); with --ablate also the hybrid with each byte-context group
+/// switched off. The ensemble's decisions along each token's path are cached in /tmp/lmz-hybrid
+/// (per file and level), so variants rerun without the network.
+/// </summary>
+public static class HybridCommand
+{
+    private readonly record struct Decision(int Position, byte Depth, byte Kind, byte Bit, uint One, uint Total);
+
+    /// <summary>Groups of byte contexts switched off together for the ablation.</summary>
+    private static readonly (string Name, ByteContexts Contexts)[] Groups =
+    [
+        ("orders 1-3", ByteContexts.Order1 | ByteContexts.Order2 | ByteContexts.Order3),
+        ("orders 4-6", ByteContexts.Order4 | ByteContexts.Order5 | ByteContexts.Order6),
+        ("word", ByteContexts.Word),
+        ("sparse", ByteContexts.Skip1 | ByteContexts.Skip1Pair | ByteContexts.Skip3 | ByteContexts.Sparse16),
+        ("column", ByteContexts.Column),
+        ("indirect", ByteContexts.Indirect1 | ByteContexts.Indirect2),
+    ];
+
+    public static int Run(string[] args)
+    {
+        bool ablate = args.Contains("--ablate");
+        args = [.. args.Where(a => a != "--ablate")];
+        if (args.Length < 2) return AblateCommand.Fail("usage: hybrid [--ablate] LEVEL FILE...");
+        int level = int.Parse(args[0]);
+        var variants = new List<(string Name, ByteContexts Contexts)> { ("hybrid", TokenByteMixer.TextContexts) };
+        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", TokenByteMixer.TextContexts & ~g.Contexts)));
+        var totals = new double[variants.Count + 1];
+        long allBytes = 0;
+        Console.WriteLine($"{"file",-14} {"tokens",8} " + string.Join(" ", variants.Select(v => $"{v.Name,11}")) + "   (bpb, ideal code lengths)");
+        foreach (var file in args[1..])
+        {
+            var data = File.ReadAllBytes(file);
+            var decisions = Decisions(level, file, data);
+            double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
+            var row = new List<double> { tokens };
+            foreach (var (_, contexts) in variants) row.Add(Simulate(data, decisions, contexts));
+            for (int i = 0; i < row.Count; i++) totals[i] += row[i];
+            allBytes += data.Length;
+            Console.WriteLine($"{Path.GetFileName(file),-14} " + string.Join(" ", row.Select((b, i) => (b / data.Length).ToString("F4").PadLeft(i == 0 ? 8 : 11))));
+        }
+        Console.WriteLine($"{"total",-14} " + string.Join(" ", totals.Select((b, i) => (b / allBytes).ToString("F4").PadLeft(i == 0 ? 8 : 11))));
+        return 0;
+    }
+
+    private struct RecordingSink(List<Decision> list) : ITrieSink
+    {
+        public int Position;
+
+        public readonly int Decide(int depth, int kind, uint one, uint total, int known)
+        {
+            list.Add(new Decision(Position + depth, (byte)depth, (byte)kind, (byte)known, one, total));
+            return known;
+        }
+
+        public readonly void Implied(int bit) { }
+    }
+
+    private static Decision[] Decisions(int level, string file, byte[] data)
+    {
+        Directory.CreateDirectory("/tmp/lmz-hybrid");
+        string cache = $"/tmp/lmz-hybrid/{Path.GetFileName(file)}.L{level}.{data.Length}.bin";
+        if (File.Exists(cache)) return MemoryMarshal.Cast<byte, Decision>(File.ReadAllBytes(cache)).ToArray();
+        var sw = Stopwatch.StartNew();
+        using var bundle = LmzModelBundle.Default;
+        var ids = new List<int>();
+        bundle.Tokenizer.Encode(data, ids);
+        var trie = bundle.Trie;
+        using var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
+        var model = (TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window);
+        var cumulative = new uint[trie.Count + 1];
+        var list = new List<Decision>();
+        var sink = new RecordingSink(list);
+        int previous = 0;
+        for (int i = 0; i < ids.Count; i++)
+        {
+            window.Step(previous, i);
+            trie.Cumulate(model.Predict(), cumulative);
+            trie.Walk(cumulative, ids[i], ref sink);
+            sink.Position += bundle.Tokenizer.TokenBytes(ids[i]).Length;
+            model.Update(ids[i]);
+            previous = ids[i];
+        }
+        var array = list.ToArray();
+        File.WriteAllBytes(cache, MemoryMarshal.AsBytes(array.AsSpan()).ToArray());
+        Console.Error.WriteLine($"{file}: {ids.Count} tokens, {array.Length} decisions in {sw.Elapsed.TotalSeconds:F1} s");
+        return array;
+    }
+
+    private static double Cost(int p, int bit) => Math.Log2(4096.0 / (bit == 1 ? p : 4096 - p));
+
+    /// <summary>Replays the decisions through the hybrid's mixer over the file's bytes; returns the bits.</summary>
+    private static double Simulate(byte[] data, Decision[] decisions, ByteContexts contexts)
+    {
+        using var mixer = new TokenByteMixer(data.Length, contexts, 22);
+        double bits = 0;
+        int r = 0;
+        for (int pos = 0; pos <= data.Length; pos++)
+        {
+            if (r < decisions.Length && decisions[r].Position == pos && decisions[r].Kind == TrieDecision.End)
+            {
+                var d = decisions[r++];
+                bits += Cost(mixer.PredictEnd(d.Depth, d.One, d.Total), d.Bit);
+                mixer.LearnEnd(d.Bit);
+            }
+            if (pos == data.Length) break;
+            for (int k = 7; k >= 0; k--)
+            {
+                int bit = data[pos] >> k & 1;
+                if (r < decisions.Length && decisions[r].Position == pos && decisions[r].Kind == k)
+                {
+                    var d = decisions[r++];
+                    bits += Cost(mixer.PredictBit(d.Depth, k, d.One, d.Total), bit);
+                    mixer.LearnBit(bit);
+                }
+                else mixer.Implied(bit);
+            }
+        }
+        if (r != decisions.Length) throw new InvalidOperationException($"replayed {r} of {decisions.Length} decisions");
+        return bits;
+    }
+}
