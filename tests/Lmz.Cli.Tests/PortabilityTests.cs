@@ -86,7 +86,7 @@ public sealed class PortabilityTests : IDisposable
         // network and its kernels do not change with the version) under the other switches.
         bool scalar = environment.StartsWith("DOTNET_EnableHWIntrinsic", StringComparison.Ordinal);
         string golden = Path.Combine(TestFiles.RepositoryRoot, "tests", "golden");
-        var dirs = Directory.GetDirectories(golden).Order(StringComparer.Ordinal).ToList();
+        var dirs = Directory.GetDirectories(golden).OrderBy(d => int.Parse(Path.GetFileName(d)[1..])).ToList(); // v6 … v10, by number
         foreach (var dir in scalar ? dirs.TakeLast(1) : dirs)
             foreach (var row in File.ReadAllLines(Path.Combine(dir, "MANIFEST.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t'))
                 .Where(r => !(scalar && r[2] == "9")))

@@ -37,7 +37,7 @@ public sealed class GoldenContainerTests
     public void The_golden_set_covers_levels_1_2_6_7_and_9_of_the_current_format()
     {
         var current = All().Where(g => g.Version == $"v{Container.ContainerFormat.Version}").Select(g => g.Level).ToHashSet();
-        Assert.Superset(current, new HashSet<int> { 1, 2, 6, 7, 9 });
+        Assert.Superset(new HashSet<int> { 1, 2, 6, 7, 9 }, current);
     }
 
     [Theory]

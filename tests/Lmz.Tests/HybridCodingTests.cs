@@ -28,6 +28,10 @@ public sealed class HybridCodingTests
         }
 
         void ITrieSink.Implied(int bit) => Implied++;
+
+        public readonly ReadOnlySpan<byte> Ahead() => default;
+
+        public readonly void Expect(int longest) { }
     }
 
     [Fact]

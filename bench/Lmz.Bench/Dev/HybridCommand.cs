@@ -27,6 +27,9 @@ public static class HybridCommand
         ("word", ByteContexts.Word),
         ("sparse", ByteContexts.Skip1 | ByteContexts.Skip1Pair | ByteContexts.Skip3 | ByteContexts.Sparse16),
         ("column", ByteContexts.Column),
+        ("word pair", ByteContexts.WordPair),
+        ("nesting", ByteContexts.Nesting),
+        ("above", ByteContexts.Above),
         ("indirect", ByteContexts.Indirect1 | ByteContexts.Indirect2),
     ];
 
@@ -47,10 +50,13 @@ public static class HybridCommand
             var decisions = Decisions(level, file, data);
             double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
             var row = new List<double> { tokens };
-            foreach (var (_, contexts) in variants) row.Add(Simulate(data, decisions, contexts));
+            double endBits = 0;
+            foreach (var (_, contexts) in variants) row.Add(Simulate(data, decisions, contexts, ref endBits));
+            double endTokens = decisions.Where(d => d.Kind == TrieDecision.End).Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
             for (int i = 0; i < row.Count; i++) totals[i] += row[i];
             allBytes += data.Length;
-            Console.WriteLine($"{Path.GetFileName(file),-14} " + string.Join(" ", row.Select((b, i) => (b / data.Length).ToString("F4").PadLeft(i == 0 ? 8 : 11))));
+            Console.WriteLine($"{Path.GetFileName(file),-14} " + string.Join(" ", row.Select((b, i) => (b / data.Length).ToString("F4").PadLeft(i == 0 ? 8 : 11)))
+                + $"   end decisions {endTokens / 8:F0} -> {endBits / 8:F0} B");
         }
         Console.WriteLine($"{"total",-14} " + string.Join(" ", totals.Select((b, i) => (b / allBytes).ToString("F4").PadLeft(i == 0 ? 8 : 11))));
         return 0;
@@ -67,6 +73,10 @@ public static class HybridCommand
         }
 
         public readonly void Implied(int bit) { }
+
+        public readonly ReadOnlySpan<byte> Ahead() => default;
+
+        public readonly void Expect(int longest) { }
     }
 
     private static Decision[] Decisions(int level, string file, byte[] data)
@@ -100,12 +110,16 @@ public static class HybridCommand
         return array;
     }
 
+    private static double[,]? Breakdown = Environment.GetEnvironmentVariable("H_BREAKDOWN") != null ? new double[3, 3] : null;
+
     private static double Cost(int p, int bit) => Math.Log2(4096.0 / (bit == 1 ? p : 4096 - p));
 
     /// <summary>Replays the decisions through the hybrid's mixer over the file's bytes; returns the bits.</summary>
-    private static double Simulate(byte[] data, Decision[] decisions, ByteContexts contexts)
+    private static double Simulate(byte[] data, Decision[] decisions, ByteContexts contexts, ref double endBits)
     {
+        endBits = 0;
         using var mixer = new TokenByteMixer(data.Length, contexts, 22);
+        var trie = LmzModelBundle.Default.Trie;
         double bits = 0;
         int r = 0;
         for (int pos = 0; pos <= data.Length; pos++)
@@ -113,7 +127,11 @@ public static class HybridCommand
             if (r < decisions.Length && decisions[r].Position == pos && decisions[r].Kind == TrieDecision.End)
             {
                 var d = decisions[r++];
-                bits += Cost(mixer.PredictEnd(d.Depth, d.One, d.Total), d.Bit);
+                var (lo, hi) = trie.RangeOf(data.AsSpan(pos - d.Depth, d.Depth));
+                mixer.Expect(trie.LongestAlong(lo + 1, hi, d.Depth, mixer.Ahead()));
+                double cost = Cost(mixer.PredictEnd(d.Depth, d.One, d.Total), d.Bit);
+                bits += cost;
+                endBits += cost;
                 mixer.LearnEnd(d.Bit);
             }
             if (pos == data.Length) break;
@@ -123,13 +141,26 @@ public static class HybridCommand
                 if (r < decisions.Length && decisions[r].Position == pos && decisions[r].Kind == k)
                 {
                     var d = decisions[r++];
-                    bits += Cost(mixer.PredictBit(d.Depth, k, d.One, d.Total), bit);
+                    double c = Cost(mixer.PredictBit(d.Depth, k, d.One, d.Total), bit);
+                    bits += c;
+                    if (Breakdown != null)
+                    {
+                        int cat = Math.Min((int)d.Depth, 2);
+                        Breakdown[cat, 0] += c;
+                        Breakdown[cat, 1] += -Math.Log2((bit == 1 ? d.One : d.Total - d.One) / (double)d.Total);
+                        Breakdown[cat, 2]++;
+                    }
                     mixer.LearnBit(bit);
                 }
                 else mixer.Implied(bit);
             }
         }
         if (r != decisions.Length) throw new InvalidOperationException($"replayed {r} of {decisions.Length} decisions");
+        if (Breakdown != null)
+        {
+            for (int c = 0; c < 3; c++) Console.WriteLine($"  depth {c}{(c == 2 ? "+" : " ")}: {Breakdown[c, 2],8} decisions, tokens {Breakdown[c, 1] / 8,8:F0} B, hybrid {Breakdown[c, 0] / 8,8:F0} B");
+            Breakdown = new double[3, 3];
+        }
         return bits;
     }
 }

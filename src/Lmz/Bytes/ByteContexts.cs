@@ -46,4 +46,10 @@ internal enum ByteContexts
     Indirect2 = 1 << 19,
     /// <summary>Every context of revision 3 (format 9).</summary>
     Revision3 = (1 << 20) - 1,
+    /// <summary>The current word with the previous one (text; the hybrid's byte model, format 10).</summary>
+    WordPair = 1 << 20,
+    /// <summary>The innermost open bracket and the nesting depth, with byte −1 (code and markup; format 10).</summary>
+    Nesting = 1 << 21,
+    /// <summary>The byte at the same column of the line before, with the column and byte −1 (code and tables; format 10).</summary>
+    Above = 1 << 22,
 }

@@ -24,6 +24,10 @@ internal sealed class ByteMatchModel
     /// <summary>Current match length in bytes (0: none).</summary>
     public int Length => _length;
 
+    /// <summary>At a byte boundary, the bytes that followed the match (up to <paramref name="max"/>; empty with no match).</summary>
+    public ReadOnlySpan<byte> Ahead(byte[] history, int position, int max) =>
+        _length == 0 ? default : history.AsSpan(_pointer, Math.Min(max, position - _pointer));
+
     /// <summary>After byte <paramref name="position"/> − 1 was coded (history[0..position) known).</summary>
     public void ByteDone(byte[] history, int position)
     {

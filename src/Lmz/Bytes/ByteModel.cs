@@ -47,6 +47,9 @@ internal sealed class ByteModel : IDisposable
     private bool _pixelsUsed;
     private int _node; // the nibble-tree node of this bit
     private int _lineStart; // position after the last line feed or NUL
+    private int _previousLineStart; // the same for the line before
+    private readonly byte[]? _brackets; // open brackets, innermost last (the Nesting context)
+    private int _depth;
     private readonly ushort[]? _follow1, _follow2; // per order-1 / order-2 context: the two bytes that followed it last
     private readonly bool _columnSet; // revision 3: a fifth weight set chosen by the column
     // Columns past this share the last weight set: osdb's 2 MiB head 466,471 bytes at 63, 466,124 at 255, 474,703 at 31 (session 9).
@@ -65,6 +68,7 @@ internal sealed class ByteModel : IDisposable
         _orderContexts = [.. _kinds.Select((k, i) => (k, i)).Where(x => x.k is ByteContexts.Order2 or ByteContexts.Order3 or ByteContexts.Order4 or ByteContexts.Order6).Select(x => x.i)];
         _pixelContext = contexts.HasFlag(ByteContexts.Pixels);
         if (contexts.HasFlag(ByteContexts.Indirect1)) _follow1 = new ushort[1 << 8];
+        if (contexts.HasFlag(ByteContexts.Nesting)) _brackets = new byte[MaxNesting];
         if (contexts.HasFlag(ByteContexts.Indirect2)) _follow2 = new ushort[1 << 16];
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
         _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
@@ -99,6 +103,12 @@ internal sealed class ByteModel : IDisposable
     /// <summary>p(next bit = 1) of the mixer before the refinement stages, 12 bits.</summary>
     public int MixerP => _mixer.P;
 
+    /// <summary>The match model's current length in bytes (0: no match).</summary>
+    public int MatchLength => _match.Length;
+
+    /// <summary>At a byte boundary: up to <paramref name="max"/> bytes the match model expects next.</summary>
+    public ReadOnlySpan<byte> MatchAhead(int max) => _match.Ahead(_history, _position, max);
+
     public void Update(int bit)
     {
         // What the next bit will read is known now: its memory is requested first, so the loads
@@ -110,7 +120,8 @@ internal sealed class ByteModel : IDisposable
         {
             byte value = (byte)_partial;
             _history[_position++] = value;
-            if (value is (byte)'\n' or 0) _lineStart = _position;
+            if (value is (byte)'\n' or 0) (_previousLineStart, _lineStart) = (_lineStart, _position);
+            if (_brackets != null) Nest(value);
             _match.ByteDone(_history, _position);
             _record.ByteDone(value, _position);
             RecordFollowers(value);
@@ -178,11 +189,34 @@ internal sealed class ByteModel : IDisposable
                 ByteContexts.RecordNeighbours => r < 2 ? 2UL << 40 | (uint)c2 : (ulong)r << 24 | (uint)Byte(r + 1) << 16 | (uint)Byte(r) << 8 | (uint)Byte(r - 1),
                 ByteContexts.Indirect1 => (ulong)c1 << 16 | _follow1![c1],
                 ByteContexts.Indirect2 => (ulong)(c2 << 8 | c1) << 16 | _follow2![c2 << 8 | c1],
+                ByteContexts.WordPair => (ulong)_word << 32 ^ _previousWord ^ (_word == 0 ? (ulong)c1 << 56 : 0),
+                ByteContexts.Nesting => (ulong)(_depth == 0 ? 0 : _brackets![Math.Min(_depth, MaxNesting) - 1]) << 16 | (uint)Math.Min(_depth, 31) << 8 | (uint)c1,
+                ByteContexts.Above => (ulong)Above() << 16 | (uint)Math.Min(_position - _lineStart, 255) << 8 | (uint)c1,
                 ByteContexts.RecordAboveLeft => r == 0 ? 1UL << 40 | (uint)c1 : (ulong)r << 16 | (uint)Byte(r) << 8 | (uint)c1,
                 _ => 0,
             };
             _hashes[i] = Hash(context, i);
         }
+    }
+
+    private const int MaxNesting = 64;
+
+    /// <summary>Tracks ( [ { nesting for the Nesting context (closing a bracket that is not open is ignored).</summary>
+    private void Nest(byte value)
+    {
+        if (value is (byte)'(' or (byte)'[' or (byte)'{')
+        {
+            if (_depth < MaxNesting) _brackets![_depth] = value;
+            _depth++;
+        }
+        else if (value is (byte)')' or (byte)']' or (byte)'}' && _depth > 0) _depth--;
+    }
+
+    /// <summary>The byte at the next byte's column in the line before (0 past its end).</summary>
+    private int Above()
+    {
+        int at = _previousLineStart + (_position - _lineStart);
+        return at < _lineStart ? _history[at] : 0;
     }
 
     /// <summary>Notes <paramref name="value"/> (just coded) as what followed the order-1 and order-2 contexts before it.</summary>

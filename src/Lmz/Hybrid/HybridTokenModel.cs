@@ -73,6 +73,10 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
         }
 
         public void Implied(int bit) => mixer.Implied(bit);
+
+        public ReadOnlySpan<byte> Ahead() => mixer.Ahead();
+
+        public void Expect(int longest) => mixer.Expect(longest);
     }
 
     private readonly struct DecodingSink(ArithmeticDecoder decoder, TokenByteMixer mixer) : ITrieSink
@@ -87,5 +91,9 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
         }
 
         public void Implied(int bit) => mixer.Implied(bit);
+
+        public ReadOnlySpan<byte> Ahead() => mixer.Ahead();
+
+        public void Expect(int longest) => mixer.Expect(longest);
     }
 }

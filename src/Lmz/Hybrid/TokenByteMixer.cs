@@ -10,8 +10,9 @@ namespace Lmz.Hybrid;
 /// from the byte history, the current token's bytes included. A small gated mixer combines them
 /// with weight sets chosen by the token model's confidence, the depth in the token, the previous
 /// byte, both models' confidence and the partial byte; two refiners by order-1 and order-2 byte
-/// context follow. "End here" decisions have no byte-side counterpart: their probability is the
-/// token model's, averaged with a refiner by depth and previous byte. All integer, or IEEE
+/// context follow. "End here" decisions have no byte bit: the byte model's match model speaks for
+/// them through the bytes it expects next (whether they continue the token past here), mixed with
+/// the token model's odds and refined by depth and previous byte. All integer, or IEEE
 /// operations in a fixed order (<see cref="FixedMath"/>), so every machine computes the same
 /// 12-bit probabilities. Settings and what each part buys: bench/results/issue15-hybrid.md.
 /// </summary>
@@ -21,7 +22,10 @@ internal sealed class TokenByteMixer : IDisposable
     private readonly BitMixer _mixer = new(6, [9 * 8, 8 * 9, 256 * 9, 8 * 8 * 9, 256 * 9], 9, 12, 2, (1 << 16) / 6);
     private readonly ProbabilityRefiner _order1 = new(1 << 16);
     private readonly ProbabilityRefiner _order2 = new(1 << 16);
-    private readonly ProbabilityRefiner _end = new(16 * 256);
+    private readonly BitMixer _endMixer = new(5, [3 * 8, 16, 256], 3, 12, 2, (1 << 16) / 4);
+    private readonly AdaptiveProbability _expectation = new(3 * 8, 255);
+    private readonly ProbabilityRefiner _end = new(3 * 16 * 256);
+    private int _expect, _expectLength;
     private int _partial = 1, _c1, _c2;
     private int _p;
 
@@ -34,12 +38,16 @@ internal sealed class TokenByteMixer : IDisposable
     }
 
     /// <summary>
-    /// The byte model's contexts for text: revision 3's, less the 16-bit image contexts (they need a
-    /// row length) and the record contexts, which measured no gain on the nine text files of
-    /// bench/results/issue15-hybrid.md (1.7610 bpb without them, 1.7611 with) and cost time.
+    /// The byte model's contexts for text: revision 3's less orders 4–6, the 16-bit image contexts
+    /// (they need a row length) and the record contexts, plus the word pair, the bracket nesting
+    /// and the byte above. On the nine text files of bench/results/issue15-hybrid.md orders 4–6
+    /// measured 1.7576 bpb with and without (better on seven files, worse on plrabn12.txt and
+    /// book1) and the record contexts 1.7610 with, 1.7611 without; both cost time.
     /// </summary>
-    public const ByteContexts TextContexts = ByteContexts.Revision3 & ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours
-        | ByteContexts.RecordColumn | ByteContexts.RecordAboveLeft | ByteContexts.RecordNeighbours | ByteContexts.Pixels);
+    public const ByteContexts TextContexts = (ByteContexts.Revision3 & ~(ByteContexts.Order4 | ByteContexts.Order5 | ByteContexts.Order6
+        | ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours
+        | ByteContexts.RecordColumn | ByteContexts.RecordAboveLeft | ByteContexts.RecordNeighbours | ByteContexts.Pixels))
+        | ByteContexts.WordPair | ByteContexts.Nesting | ByteContexts.Above;
 
     public void Dispose() => _bytes.Dispose();
 
@@ -55,7 +63,7 @@ internal sealed class TokenByteMixer : IDisposable
         _mixer.Add(Logistic.Stretch(_bytes.MixerP));
         // The token model is often surer than the stretch range holds: a finer-grained copy at half
         // scale and a doubled one let the mixer follow it past p = 4095/4096.
-        _mixer.Add((int)Math.Clamp(Math.Round((FixedMath.Log(one) - FixedMath.Log(total - one)) * 128), -Logistic.Limit, Logistic.Limit));
+        _mixer.Add(FineStretch(one, total));
         _mixer.Add(Math.Clamp(st * 2, -Logistic.Limit, Logistic.Limit));
         int confidence = Math.Min(Math.Abs(st) >> 8, 7);
         _mixer.Select(0, bit * 8 + confidence);
@@ -90,15 +98,55 @@ internal sealed class TokenByteMixer : IDisposable
         }
     }
 
+    /// <summary>Up to this many bytes the match model expects are read before an "end here" decision.</summary>
+    public const int AheadBytes = 32;
+
+    /// <summary>The bytes the byte model's match model expects next (at a byte boundary).</summary>
+    public ReadOnlySpan<byte> Ahead()
+    {
+        _expectLength = _bytes.MatchLength;
+        return _bytes.MatchAhead(AheadBytes);
+    }
+
+    /// <summary>What the expected bytes say of the next "end here" decision (<see cref="ITrieSink.Expect"/>).</summary>
+    public void Expect(int longest) => _expect = longest < 0 ? 0 : longest == 0 ? 1 : 2;
+
     /// <summary>p(the token ends here) in 12 bits, after <paramref name="depth"/> bytes; the token model gives it <paramref name="one"/> of <paramref name="total"/>.</summary>
     public int PredictEnd(int depth, uint one, uint total)
     {
         int pt = TokenP(one, total);
-        int refined = _end.Refine(pt, Math.Min(depth, 15) << 8 | _c1);
-        return _p = Math.Clamp((pt + refined + 1) >> 1, 1, 4095);
+        int st = Logistic.Stretch(pt);
+        int length = _expectLength;
+        int bucket = _expect == 0 ? 0 : LengthBucket(length);
+        int context = _expect * 8 + bucket;
+        _endMixer.Add(256);
+        _endMixer.Add(st);
+        _endMixer.Add(FineStretch(one, total));
+        _endMixer.Add(Math.Clamp(st * 2, -Logistic.Limit, Logistic.Limit));
+        _endMixer.Add(_expect == 0 ? 0 : Logistic.Stretch(_expectation.P(context)));
+        _endMixer.Select(0, context);
+        _endMixer.Select(1, Math.Min(depth, 15));
+        _endMixer.Select(2, _c1);
+        _endMixer.Mix(_expect);
+        int p = _endMixer.P;
+        int refined = _end.Refine(p, (_expect * 16 + Math.Min(depth, 15)) << 8 | _c1);
+        return _p = Math.Clamp((p + refined + 1) >> 1, 1, 4095);
     }
 
-    public void LearnEnd(int bit) => _end.Update(bit);
+    public void LearnEnd(int bit)
+    {
+        _endMixer.Update(bit);
+        if (_expect != 0) _expectation.Update(bit);
+        _end.Update(bit);
+    }
+
+    /// <summary>A match length in 8 buckets: 0 for none, then up to 8, 12, 16, 24, 32, 64 bytes and longer.</summary>
+    private static int LengthBucket(int length) =>
+        length == 0 ? 0 : length < 8 ? 1 : length < 12 ? 2 : length < 16 ? 3 : length < 24 ? 4 : length < 32 ? 5 : length < 64 ? 6 : 7;
+
+    /// <summary>round(128 · ln(one / (total − one))), clamped to the stretch range: the token odds at full precision, half scale.</summary>
+    private static int FineStretch(uint one, uint total) =>
+        (int)Math.Clamp(Math.Round((FixedMath.Log(one) - FixedMath.Log(total - one)) * 128), -Logistic.Limit, Logistic.Limit);
 
     /// <summary>The last prediction.</summary>
     public int P => _p;

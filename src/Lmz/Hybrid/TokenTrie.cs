@@ -75,6 +75,7 @@ internal sealed class TokenTrie
             {
                 if (hi - lo == 1) return _tokenAt[lo];
                 int known = target == null ? -1 : target.Length == depth ? 1 : 0;
+                sink.Expect(LongestAlong(lo + 1, hi, depth, sink.Ahead()));
                 if (sink.Decide(depth, TrieDecision.End, cumulative[lo + 1] - cumulative[lo], cumulative[hi] - cumulative[lo], known) == 1)
                     return _tokenAt[lo];
                 lo++;
@@ -93,6 +94,53 @@ internal sealed class TokenTrie
                 if (bit == 1) lo = mid; else hi = mid;
             }
         }
+    }
+
+    /// <summary>
+    /// Bytes past <paramref name="depth"/> of the longest token in [lo, hi) (all sharing the first
+    /// <paramref name="depth"/> bytes, all longer) that <paramref name="ahead"/> continues into:
+    /// 0 for none, −1 when <paramref name="ahead"/> is empty (nothing expected).
+    /// </summary>
+    public int LongestAlong(int lo, int hi, int depth, ReadOnlySpan<byte> ahead)
+    {
+        if (ahead.IsEmpty) return -1;
+        int longest = 0;
+        for (int j = 0; j < ahead.Length && lo < hi; j++)
+        {
+            int d = depth + j;
+            lo = FirstAtLeast(lo, hi, d, ahead[j]);
+            hi = FirstAtLeast(lo, hi, d, ahead[j] + 1);
+            if (lo < hi && _spelling[lo].Length == d + 1)
+            {
+                longest = j + 1;
+                lo++;
+            }
+        }
+        return longest;
+    }
+
+    /// <summary>The range of trie indices whose tokens begin with <paramref name="prefix"/>.</summary>
+    public (int Lo, int Hi) RangeOf(ReadOnlySpan<byte> prefix)
+    {
+        int lo = 0, hi = _tokenAt.Length;
+        for (int j = 0; j < prefix.Length && lo < hi; j++)
+        {
+            if (_spelling[lo].Length == j) lo++;
+            lo = FirstAtLeast(lo, hi, j, prefix[j]);
+            hi = FirstAtLeast(lo, hi, j, prefix[j] + 1);
+        }
+        return (lo, hi);
+    }
+
+    /// <summary>The first index of [lo, hi) whose byte at <paramref name="depth"/> is at least <paramref name="value"/> (all longer than depth, sorted by it).</summary>
+    private int FirstAtLeast(int lo, int hi, int depth, int value)
+    {
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_spelling[mid][depth] >= value) hi = mid; else lo = mid + 1;
+        }
+        return lo;
     }
 
     /// <summary>The first index of [lo, hi) whose byte at <paramref name="depth"/> has <paramref name="mask"/> set (all share the bits above it).</summary>
@@ -127,4 +175,13 @@ internal interface ITrieSink
 
     /// <summary>A bit of the current byte that only one branch holds.</summary>
     void Implied(int bit);
+
+    /// <summary>Bytes the sink's models expect next (may be empty), read before each "end here" decision.</summary>
+    ReadOnlySpan<byte> Ahead();
+
+    /// <summary>
+    /// Before each "end here" decision: how many more bytes the longest token in the range that
+    /// <see cref="Ahead"/> continues into would take (0: it predicts the end here; −1: no expectation).
+    /// </summary>
+    void Expect(int longest);
 }
