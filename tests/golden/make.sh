@@ -31,9 +31,7 @@ while read -r source level length; do
 done <<'LIST'
 canterbury/grammar.lsp 1
 canterbury/grammar.lsp 2
-canterbury/grammar.lsp 4
 canterbury/grammar.lsp 6
 canterbury/grammar.lsp 7
 canterbury/grammar.lsp 9
-canterbury/xargs.1 6
 LIST
