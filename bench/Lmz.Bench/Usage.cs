@@ -17,6 +17,7 @@ public static class Usage
           --threads N              lmz -T N (default: lmz's own default, all cores)
           --check-threads          compress once more with lmz -T 1; fail unless the container is identical
           --lmz PATH               the lmz CLI to run (apphost or .dll; default src/Lmz.Cli/bin/Release/net10.0/)
+          --baseline PATH          another lmz build run at the same levels as "base lmz -N" (an A/B in one run)
           --out DIR                results directory (default bench/results)
           --readme                 afterwards, refresh the README.md section between the bench markers
 

@@ -15,6 +15,15 @@ public static class CodecCatalog
             if (lmz == null) missing.Add(new MissingCodec($"lmz -{level}", lmzProblem));
             else codecs.Add(Lmz(lmz, level, options.Threads));
         }
+        if (options.BaselinePath != null)
+        {
+            var baseline = LmzLauncher.Find(options.BaselinePath, out string problem);
+            foreach (int level in options.Levels)
+            {
+                if (baseline == null) missing.Add(new MissingCodec($"base lmz -{level}", problem));
+                else codecs.Add(Lmz(baseline, level, options.Threads, "base "));
+            }
+        }
         foreach (var peer in options.Peers)
         {
             string? path = ChildProcess.Which(peer);
@@ -51,13 +60,13 @@ public static class CodecCatalog
         return match.Success ? $"{tool} {match.Groups[1].Value}" : banner.Split('\n').Select(l => l.Trim()).First(l => l.Length > 0);
     }
 
-    private static Codec Lmz(LmzLauncher lmz, int level, int threads)
+    private static Codec Lmz(LmzLauncher lmz, int level, int threads, string namePrefix = "")
     {
         string[] common = ["-q", "--no-progress", .. threads > 0 ? new[] { "-T", threads.ToString() } : []];
         string threadText = threads > 0 ? $" -T {threads}" : "";
         return new Codec
         {
-            Name = $"lmz -{level}",
+            Name = $"{namePrefix}lmz -{level}",
             Tool = "lmz",
             Slow = true,
             CompressDisplay = $"lmz -c -{level} -q --no-progress{threadText} FILE > FILE.lmz",

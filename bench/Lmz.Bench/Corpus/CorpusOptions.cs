@@ -14,6 +14,9 @@ public sealed record CorpusOptions
     /// <summary>Also compress with lmz -T 1 and require the same container bytes as the timed run.</summary>
     public bool CheckThreads { get; init; }
     public string? LmzPath { get; init; }
+
+    /// <summary>Another lmz build (e.g. the previous commit's) run at the same levels, named "base lmz -N": an A/B in one run.</summary>
+    public string? BaselinePath { get; init; }
     public string? OutputDirectory { get; init; }
     public bool UpdateReadme { get; init; }
 
@@ -63,6 +66,7 @@ public sealed record CorpusOptions
                 case "--repeat-slow": o = o with { RepeatSlow = Positive(Value(), 1) }; break;
                 case "--threads" or "-T": o = o with { Threads = Positive(Value(), 0) }; break;
                 case "--lmz": o = o with { LmzPath = Value() }; break;
+                case "--baseline": o = o with { BaselinePath = Value() }; break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--readme": o = o with { UpdateReadme = true }; break;
                 case "--check-threads": o = o with { CheckThreads = true }; break;

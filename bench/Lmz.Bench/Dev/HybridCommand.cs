@@ -13,7 +13,8 @@ namespace Lmz.Bench.Dev;
 /// stream, coded over the vocabulary trie: by the token ensemble alone and by the hybrid
 /// (<see cref="TokenByteMixer"/>); with --ablate also the hybrid with each byte-context group
 /// switched off. The ensemble's decisions along each token's path are cached in /tmp/lmz-hybrid
-/// (per file and level), so variants rerun without the network.
+/// (per file and level), so variants rerun without the network. With H_BREAKDOWN set, each file
+/// also prints its byte-bit costs by depth in the token, tokens alone against the hybrid.
 /// </summary>
 public static class HybridCommand
 {
