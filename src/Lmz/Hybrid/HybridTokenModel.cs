@@ -35,7 +35,7 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
     public void Encode(ArithmeticEncoder encoder, int token)
     {
         _trie.Cumulate(_tokens.Predict(), _cumulative);
-        var sink = new EncodingSink(encoder, _mixer);
+        var sink = new CodingSink<Encoding>(new Encoding(encoder), _mixer);
         _trie.Walk(_cumulative, token, ref sink);
         Coded(token);
     }
@@ -43,7 +43,7 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
     public int Decode(ArithmeticDecoder decoder)
     {
         _trie.Cumulate(_tokens.Predict(), _cumulative);
-        var sink = new DecodingSink(decoder, _mixer);
+        var sink = new CodingSink<Decoding>(new Decoding(decoder), _mixer);
         int token = _trie.Walk(_cumulative, -1, ref sink);
         Coded(token);
         return token;
@@ -62,30 +62,38 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
         (_tokens as IDisposable)?.Dispose();
     }
 
-    private readonly struct EncodingSink(ArithmeticEncoder encoder, TokenByteMixer mixer) : ITrieSink
+    /// <summary>Codes one decision's bit with its split of the coder's 2^24: bit 1 below, 0 above.</summary>
+    private interface IBitCoder
     {
-        public int Decide(int depth, int kind, uint one, uint total, int known)
-        {
-            uint split = (uint)mixer.Predict(depth, kind, one, total) << 12;
-            if (known == 1) encoder.Encode(0, split); else encoder.Encode(split, FrequencyTable.Total);
-            mixer.Learn(kind, known);
-            return known;
-        }
-
-        public void Implied(int bit) => mixer.Implied(bit);
-
-        public ReadOnlySpan<byte> Ahead() => mixer.Ahead();
-
-        public void Expect(int longest) => mixer.Expect(longest);
+        /// <summary>Returns the bit: <paramref name="known"/> when encoding, else the decoded one.</summary>
+        int Code(uint split, int known);
     }
 
-    private readonly struct DecodingSink(ArithmeticDecoder decoder, TokenByteMixer mixer) : ITrieSink
+    private readonly struct Encoding(ArithmeticEncoder encoder) : IBitCoder
+    {
+        public int Code(uint split, int known)
+        {
+            if (known == 1) encoder.Encode(0, split); else encoder.Encode(split, FrequencyTable.Total);
+            return known;
+        }
+    }
+
+    private readonly struct Decoding(ArithmeticDecoder decoder) : IBitCoder
+    {
+        public int Code(uint split, int known)
+        {
+            int bit = decoder.GetTarget() < split ? 1 : 0;
+            if (bit == 1) decoder.Consume(0, split); else decoder.Consume(split, FrequencyTable.Total);
+            return bit;
+        }
+    }
+
+    /// <summary>The trie walk's decisions, predicted and learned by the mixer, coded by <typeparamref name="TCoder"/>.</summary>
+    private readonly struct CodingSink<TCoder>(TCoder coder, TokenByteMixer mixer) : ITrieSink where TCoder : struct, IBitCoder
     {
         public int Decide(int depth, int kind, uint one, uint total, int known)
         {
-            uint split = (uint)mixer.Predict(depth, kind, one, total) << 12;
-            int bit = decoder.GetTarget() < split ? 1 : 0;
-            if (bit == 1) decoder.Consume(0, split); else decoder.Consume(split, FrequencyTable.Total);
+            int bit = coder.Code((uint)mixer.Predict(depth, kind, one, total) << 12, known);
             mixer.Learn(kind, bit);
             return bit;
         }
