@@ -27,7 +27,6 @@ internal sealed class TokenByteMixer : IDisposable
     private readonly ProbabilityRefiner _end = new(3 * 16 * 256);
     private int _expect, _expectLength;
     private int _partial = 1, _c1, _c2;
-    private int _p;
 
     /// <param name="capacity">Bytes the stream can hold.</param>
     /// <param name="contexts">The byte model's hashed contexts.</param>
@@ -75,7 +74,7 @@ internal sealed class TokenByteMixer : IDisposable
         int p = _mixer.P;
         int a = _order1.Refine(p, _c1 << 8 | _partial);
         int b = _order2.Refine(p, (int)((uint)(_c2 << 8 | _c1) * 0x9E3779B1u >> 24) << 8 | _partial);
-        return _p = Math.Clamp((2 * p + a + b + 2) >> 2, 1, 4095);
+        return Math.Clamp((2 * p + a + b + 2) >> 2, 1, 4095);
     }
 
     /// <summary>Learns the bit <see cref="PredictBit"/> predicted.</summary>
@@ -130,7 +129,7 @@ internal sealed class TokenByteMixer : IDisposable
         _endMixer.Mix(_expect);
         int p = _endMixer.P;
         int refined = _end.Refine(p, (_expect * 16 + Math.Min(depth, 15)) << 8 | _c1);
-        return _p = Math.Clamp((p + refined + 1) >> 1, 1, 4095);
+        return Math.Clamp((p + refined + 1) >> 1, 1, 4095);
     }
 
     public void LearnEnd(int bit)
@@ -148,8 +147,6 @@ internal sealed class TokenByteMixer : IDisposable
     private static int FineStretch(uint one, uint total) =>
         (int)Math.Clamp(Math.Round((FixedMath.Log(one) - FixedMath.Log(total - one)) * 128), -Logistic.Limit, Logistic.Limit);
 
-    /// <summary>The last prediction.</summary>
-    public int P => _p;
 
     /// <summary>p(bit = 1) of a decision of kind <paramref name="kind"/> (<see cref="TrieDecision"/>).</summary>
     public int Predict(int depth, int kind, uint one, uint total) =>
