@@ -17,7 +17,14 @@ public static class Ablation
     private static readonly Dictionary<string, RecordedNetwork> LogitCache = [];
 
     /// <summary>The network's logits and final hidden state at every position of one stream (empty at position 0).</summary>
-    private sealed record RecordedNetwork(float[][] Logits, float[][] Hidden);
+    internal sealed record RecordedNetwork(float[][] Logits, float[][] Hidden);
+
+    /// <summary>Drops the recorded networks (book1's alone takes 7.5 GB).</summary>
+    internal static void Forget() => LogitCache.Clear();
+
+    /// <summary>The recorded network of a file when the spec uses the transformer ("t"), else null.</summary>
+    internal static RecordedNetwork? Record(string spec, LmzModelBundle bundle, string file, int[] ids) =>
+        spec.Split('+').Contains("t") ? Logits(bundle, file, ids) : null;
 
     private static RecordedNetwork Logits(LmzModelBundle bundle, string file, int[] ids)
     {
@@ -58,44 +65,14 @@ public static class Ablation
     public static void Run(string spec, IEnumerable<string> files, bool costs = false)
     {
         var bundle = LmzModelBundle.Default;
-        int vocab = bundle.Tokenizer.VocabSize;
-        var parts = spec.Split('+');
         foreach (var file in files)
         {
             var bytes = File.ReadAllBytes(file);
             var ids = new List<int>();
             bundle.Tokenizer.Encode(bytes, ids);
-            var recorded = parts.Contains("t") ? Logits(bundle, file, [.. ids]) : null;
+            var recorded = Record(spec, bundle, file, [.. ids]);
             MatchModel? match = null; // the last model's, for the cost breakdown
-            ITokenCodingModel Create(int stream)
-            {
-                if (spec == "ppm") return new TokenPpmModel(vocab, 4);
-                var settings = new MixerSettings();
-                if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
-                if (parts.Contains("noapm")) settings = settings with { TopTokenApm = false };
-                foreach (var p in parts)
-                {
-                    // Mixer settings: wr=weight rate, br=bias rate, iw=initial weight sum (e.g. "wr0.005"),
-                    // as=the mixer's share (of 4) in the top-token APM's output.
-                    if (p.StartsWith("wr")) settings = settings with { WeightRate = double.Parse(p[2..]) };
-                    if (p.StartsWith("br")) settings = settings with { BiasRate = double.Parse(p[2..]) };
-                    if (p.StartsWith("iw")) settings = settings with { InitialWeight = double.Parse(p[2..]) };
-                    if (p.StartsWith("as")) settings = settings with { ApmInputShare = int.Parse(p[2..]) };
-                    // Hidden-state adapter: arN = rank N, aaX = its learning rate.
-                    if (p.StartsWith("ar")) settings = settings with { AdapterRank = int.Parse(p[2..]) };
-                    if (p.StartsWith("aa")) settings = settings with { AdapterRate = double.Parse(p[2..]) };
-                }
-                static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as", "ar", "aa" }.Any(p.StartsWith);
-                var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
-                {
-                    "t" => new RecordedTransformer(recorded!, bundle.NetworkSpec.DModel),
-                    "m" => match = new MatchModel(vocab),
-                    _ when p.StartsWith('m') => match = new MatchModel(vocab, int.Parse(p[1..])),
-                    "o" => (ITokenPredictor)new OrderZeroModel(vocab),
-                    _ => new TokenNGramModel(vocab, int.Parse(p[1..])),
-                }).ToList();
-                return new TokenEnsemble(vocab, predictors, settings);
-            }
+            ITokenCodingModel Create(int stream) => CreateModel(spec, bundle, recorded, out match);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var payload = TokenStreamCoder.Encode([ids.ToArray()], Create, 1, default)[0];
@@ -108,5 +85,41 @@ public static class Ablation
             breakdown.Run(ensemble, match, ids);
             breakdown.Print(Console.Out);
         }
+    }
+
+    /// <summary>The token model a spec names (see the class summary); match is its match model, if any.</summary>
+    internal static ITokenCodingModel CreateModel(string spec, LmzModelBundle bundle, RecordedNetwork? recorded, out MatchModel? match)
+    {
+        int vocab = bundle.Tokenizer.VocabSize;
+        var parts = spec.Split('+');
+        MatchModel? found = null;
+        match = null;
+        if (spec == "ppm") return new TokenPpmModel(vocab, 4);
+        var settings = new MixerSettings();
+        if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
+        if (parts.Contains("noapm")) settings = settings with { TopTokenApm = false };
+        foreach (var p in parts)
+        {
+            // Mixer settings: wr=weight rate, br=bias rate, iw=initial weight sum (e.g. "wr0.005"),
+            // as=the mixer's share (of 4) in the top-token APM's output.
+            if (p.StartsWith("wr")) settings = settings with { WeightRate = double.Parse(p[2..]) };
+            if (p.StartsWith("br")) settings = settings with { BiasRate = double.Parse(p[2..]) };
+            if (p.StartsWith("iw")) settings = settings with { InitialWeight = double.Parse(p[2..]) };
+            if (p.StartsWith("as")) settings = settings with { ApmInputShare = int.Parse(p[2..]) };
+            // Hidden-state adapter: arN = rank N, aaX = its learning rate.
+            if (p.StartsWith("ar")) settings = settings with { AdapterRank = int.Parse(p[2..]) };
+            if (p.StartsWith("aa")) settings = settings with { AdapterRate = double.Parse(p[2..]) };
+        }
+        static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as", "ar", "aa" }.Any(p.StartsWith);
+        var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
+        {
+            "t" => new RecordedTransformer(recorded!, bundle.NetworkSpec.DModel),
+            "m" => found = new MatchModel(vocab),
+            _ when p.StartsWith('m') => found = new MatchModel(vocab, int.Parse(p[1..])),
+            "o" => (ITokenPredictor)new OrderZeroModel(vocab),
+            _ => new TokenNGramModel(vocab, int.Parse(p[1..])),
+        }).ToList();
+        match = found;
+        return new TokenEnsemble(vocab, predictors, settings);
     }
 }

@@ -24,8 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import GPT, GPTConfig  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-QUICK_VAL_WINDOWS = 64  # fixed subset of valid.u16 for the quick bpb
-LOG_COLS = ["step", "elapsed_s", "tokens_seen", "train_loss", "tokens_per_s", "lr", "valid_bpb"]
+QUICK_VAL_WINDOWS = 64  # fixed subset of valid.u16 for the quick bpb (per domain with spans.tsv)
+DOMAINS = ("prose", "tech", "code")
+LOG_COLS = ["step", "elapsed_s", "tokens_seen", "train_loss", "tokens_per_s", "lr", "valid_bpb"] + \
+    [f"valid_{d}" for d in DOMAINS]
 
 
 def setup_cpu(threads):
@@ -53,11 +55,68 @@ def load_data(tdir):
     return meta, train, valid
 
 
+def load_spans(tdir):
+    """spans.tsv of `lmz-train tokenize`: rows (set, domain, shard, start, tokens, bytes), one per
+    shard and set; None for token files made before it existed (then no domains)."""
+    path = os.path.join(tdir, "spans.tsv")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        rows = [l.rstrip("\n").split("\t") for l in f][1:]
+    return [dict(set=r[0], domain=r[1], shard=r[2], start=int(r[3]), tokens=int(r[4]), bytes=int(r[5]))
+            for r in rows]
+
+
+def parse_mix(text):
+    """'prose=0.5,tech=0.2,code=0.3' -> {domain: weight}, normalised to sum 1."""
+    mix = {}
+    for part in text.split(","):
+        name, _, w = part.partition("=")
+        if name not in DOMAINS or not w:
+            sys.exit(f"--mix: '{part}' is not DOMAIN=WEIGHT with DOMAIN one of {DOMAINS}")
+        mix[name] = float(w)
+    total = sum(mix.values())
+    return {d: w / total for d, w in mix.items()}
+
+
+class WindowSampler:
+    """Random windows of ctx+1 training tokens. With a mixture, each window first draws its
+    domain by weight, then a shard of that domain in proportion to its tokens, then a start;
+    without one, starts are uniform over all of train.u16 (the sampling of stages 1-3)."""
+
+    def __init__(self, data, ctx, spans=None, mix=None):
+        self.data, self.ctx, self.mix = data, ctx, mix
+        if mix:
+            train_spans = [s for s in spans if s["set"] == "train"]
+            self.domains = list(mix)
+            self.weights = np.array([mix[d] for d in self.domains])
+            self.spans = {d: [s for s in train_spans if s["domain"] == d and s["tokens"] > ctx + 1]
+                          for d in self.domains}
+            for d, ss in self.spans.items():
+                if not ss:
+                    sys.exit(f"--mix names domain {d}, which has no training tokens")
+
+    def starts(self, rng, batch):
+        if not self.mix:
+            return rng.integers(0, len(self.data) - self.ctx - 1, size=batch)
+        out = []
+        for d in rng.choice(len(self.domains), size=batch, p=self.weights):
+            ss = self.spans[self.domains[d]]
+            sizes = np.array([s["tokens"] for s in ss], dtype=np.float64)
+            s = ss[rng.choice(len(ss), p=sizes / sizes.sum())]
+            out.append(s["start"] + rng.integers(0, s["tokens"] - self.ctx - 1))
+        return out
+
+    def batch(self, rng, batch):
+        """(inputs, targets), both [batch, ctx] int64."""
+        w = torch.from_numpy(np.stack([self.data[s:s + self.ctx + 1] for s in self.starts(rng, batch)])
+                             .astype(np.int64))
+        return w[:, :-1], w[:, 1:]
+
+
 def sample_batch(data, rng, batch, ctx):
     """Random windows of ctx+1 tokens -> (inputs, targets), both [batch, ctx] int64."""
-    starts = rng.integers(0, len(data) - ctx - 1, size=batch)
-    w = torch.from_numpy(np.stack([data[s:s + ctx + 1] for s in starts]).astype(np.int64))
-    return w[:, :-1], w[:, 1:]
+    return WindowSampler(data, ctx).batch(rng, batch)
 
 
 def make_optimizer(model, lr):
@@ -78,8 +137,16 @@ def lr_at(t, budget_s, lr, warmup_s):
     return lr * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * frac)))
 
 
+def span_end(start, spans, default):
+    """End of the (start, tokens, bytes) span holding start, so no window crosses a domain."""
+    for st, t, _ in spans or ():
+        if st <= start < st + t:
+            return st + t
+    return default
+
+
 @torch.no_grad()
-def eval_windows(model, data, starts, ctx, batch=16):
+def eval_windows(model, data, starts, ctx, batch=16, limit=None):
     """Sum of -ln p over all tokens of the windows data[s:s+ctx].  Token 0 of
     each window has no context (no BOS token exists), so it is charged
     ln(V), a uniform guess.  Returns (nats_total, nats_first, n_tokens)."""
@@ -90,7 +157,7 @@ def eval_windows(model, data, starts, ctx, batch=16):
     # windows of equal length go together; only the last one may be short
     for i in range(0, len(starts), batch):
         group = starts[i:i + batch]
-        lens = [min(ctx, len(data) - s) for s in group]
+        lens = [min(ctx, span_end(s, limit, len(data)) - s) for s in group]
         for L in sorted(set(lens)):
             ss = [s for s, l in zip(group, lens) if l == L]
             x = torch.from_numpy(np.stack([data[s:s + L] for s in ss]).astype(np.int64))
@@ -105,11 +172,11 @@ def eval_windows(model, data, starts, ctx, batch=16):
     return total, first, n
 
 
-def quick_val_starts(n_valid, ctx):
+def quick_val_starts(n_valid, ctx, offset=0, windows=QUICK_VAL_WINDOWS):
     """A fixed, evenly spread subset of non-overlapping windows."""
     n_win = n_valid // ctx
-    k = min(QUICK_VAL_WINDOWS, n_win)
-    return [int(i * n_win / k) * ctx for i in range(k)] if k else []
+    k = min(windows, n_win)
+    return [offset + int(i * n_win / k) * ctx for i in range(k)] if k else []
 
 
 def quick_bpb(model, valid, meta, ctx):
@@ -117,6 +184,33 @@ def quick_bpb(model, valid, meta, ctx):
     average bytes/token of valid.u16 (the subset's exact bytes are unknown)."""
     total, _, n = eval_windows(model, valid, quick_val_starts(len(valid), ctx), ctx)
     return total / math.log(2) / (n * meta["valid_bytes"] / meta["valid_tokens"])
+
+
+def domain_valid_spans(spans):
+    """{domain: [(start, tokens, bytes)]} of the validation documents, in DOMAINS order."""
+    out = {}
+    for d in DOMAINS:
+        ss = [(s["start"], s["tokens"], s["bytes"]) for s in spans if s["set"] == "valid" and s["domain"] == d]
+        if ss:
+            out[d] = ss
+    return out
+
+
+def domain_bpb(model, valid, spans, ctx, quick):
+    """Validation bpb per domain: non-overlapping ctx windows inside each shard's validation
+    span, first token of each window charged ln(V). quick: QUICK_VAL_WINDOWS windows per domain,
+    bytes estimated from the domain's bytes per token; else every window, exact bytes."""
+    out = {}
+    for d, ss in domain_valid_spans(spans).items():
+        tokens, nbytes = sum(t for _, t, _ in ss), sum(b for _, _, b in ss)
+        if quick:
+            share = [max(1, round(QUICK_VAL_WINDOWS * t / tokens)) for _, t, _ in ss]
+            starts = [w for (st, t, _), k in zip(ss, share) for w in quick_val_starts(t, ctx, st, k)]
+        else:
+            starts = [w for st, t, _ in ss for w in range(st, st + t, ctx)]
+        total, _, n = eval_windows(model, valid, starts, ctx, limit=None if quick else ss)
+        out[d] = total / math.log(2) / (n * nbytes / tokens if quick else nbytes)
+    return out
 
 
 def sha256_of(path):
@@ -164,6 +258,21 @@ def open_log(path, resume_step):
     return open(path, "a", buffering=1)
 
 
+def validate(model, valid, meta, spans, ctx):
+    """Full validation: non-overlapping ctx windows over all of valid.u16 (the last may be
+    short), first token of each window charged ln(V); slightly pessimistic against a compressor
+    that carries context across windows. Then the same per domain (windows inside each
+    domain's documents) when spans.tsv exists."""
+    total, first, n = eval_windows(model, valid, range(0, len(valid), ctx), ctx)
+    assert n == meta["valid_tokens"]
+    bpb = total / math.log(2) / meta["valid_bytes"]
+    bpb_wo_first = (total - first) / math.log(2) / meta["valid_bytes"]
+    by_domain = domain_bpb(model, valid, spans, ctx, quick=False) if spans else {}
+    print("".join(f"{d} {b:.4f} " for d, b in by_domain.items()) +
+          f"valid bpb {bpb:.4f} ({n} tokens, {meta['valid_bytes']} bytes)", flush=True)
+    return bpb, bpb_wo_first, by_domain, n, total
+
+
 # ---------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -180,6 +289,15 @@ def main():
     ap.add_argument("--init-onnx", default=None,
                     help="warm start: take the initial weights from an exported model.onnx "
                          "(its initializers keep the PyTorch names under 'gpt.')")
+    ap.add_argument("--mix", default=None,
+                    help="sampling weights by domain, e.g. prose=0.5,tech=0.2,code=0.3 (needs spans.tsv); "
+                         "default: uniform over all training tokens")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: torch.cpu.amp.autocast (bfloat16 products, float32 weights and AdamW)")
+    ap.add_argument("--init-f16", default=None,
+                    help="warm start from a bundle's weights.f16 (export_weights.py's format)")
+    ap.add_argument("--eval-only", action="store_true",
+                    help="validate the initial weights (--init-onnx/--init-f16) per domain and exit")
     ap.add_argument("--threads", type=int, default=2,
                     help="torch threads; 1 is faster when another process keeps a core busy")
     # cadences (defaults per the recipe; small values only for testing)
@@ -189,12 +307,24 @@ def main():
     args = ap.parse_args()
 
     setup_cpu(args.threads)
-    meta, train, valid = load_data(args.tokens or os.path.join(args.work, "tokens"))
+    tdir = args.tokens or os.path.join(args.work, "tokens")
+    meta, train, valid = load_data(tdir)
+    spans = load_spans(tdir)
+    mix = parse_mix(args.mix) if args.mix else None
+    if mix and not spans:
+        sys.exit(f"--mix needs {tdir}/spans.tsv (rerun lmz-train tokenize)")
+    sampler = WindowSampler(train, args.ctx, spans, mix)
     cfg = GPTConfig(meta["vocab_size"], args.layers, args.d_model, args.heads, args.ctx)
     # everything that must match for a checkpoint to be resumable
     run_cfg = dict(cfg.to_dict(), batch=args.batch, lr=args.lr, seed=args.seed)
+    if mix:
+        run_cfg["mix"] = mix
+    if args.precision != "fp32":
+        run_cfg["precision"] = args.precision
     if args.init_onnx:
         run_cfg["init_onnx_sha256"] = sha256_of(args.init_onnx)
+    if args.init_f16:
+        run_cfg["init_f16_sha256"] = sha256_of(args.init_f16)
     budget_s = args.minutes * 60.0
     warmup_s = min(120.0, 0.05 * budget_s)
 
@@ -204,6 +334,16 @@ def main():
     model = GPT(cfg)
     if args.init_onnx:
         load_onnx_weights(model, args.init_onnx)
+    if args.init_f16:
+        from export_weights import read_state_dict
+        sd, f16_cfg = read_state_dict(args.init_f16)
+        if f16_cfg != cfg.to_dict():
+            sys.exit(f"{args.init_f16} holds {f16_cfg}, not {cfg.to_dict()}")
+        model.load_state_dict(sd)
+        print(f"initial weights from {args.init_f16}", flush=True)
+    if args.eval_only:
+        validate(model, valid, meta, spans, args.ctx)
+        return
     opt = make_optimizer(model, args.lr)
     st = dict(step=0, elapsed=0.0, tokens_seen=0, loss_ema=None, last_val=0.0)
 
@@ -234,10 +374,11 @@ def main():
 
     log = open_log(os.path.join(args.work, "train_log.tsv"), resume_step)
 
-    def log_row(tps, vbpb=""):
+    def log_row(tps, vbpb="", by_domain=None):
         vals = [st["step"], f"{st['elapsed']:.1f}", st["tokens_seen"],
                 f"{st['loss_ema']:.4f}" if st["loss_ema"] is not None else "",
                 f"{tps:.0f}", f"{lr:.3g}", f"{vbpb:.4f}" if vbpb != "" else ""]
+        vals += [f"{by_domain[d]:.4f}" if by_domain and d in by_domain else "" for d in DOMAINS]
         log.write("\t".join(map(str, vals)) + "\n")
 
     stop = {"sig": None}  # graceful stop: finish the step, checkpoint, exit
@@ -254,9 +395,10 @@ def main():
         lr = lr_at(st["elapsed"], budget_s, args.lr, warmup_s)
         for g in opt.param_groups:
             g["lr"] = lr
-        x, y = sample_batch(train, np_rng, args.batch, args.ctx)
-        logits = model(x)[0]
-        loss = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1))
+        x, y = sampler.batch(np_rng, args.batch)
+        with torch.cpu.amp.autocast(enabled=args.precision == "bf16", dtype=torch.bfloat16):
+            logits = model(x)[0]
+        loss = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), y.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -272,14 +414,15 @@ def main():
         now = time.time()
         if now - last_print >= args.print_every:
             tps = win_tokens / win_time
-            vbpb = ""
+            vbpb, by_domain = "", None
             if st["elapsed"] - st["last_val"] >= args.val_every:
                 vbpb = quick_bpb(model, valid, meta, args.ctx)
+                by_domain = domain_bpb(model, valid, spans, args.ctx, quick=True) if spans else None
                 st["last_val"] = st["elapsed"]
-            log_row(tps, vbpb)
+            log_row(tps, vbpb, by_domain)
             print(f"step {st['step']} t {st['elapsed']:.0f}/{budget_s:.0f}s loss {st['loss_ema']:.3f} "
-                  f"lr {lr:.2e} {tps:.0f} tok/s" + (f" quick-val-bpb {vbpb:.4f}" if vbpb != "" else ""),
-                  flush=True)
+                  f"lr {lr:.2e} {tps:.0f} tok/s" + (f" quick-val-bpb {vbpb:.4f}" if vbpb != "" else "")
+                  + "".join(f" {d} {b:.4f}" for d, b in (by_domain or {}).items()), flush=True)
             win_tokens, win_time, last_print = 0, 0.0, time.time()
         if now - last_ckpt >= args.ckpt_every:
             checkpoint()
@@ -292,16 +435,9 @@ def main():
     for s in (signal.SIGTERM, signal.SIGINT):  # final eval may simply be killed: a rerun redoes it
         signal.signal(s, signal.SIG_DFL)
 
-    # full validation: non-overlapping ctx windows over all of valid.u16 (the
-    # last may be short), first token of each window charged ln(V).  Slightly
-    # pessimistic vs. a compressor that carries context across windows.
     print("final validation ...", flush=True)
-    starts = range(0, len(valid), args.ctx)
-    total, first, n = eval_windows(model, valid, starts, args.ctx)
-    assert n == meta["valid_tokens"]
-    bpb = total / math.log(2) / meta["valid_bytes"]
-    bpb_wo_first = (total - first) / math.log(2) / meta["valid_bytes"]
-    log_row(win_tokens / win_time if win_time else 0.0, bpb)
+    bpb, bpb_wo_first, by_domain, n, total = validate(model, valid, meta, spans, args.ctx)
+    log_row(win_tokens / win_time if win_time else 0.0, bpb, by_domain)
     log.close()
     result = dict(config=run_cfg, minutes=args.minutes, params=model.num_params(),
                   steps=st["step"], tokens_seen=st["tokens_seen"],
@@ -310,13 +446,13 @@ def main():
                   valid_tokens=n, valid_bytes=meta["valid_bytes"],
                   valid_bpb=bpb, valid_nats_per_token=total / n,
                   valid_bpb_first_tokens_free=bpb_wo_first,
+                  valid_bpb_by_domain=by_domain,
                   note="valid_bpb: non-overlapping ctx windows, first token of each window "
                        "charged ln(V) (no context); slightly pessimistic")
     with open(os.path.join(args.work, "result.json.tmp"), "w") as f:
         json.dump(result, f, indent=2)
     os.replace(os.path.join(args.work, "result.json.tmp"), os.path.join(args.work, "result.json"))
-    print(f"valid bpb {bpb:.4f} ({n} tokens, {meta['valid_bytes']} bytes), "
-          f"{st['tokens_seen']:,} tokens in {st['elapsed']:.0f}s", flush=True)
+    print(f"{st['tokens_seen']:,} tokens in {st['elapsed']:.0f}s", flush=True)
 
 
 if __name__ == "__main__":

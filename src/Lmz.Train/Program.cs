@@ -8,6 +8,7 @@ using Lmz.Train;
 //   lmz-train bpe      --data DIR --vocab N --out FILE [--doc-prefix BYTES]
 //   lmz-train vocab-report --data DIR --ranks FILE   (bytes per token of each rank-file prefix)
 //   lmz-train tokenize --data DIR --ranks FILE --out DIR
+//     (train.u16, valid.u16, tokens.json, and spans.tsv: where each shard's documents lie in them)
 var argsList = args.ToList();
 string Arg(string name, string? fallback = null)
 {
@@ -64,6 +65,9 @@ switch (argsList[0])
         using var train = new BinaryWriter(File.Create(Path.Combine(outDir, "train.u16")));
         using var valid = new BinaryWriter(File.Create(Path.Combine(outDir, "valid.u16")));
         var ids = new List<int>();
+        // One span per (set, shard): a shard's documents are contiguous in each token file, so the
+        // trainer can sample by domain and validate per domain without re-reading the manifest.
+        var spans = new List<(int Set, string Shard, long Start, long Tokens, long Bytes)>();
         foreach (var (doc, bytes) in corpus.ReadAll())
         {
             int set = TrainingCorpus.IsValidation(doc) ? 1 : 0;
@@ -71,9 +75,16 @@ switch (argsList[0])
             tokenizer.Encode(bytes.Span, ids);
             var writer = set == 1 ? valid : train;
             foreach (int id in ids) writer.Write((ushort)id);
+            int last = spans.FindLastIndex(s => s.Set == set);
+            if (last < 0 || spans[last].Shard != doc.Shard) spans.Add((set, doc.Shard, tokenCount[set], 0, 0));
+            last = spans.FindLastIndex(s => s.Set == set);
+            spans[last] = spans[last] with { Tokens = spans[last].Tokens + ids.Count, Bytes = spans[last].Bytes + bytes.Length };
             tokenCount[set] += ids.Count;
             byteCount[set] += bytes.Length;
         }
+        File.WriteAllLines(Path.Combine(outDir, "spans.tsv"),
+            new[] { "set\tdomain\tshard\ttoken_start\ttokens\tbytes" }.Concat(spans.Select(s =>
+                $"{(s.Set == 1 ? "valid" : "train")}\t{TrainingCorpus.DomainOf(s.Shard)}\t{s.Shard}\t{s.Start}\t{s.Tokens}\t{s.Bytes}")));
         var summary = new Dictionary<string, long>
         {
             ["vocab_size"] = tokenizer.VocabSize,

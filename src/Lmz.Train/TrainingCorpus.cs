@@ -21,6 +21,14 @@ public sealed class TrainingCorpus(string directory)
 
     public static bool IsValidation(TrainingDocument doc) => doc.Index % ValidationStride == ValidationStride - 1;
 
+    /// <summary>
+    /// The validation and sampling domain of a shard, from its name (train-NN-KIND.txt.xz):
+    /// gutenberg and mixed are prose, tech is documentation markup, code is source code.
+    /// </summary>
+    public static string DomainOf(string shard) => shard.Split('-') is [_, _, var kind, ..]
+        ? kind.Split('.')[0] switch { "gutenberg" or "mixed" => "prose", "tech" => "tech", "code" => "code", var k => k }
+        : throw new InvalidDataException($"shard name {shard} is not train-NN-KIND.txt.xz");
+
     private static List<TrainingDocument> ReadManifest(string directory)
     {
         var docs = new List<TrainingDocument>();

@@ -15,6 +15,9 @@ namespace Lmz.Bench.Dev;
 /// switched off. The ensemble's decisions along each token's path are cached in /tmp/lmz-hybrid
 /// (per file and level), so variants rerun without the network. With H_BREAKDOWN set, each file
 /// also prints its byte-bit costs by depth in the token, tokens alone against the hybrid.
+/// hybrid --ensembles SPEC,SPEC... FILE...: the same two numbers for token ensembles of the
+/// `ablate` command's specs (which parts of the ensemble still pay under the hybrid); the
+/// network is run once per file and replayed (level 6's window), the decisions cached per spec.
 /// </summary>
 public static class HybridCommand
 {
@@ -36,6 +39,7 @@ public static class HybridCommand
 
     public static int Run(string[] args)
     {
+        if (args is ["--ensembles", var specs, .. var files] && files.Length > 0) return CompareEnsembles(specs.Split(','), files);
         bool ablate = args.Contains("--ablate");
         args = [.. args.Where(a => a != "--ablate")];
         if (args.Length < 2) return AblateCommand.Fail("usage: hybrid [--ablate] LEVEL FILE...");
@@ -80,25 +84,68 @@ public static class HybridCommand
         public readonly void Expect(int longest) { }
     }
 
-    private static Decision[] Decisions(int level, string file, byte[] data)
+    private static int CompareEnsembles(string[] specs, string[] files)
+    {
+        var bundle = LmzModelBundle.Default;
+        var totals = new double[specs.Length, 2];
+        long allBytes = 0;
+        Console.WriteLine($"{"file",-14} " + string.Join(" ", specs.Select(s => $"{s,27}")) + "   (bpb tokens / hybrid, ideal)");
+        foreach (var file in files)
+        {
+            var data = File.ReadAllBytes(file);
+            var ids = new List<int>();
+            bundle.Tokenizer.Encode(data, ids);
+            var line = $"{Path.GetFileName(file),-14} ";
+            for (int s = 0; s < specs.Length; s++)
+            {
+                string spec = specs[s];
+                var decisions = Decisions($"E{spec}", file, data, () =>
+                    ((TokenEnsemble)Ablation.CreateModel(spec, bundle, Ablation.Record(spec, bundle, file, [.. ids]), out _), null));
+                double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
+                double endBits = 0, hybrid = Simulate(data, decisions, TokenByteMixer.TextContexts, ref endBits);
+                totals[s, 0] += tokens;
+                totals[s, 1] += hybrid;
+                line += $"{tokens / data.Length,13:F4} /{hybrid / data.Length,7:F4}";
+            }
+            Ablation.Forget();
+            allBytes += data.Length;
+            Console.WriteLine(line);
+        }
+        Console.WriteLine($"{"total",-14} " + string.Join(" ", Enumerable.Range(0, specs.Length).Select(s =>
+            $"{totals[s, 0] / allBytes,13:F4} /{totals[s, 1] / allBytes,7:F4}")));
+        return 0;
+    }
+
+    private static Decision[] Decisions(int level, string file, byte[] data) => Decisions($"L{level}", file, data, () =>
+    {
+        var bundle = LmzModelBundle.Default;
+        var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
+        return ((TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window), window);
+    });
+
+    /// <summary>
+    /// The decisions of a token model along each token's trie path, cached in /tmp/lmz-hybrid
+    /// under key; create gives the model and the live network window it reads, if any.
+    /// </summary>
+    private static Decision[] Decisions(string key, string file, byte[] data, Func<(TokenEnsemble Model, NetworkWindow? Window)> create)
     {
         Directory.CreateDirectory("/tmp/lmz-hybrid");
-        string cache = $"/tmp/lmz-hybrid/{Path.GetFileName(file)}.L{level}.{data.Length}.bin";
+        string cache = $"/tmp/lmz-hybrid/{Path.GetFileName(file)}.{key}.{data.Length}.bin";
         if (File.Exists(cache)) return MemoryMarshal.Cast<byte, Decision>(File.ReadAllBytes(cache)).ToArray();
         var sw = Stopwatch.StartNew();
-        using var bundle = LmzModelBundle.Default;
+        var bundle = LmzModelBundle.Default;
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);
         var trie = bundle.Trie;
-        using var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
-        var model = (TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window);
+        var (model, window) = create();
+        using var owned = window;
         var cumulative = new uint[trie.Count + 1];
         var list = new List<Decision>();
         var sink = new RecordingSink(list);
         int previous = 0;
         for (int i = 0; i < ids.Count; i++)
         {
-            window.Step(previous, i);
+            window?.Step(previous, i);
             trie.Cumulate(model.Predict(), cumulative);
             trie.Walk(cumulative, ids[i], ref sink);
             sink.Position += bundle.Tokenizer.TokenBytes(ids[i]).Length;
