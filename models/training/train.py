@@ -296,8 +296,9 @@ def main():
                     help="bf16: torch.cpu.amp.autocast (bfloat16 products, float32 weights and AdamW)")
     ap.add_argument("--init-f16", default=None,
                     help="warm start from a bundle's weights.f16 (export_weights.py's format)")
-    ap.add_argument("--eval-only", action="store_true",
-                    help="validate the initial weights (--init-onnx/--init-f16) per domain and exit")
+    ap.add_argument("--eval-only", choices=["full", "quick"], default=None,
+                    help="validate the initial weights (--init-onnx/--init-f16) per domain and exit: "
+                         "on all validation tokens, or on the quick subset the training log uses")
     ap.add_argument("--threads", type=int, default=2,
                     help="torch threads; 1 is faster when another process keeps a core busy")
     # cadences (defaults per the recipe; small values only for testing)
@@ -341,8 +342,13 @@ def main():
             sys.exit(f"{args.init_f16} holds {f16_cfg}, not {cfg.to_dict()}")
         model.load_state_dict(sd)
         print(f"initial weights from {args.init_f16}", flush=True)
-    if args.eval_only:
+    if args.eval_only == "full":
         validate(model, valid, meta, spans, args.ctx)
+        return
+    if args.eval_only == "quick":
+        by_domain = domain_bpb(model, valid, spans, args.ctx, quick=True) if spans else {}
+        print("".join(f"{d} {b:.4f} " for d, b in by_domain.items()) +
+              f"quick-val-bpb {quick_bpb(model, valid, meta, args.ctx):.4f}", flush=True)
         return
     opt = make_optimizer(model, args.lr)
     st = dict(step=0, elapsed=0.0, tokens_seen=0, loss_ema=None, last_val=0.0)
