@@ -20,35 +20,23 @@ import torch
 
 def read_state_dict(path):
     """The inverse: a weights.f16 file as a GPT state dict (float32) and its config dict,
-    so training can warm-start from a shipped bundle."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:4] != b"LMZW" or struct.unpack("<I", raw[4:8])[0] != 1:
-        sys.exit(f"{path}: not a version-1 weights.f16 file")
-    vocab, layers, d, heads, ctx = struct.unpack("<5I", raw[8:28])
-    vals = torch.from_numpy(np.frombuffer(raw[28:], dtype="<f2").astype(np.float32))
-    pos = 0
+    so training can warm-start from a shipped bundle. The file is parsed by intnet.load_f16,
+    the one reader of this layout."""
+    from intnet import load_f16
+    w = load_f16(path)
 
-    def take(rows, cols=None, transpose=False):
-        nonlocal pos
-        n = rows * (cols or 1)
-        t = vals[pos:pos + n].reshape((rows, cols) if cols else (rows,))
-        pos += n
-        return t.t().contiguous() if transpose else t.clone()
+    def t(a, transpose=False):  # linear layers are stored [in][out]; torch keeps [out][in]
+        return torch.from_numpy(np.ascontiguousarray(a.T if transpose else a).astype(np.float32))
 
-    sd = {"wte.weight": take(vocab, d), "wpe.weight": take(ctx, d)}
-    for i in range(layers):
+    sd = {"wte.weight": t(w["wte"]), "wpe.weight": t(w["wpe"])}
+    for i, b in enumerate(w["blocks"]):
         p = f"blocks.{i}."
-        sd[p + "ln1.weight"], sd[p + "ln1.bias"] = take(d), take(d)
-        sd[p + "qkv.weight"] = take(d, 3 * d, transpose=True)
-        sd[p + "proj.weight"] = take(d, d, transpose=True)
-        sd[p + "ln2.weight"], sd[p + "ln2.bias"] = take(d), take(d)
-        sd[p + "fc.weight"] = take(d, 4 * d, transpose=True)
-        sd[p + "fc_out.weight"] = take(4 * d, d, transpose=True)
-    sd["ln_f.weight"], sd["ln_f.bias"] = take(d), take(d)
-    if pos != len(vals):
-        sys.exit(f"{path}: {len(vals) - pos} half floats left over")
-    return sd, dict(vocab_size=vocab, layers=layers, d_model=d, heads=heads, ctx=ctx)
+        sd[p + "ln1.weight"], sd[p + "ln1.bias"] = t(b["ln1_w"]), t(b["ln1_b"])
+        sd[p + "qkv.weight"], sd[p + "proj.weight"] = t(b["qkv"], True), t(b["proj"], True)
+        sd[p + "ln2.weight"], sd[p + "ln2.bias"] = t(b["ln2_w"]), t(b["ln2_b"])
+        sd[p + "fc.weight"], sd[p + "fc_out.weight"] = t(b["fc"], True), t(b["fc_out"], True)
+    sd["ln_f.weight"], sd["ln_f.bias"] = t(w["lnf_w"]), t(w["lnf_b"])
+    return sd, dict(vocab_size=w["vocab"], layers=w["layers"], d_model=w["d"], heads=w["heads"], ctx=w["ctx"])
 
 
 def main(ckpt_path, out_path):

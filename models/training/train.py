@@ -95,6 +95,9 @@ class WindowSampler:
             for d, ss in self.spans.items():
                 if not ss:
                     sys.exit(f"--mix names domain {d}, which has no training tokens")
+            # each domain's shards drawn in proportion to their tokens
+            self.shard_p = {d: np.array([s["tokens"] for s in ss], dtype=np.float64) for d, ss in self.spans.items()}
+            self.shard_p = {d: p / p.sum() for d, p in self.shard_p.items()}
 
     def starts(self, rng, batch):
         if not self.mix:
@@ -102,8 +105,7 @@ class WindowSampler:
         out = []
         for d in rng.choice(len(self.domains), size=batch, p=self.weights):
             ss = self.spans[self.domains[d]]
-            sizes = np.array([s["tokens"] for s in ss], dtype=np.float64)
-            s = ss[rng.choice(len(ss), p=sizes / sizes.sum())]
+            s = ss[rng.choice(len(ss), p=self.shard_p[self.domains[d]])]
             out.append(s["start"] + rng.integers(0, s["tokens"] - self.ctx - 1))
         return out
 

@@ -68,6 +68,7 @@ switch (argsList[0])
         // One span per (set, shard): a shard's documents are contiguous in each token file, so the
         // trainer can sample by domain and validate per domain without re-reading the manifest.
         var spans = new List<(int Set, string Shard, long Start, long Tokens, long Bytes)>();
+        int[] open = [-1, -1]; // each set's current span in spans
         foreach (var (doc, bytes) in corpus.ReadAll())
         {
             int set = TrainingCorpus.IsValidation(doc) ? 1 : 0;
@@ -75,10 +76,13 @@ switch (argsList[0])
             tokenizer.Encode(bytes.Span, ids);
             var writer = set == 1 ? valid : train;
             foreach (int id in ids) writer.Write((ushort)id);
-            int last = spans.FindLastIndex(s => s.Set == set);
-            if (last < 0 || spans[last].Shard != doc.Shard) spans.Add((set, doc.Shard, tokenCount[set], 0, 0));
-            last = spans.FindLastIndex(s => s.Set == set);
-            spans[last] = spans[last] with { Tokens = spans[last].Tokens + ids.Count, Bytes = spans[last].Bytes + bytes.Length };
+            if (open[set] < 0 || spans[open[set]].Shard != doc.Shard)
+            {
+                open[set] = spans.Count;
+                spans.Add((set, doc.Shard, tokenCount[set], 0, 0));
+            }
+            var span = spans[open[set]];
+            spans[open[set]] = span with { Tokens = span.Tokens + ids.Count, Bytes = span.Bytes + bytes.Length };
             tokenCount[set] += ids.Count;
             byteCount[set] += bytes.Length;
         }
