@@ -398,6 +398,7 @@ def main():
     lr = lr_at(st["elapsed"], budget_s, args.lr, warmup_s)
     last_ckpt = last_print = time.time()
     win_tokens, win_time = 0, 0.0
+    typical_dt = None
     while st["elapsed"] < budget_s and stop["sig"] is None:
         t0 = time.perf_counter()
         lr = lr_at(st["elapsed"], budget_s, args.lr, warmup_s)
@@ -412,6 +413,11 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         dt = time.perf_counter() - t0
+        # A step that took over 4x the typical one was paused (kill -STOP during a timed
+        # benchmark) or starved: count the typical time, so a pause costs no training budget.
+        if typical_dt is not None and dt > 4 * typical_dt:
+            dt = typical_dt
+        typical_dt = dt if typical_dt is None else 0.95 * typical_dt + 0.05 * dt
         st["step"] += 1
         st["elapsed"] += dt  # training seconds only: eval/ckpt time is not counted
         st["tokens_seen"] += x.numel()
