@@ -98,7 +98,7 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
     }
 
     /// <summary>
-    /// For measurement only (platform exp and log; never part of coding): the ideal code length
+    /// For measurement (never part of coding): the ideal code length
     /// in bits of <paramref name="ids"/> under the learning network alone, stepped as level 9
     /// steps it, learning at <paramref name="rate"/> (0: fixed weights).
     /// </summary>
@@ -116,8 +116,8 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
             double max = double.NegativeInfinity;
             foreach (float l in logits) max = Math.Max(max, l);
             double sum = 0;
-            foreach (float l in logits) sum += Math.Exp(l - max);
-            bits += (Math.Log(sum) - (logits[ids[t]] - max)) / Math.Log(2);
+            foreach (float l in logits) sum += Modeling.FixedMath.Exp(l - max);
+            bits += (Modeling.FixedMath.Log(sum) - (logits[ids[t]] - max)) / Modeling.FixedMath.Log(2);
         }
         return bits;
     }
