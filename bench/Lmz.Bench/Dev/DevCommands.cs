@@ -238,10 +238,30 @@ public static class AdaptiveCommand
         var data = File.ReadAllBytes(args[0]);
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);
-        long t0 = Stopwatch.GetTimestamp();
-        double bits = Lmz.Network.Adaptive.AdaptiveTokenModel.NetworkAloneBits(bundle.NetworkWeights, ids, rate, args.Length > 2 ? int.Parse(args[2]) : 2);
+        var network = new Lmz.Network.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
+        const int W = Lmz.Network.Adaptive.AdaptiveTokenModel.Window;
+        var inputs = new int[ids.Count + 1];
+        for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];
+        double bits = 0;
+        long t0 = Stopwatch.GetTimestamp(), windows = 0;
+        for (int t = 0; t < ids.Count; t++)
+        {
+            if (t % W == 0)
+            {
+                long t1 = Stopwatch.GetTimestamp();
+                Lmz.Network.Adaptive.AdaptiveTokenModel.StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
+                windows += Stopwatch.GetTimestamp() - t1;
+            }
+            network.Step(inputs[t]);
+            var logits = network.Logits;
+            double max = double.NegativeInfinity;
+            foreach (float l in logits) max = Math.Max(max, l);
+            double sum = 0;
+            foreach (float l in logits) sum += Math.Exp(l - max);
+            bits += (Math.Log(sum) - (logits[ids[t]] - max)) / Math.Log(2);
+        }
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        Console.WriteLine($"{args[0]}: rate {rate}: {bits / data.Length:F4} bpb, {ids.Count} tokens, {seconds * 1e3 / ids.Count:F2} ms/token");
+        Console.WriteLine($"{args[0]}: rate {rate}: {bits / data.Length:F4} bpb, {ids.Count} tokens, {seconds * 1e3 / ids.Count:F2} ms/token ({windows * 1e3 / Stopwatch.Frequency / ids.Count:F2} in window starts: SGD step and re-prime)");
         return 0;
     }
 }

@@ -97,31 +97,6 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
         network.Prime(inputs[Math.Max(0, coded - Context)..coded]);
     }
 
-    /// <summary>
-    /// For measurement (never part of coding): the ideal code length
-    /// in bits of <paramref name="ids"/> under the learning network alone, stepped as level 9
-    /// steps it, learning at <paramref name="rate"/> (0: fixed weights).
-    /// </summary>
-    internal static double NetworkAloneBits(NetworkWeights weights, IReadOnlyList<int> ids, float rate, int threads)
-    {
-        var network = new AdaptiveTransformer(weights.Clone(), threads);
-        var inputs = new int[ids.Count + 1];
-        for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];
-        double bits = 0;
-        for (int t = 0; t < ids.Count; t++)
-        {
-            if (t % Window == 0) StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
-            network.Step(inputs[t]);
-            var logits = network.Logits;
-            double max = double.NegativeInfinity;
-            foreach (float l in logits) max = Math.Max(max, l);
-            double sum = 0;
-            foreach (float l in logits) sum += Modeling.FixedMath.Exp(l - max);
-            bits += (Modeling.FixedMath.Log(sum) - (logits[ids[t]] - max)) / Modeling.FixedMath.Log(2);
-        }
-        return bits;
-    }
-
     private void Append(int token)
     {
         _inputs.Add(token);
