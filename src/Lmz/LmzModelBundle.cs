@@ -10,7 +10,7 @@ namespace Lmz;
 /// <summary>
 /// The files both sides must share: the tokenizer's rank file and, when present, the integer
 /// network (model.int.json, model.int.data, model.int.onnx) and the float network level 9 trains
-/// (weights.f16). Its fingerprint (SHA-256 over every file's name, length and bytes, first 16
+/// (weights.f16) with, optionally, the rate it learns at (learning.json). Its fingerprint (SHA-256 over every file's name, length and bytes, first 16
 /// bytes) is written into each container and checked before decoding.
 /// </summary>
 public sealed class LmzModelBundle : IDisposable
@@ -26,6 +26,9 @@ public sealed class LmzModelBundle : IDisposable
     /// <summary>The float network that level 9 trains as it codes.</summary>
     public const string WeightsFile = Network.Adaptive.NetworkWeights.FileName;
 
+    /// <summary>Level 9's learning rate for weights.f16; a bundle without it learns at the rate of stages 3 and 4.</summary>
+    public const string LearningFile = Network.Adaptive.LearningSettings.FileName;
+
     /// <summary>Environment variable that points lmz at another bundle directory.</summary>
     public const string DirectoryVariable = "LMZ_MODEL_DIR";
 
@@ -37,8 +40,10 @@ public sealed class LmzModelBundle : IDisposable
     private Network.Adaptive.NetworkWeights? _weights;
     private readonly Lock _loadLock = new();
 
-    private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer, bool hasWeights)
+    private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer, bool hasWeights,
+        Network.Adaptive.LearningSettings learning)
     {
+        Learning = learning;
         HasNetworkWeights = hasWeights;
         Directory = directory;
         Tokenizer = tokenizer;
@@ -117,6 +122,9 @@ public sealed class LmzModelBundle : IDisposable
         }
     }
 
+    /// <summary>How level 9's network learns (learning.json, read and checked when the bundle loads).</summary>
+    internal Network.Adaptive.LearningSettings Learning { get; }
+
     /// <summary>The bundle beside the library (or in $LMZ_MODEL_DIR), loaded once per process.</summary>
     public static LmzModelBundle Default
     {
@@ -140,6 +148,10 @@ public sealed class LmzModelBundle : IDisposable
         bool hasWeights = File.Exists(Path.Combine(directory, WeightsFile));
         string[] files = hasTransformer ? [TokenizerFile, .. network] : [TokenizerFile];
         if (hasWeights) files = [.. files, WeightsFile];
+        // Hashed only when present, so the fingerprints of bundles made before it stay as they were.
+        string learningPath = Path.Combine(directory, LearningFile);
+        bool hasLearning = File.Exists(learningPath);
+        if (hasLearning) files = [.. files, LearningFile];
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var name in files)
         {
@@ -148,7 +160,8 @@ public sealed class LmzModelBundle : IDisposable
             sha.AppendData(bytes);
         }
         var fingerprint = sha.GetHashAndReset()[..Container.ContainerFormat.FingerprintSize];
-        return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer, hasWeights);
+        var learning = hasLearning ? Network.Adaptive.LearningSettings.Read(learningPath) : Network.Adaptive.LearningSettings.Default;
+        return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer, hasWeights, learning);
     }
 
     /// <summary>Releases the ONNX Runtime session, if one was opened.</summary>

@@ -166,6 +166,52 @@ public class NetworkWeightsTests
     }
 }
 
+public class LearningSettingsTests
+{
+    private static LmzModelBundle TokenizerBundle(TempDir dir, string? learningJson)
+    {
+        File.Copy(Path.Combine(LmzModelBundle.Default.Directory, LmzModelBundle.TokenizerFile), dir.File(LmzModelBundle.TokenizerFile));
+        if (learningJson != null) File.WriteAllText(dir.File(LmzModelBundle.LearningFile), learningJson);
+        return LmzModelBundle.Load(dir.Path);
+    }
+
+    [Fact]
+    public void A_bundle_learns_at_the_rate_of_its_learning_json_which_joins_its_fingerprint()
+    {
+        using var plainDir = new TempDir();
+        using var tunedDir = new TempDir();
+        using var plain = TokenizerBundle(plainDir, null);
+        using var tuned = TokenizerBundle(tunedDir, """{"rate": 0.002}""");
+        Assert.Equal(0.005f, plain.Learning.Rate);
+        Assert.Equal(0.002f, tuned.Learning.Rate);
+        Assert.NotEqual(plain.FingerprintHex, tuned.FingerprintHex);
+    }
+
+    [Fact]
+    public void The_shipped_bundles_learn_at_the_rates_they_were_tuned_for()
+    {
+        Assert.Equal(0.002f, LmzModelBundle.Default.Learning.Rate);
+        using var stage4 = LmzModelBundle.Load(Path.Combine(Repo.Root, "models", "lm-stage4"));
+        Assert.Equal(0.005f, stage4.Learning.Rate);
+    }
+
+    [Theory]
+    [InlineData("""{"rate": 0}""")]
+    [InlineData("""{"rate": -0.01}""")]
+    [InlineData("""{"rate": 2}""")]
+    [InlineData("""{"rate": "0.002"}""")]
+    [InlineData("""{"step": 0.002}""")]
+    [InlineData("[0.002]")]
+    [InlineData("""{"rate": 0.002""")]
+    [InlineData("")]
+    public void A_bad_learning_json_is_refused_naming_the_file(string json)
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<InvalidDataException>(() => TokenizerBundle(dir, json));
+        Assert.Contains(LmzModelBundle.LearningFile, e.Message);
+    }
+}
+
 public class LearningLevelTests
 {
     private static readonly Lazy<byte[]> Sample = new(() => Repo.Alice[..6000]);

@@ -2,7 +2,9 @@
 # Writes the golden containers of the current format version from small corpus files:
 #   bash tests/golden/make.sh
 # The list below is the newest version's (each older set's MANIFEST.tsv names its own).
-# Run once per format version; never rewrite a committed container (the format is a promise:
+# Run once per format version and once more whenever the default bundle changes: a container's
+# name carries the first 8 hex digits of its bundle's fingerprint (containers of the first
+# bundle of a version have none). Never rewrite a committed container (the format is a promise:
 # every later lmz must decode them, tests/Lmz.Tests/GoldenContainerTests.cs checks it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,14 +18,24 @@ manifest=$out/MANIFEST.tsv
 # A line "FILE LEVEL" takes corpora/FILE; "FILE LEVEL LENGTH" the first LENGTH bytes of
 # ../shared/corpora/FILE (a file too large to commit), recorded as source FILE:LENGTH.
 sample=$(mktemp)
-trap 'rm -f "$sample"' EXIT
+made=$(mktemp)
+trap 'rm -f "$sample" "$made"' EXIT
+# The default bundle's fingerprint, from a container of it.
+printf 'x' | "$lmz" -q -1 -c > "$made"
+bundle=$("$lmz" -l -v "$made" | sed -n 's/.* model \([0-9a-f]\{8\}\).*/\1/p')
+[ -n "$bundle" ] || { echo "cannot read the bundle fingerprint" >&2; exit 1; }
 while read -r source level length; do
   if [ -n "$length" ]; then
     head -c "$length" "../shared/corpora/$source" > "$sample"
-    input=$sample; name=$(basename "$source").$length.$level.lmz; source=$source:$length
+    input=$sample; name=$(basename "$source").$length.$level; source=$source:$length
   else
-    input=corpora/$source; name=$(basename "$source").$level.lmz
+    input=corpora/$source; name=$(basename "$source").$level
   fi
+  # the first bundle's containers of this version were named without it
+  if [ -f "$out/$name.lmz" ] && "$lmz" -l -v "$out/$name.lmz" | grep -q " model $bundle"; then
+    echo "kept $out/$name.lmz"; continue
+  fi
+  name=$name.$bundle.lmz
   [ -f "$out/$name" ] && { echo "kept $out/$name"; continue; }
   "$lmz" -q -T 2 "-$level" -c "$input" > "$out/$name"
   printf '%s\t%s\t%s\t%s\n' "$name" "$source" "$level" "$(sha256sum "$input" | cut -d' ' -f1)" >> "$manifest"

@@ -233,8 +233,8 @@ public static class AdaptiveCommand
     public static int Run(string[] args)
     {
         if (args.Length < 1) return AblateCommand.Fail("usage: adaptive FILE [RATE [THREADS]]");
-        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Lmz.Network.Adaptive.AdaptiveTokenModel.LearningRate;
         using var bundle = LmzModelBundle.Default;
+        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : bundle.Learning.Rate;
         var data = File.ReadAllBytes(args[0]);
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);

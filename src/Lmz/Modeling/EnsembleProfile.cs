@@ -36,7 +36,7 @@ public static class EnsembleProfile
         var weights = bundle.NetworkWeights;
         if (weights.Vocab != vocabSize) throw new InvalidDataException($"the network's vocabulary ({weights.Vocab}) is not the tokenizer's ({vocabSize})");
         var network = new AdaptiveTransformer(weights.Clone(), networkThreads);
-        return new AdaptiveTokenModel(network, Create(level, vocabSize, new AdaptiveTokenModel.NetworkRow(network)));
+        return new AdaptiveTokenModel(network, Create(level, vocabSize, new AdaptiveTokenModel.NetworkRow(network)), bundle.Learning);
     }
 
     public static ITokenCodingModel Create(int level, int vocabSize, ITokenPredictor? transformerRow)

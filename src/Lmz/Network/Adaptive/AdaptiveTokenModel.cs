@@ -7,7 +7,7 @@ namespace Lmz.Network.Adaptive;
 /// A token stream coded with a network that keeps learning the stream (dynamic evaluation):
 /// tokens are coded in windows of <see cref="Window"/>; each window is predicted after the
 /// <see cref="Context"/> tokens before it, and once it is coded the network takes one SGD step
-/// on it (learning rate <see cref="LearningRate"/>, mean cross entropy), then re-primes for the
+/// on it (plain SGD on the mean cross entropy at the bundle's <see cref="LearningSettings.Rate"/>), then re-primes for the
 /// next. The decoder repeats every step on the same tokens, so both hold the same weights.
 /// </summary>
 public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
@@ -18,31 +18,22 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
     /// <summary>Tokens of context before each window (window + context = the network's 256).</summary>
     public const int Context = 128;
 
-    /// <summary>
-    /// Plain SGD on the window's mean cross entropy. The network alone learns best near 0.03
-    /// (models/training/dyneval.py and `bench adaptive`, alice29.txt: static 1.974 bpb; rate
-    /// 0.01 1.664, 0.03 1.641, 0.05 1.665, 0.1 diverges; Adam 1e-4 1.675), but inside the
-    /// ensemble, whose n-grams, match model, bias head and adapter already learn the file, a
-    /// gentler rate pays: level 9 on alice29.txt (`bench roundtrip 9 --compress-only`) gave
-    /// 1.6065 bpb at 0.03, 1.5813 at 0.01, 1.5796 at 0.005 and 1.5842 at 0.002 (level 7:
-    /// 1.6068). Adding the fixed int8 network as a second input measured 1.5779 at 0.01 and
-    /// 1.5838 at 0.03, at half the speed, so it is not used.
-    /// </summary>
-    public const float LearningRate = 0.005f;
-
     private readonly AdaptiveTransformer _network;
     private readonly ITokenCodingModel _ensemble;
+    private readonly float _rate;
 
     private readonly List<int> _inputs = [0]; // input i predicts token i; input 0 is token 0, as in NetworkWindow
     private int _coded;
 
     /// <param name="network">The stream's own network (it learns, so it is never shared).</param>
     /// <param name="ensemble">The stream's ensemble, built over a <see cref="NetworkRow"/> of <paramref name="network"/>.</param>
-    public AdaptiveTokenModel(AdaptiveTransformer network, ITokenCodingModel ensemble)
+    /// <param name="settings">The bundle's learning settings (learning.json).</param>
+    internal AdaptiveTokenModel(AdaptiveTransformer network, ITokenCodingModel ensemble, LearningSettings settings)
     {
         if (network.Context < Window + Context) throw new ArgumentException($"the network's context must hold {Window + Context} tokens", nameof(network));
         _network = network;
         _ensemble = ensemble;
+        _rate = settings.Rate;
     }
 
     public void Encode(ArithmeticEncoder encoder, int token)
@@ -77,7 +68,7 @@ public sealed class AdaptiveTokenModel : ITokenCodingModel, ITokenDistribution
 
     private void Advance()
     {
-        if (_coded % Window == 0) StartWindow(_network, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_inputs), _coded, LearningRate);
+        if (_coded % Window == 0) StartWindow(_network, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_inputs), _coded, _rate);
         _network.Step(_inputs[_coded]);
     }
 
