@@ -125,15 +125,15 @@ public static class HybridCommand
 
     /// <summary>
     /// The decisions of a token model along each token's trie path, cached in /tmp/lmz-hybrid
-    /// under key; create gives the model and the live network window it reads, if any.
+    /// under key and the bundle's fingerprint; create gives the model and the live network window it reads, if any.
     /// </summary>
     private static Decision[] Decisions(string key, string file, byte[] data, Func<(TokenEnsemble Model, NetworkWindow? Window)> create)
     {
         Directory.CreateDirectory("/tmp/lmz-hybrid");
-        string cache = $"/tmp/lmz-hybrid/{Path.GetFileName(file)}.{key}.{data.Length}.bin";
+        var bundle = LmzModelBundle.Default;
+        string cache = $"/tmp/lmz-hybrid/{Path.GetFileName(file)}.{key}.{data.Length}.{bundle.FingerprintHex[..8]}.bin";
         if (File.Exists(cache)) return MemoryMarshal.Cast<byte, Decision>(File.ReadAllBytes(cache)).ToArray();
         var sw = Stopwatch.StartNew();
-        var bundle = LmzModelBundle.Default;
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);
         var trie = bundle.Trie;
