@@ -10,8 +10,9 @@ namespace Lmz;
 /// <summary>
 /// The files both sides must share: the tokenizer's rank file and, when present, the integer
 /// network (model.int.json, model.int.data, model.int.onnx) and the float network level 9 trains
-/// (weights.f16) with, optionally, the rate it learns at (learning.json). Its fingerprint (SHA-256 over every file's name, length and bytes, first 16
-/// bytes) is written into each container and checked before decoding.
+/// (weights.f16) with, optionally, the rate it learns at (learning.json). Its fingerprint
+/// (SHA-256 over every file's name, length and bytes, first 16 bytes) is written into each
+/// container and checked before decoding.
 /// </summary>
 public sealed class LmzModelBundle : IDisposable
 {
