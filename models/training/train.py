@@ -355,6 +355,7 @@ def main():
     opt = make_optimizer(model, args.lr)
     st = dict(step=0, elapsed=0.0, tokens_seen=0, loss_ema=None, last_val=0.0)
 
+    os.makedirs(args.work, exist_ok=True)  # a fresh clone has no work directory
     ckpt_path = os.path.join(args.work, "ckpt.pt")
     resume_step = None
     if os.path.exists(ckpt_path):
