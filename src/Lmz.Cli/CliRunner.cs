@@ -12,7 +12,8 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
         if (settings.ShowVersion)
         {
             console.Out.WriteLine($"lmz {Version}");
-            return Diagnostics.Ok;
+            if (settings.Verbose) ListBundles();
+            return _diagnostics.ExitCode;
         }
         if (settings.Recursive && settings.Output != null) return LmzCli.UsageError(console, "--output cannot be used with --recursive");
         var inputs = settings.Recursive ? new TreeWalker(settings.Mode, _diagnostics).Expand(settings.Inputs) : settings.Inputs;
@@ -37,6 +38,31 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
             return Diagnostics.InterruptedCode;
         }
         return _diagnostics.ExitCode;
+    }
+
+    /// <summary>
+    /// -vV: each installed model bundle's fingerprint and folder, in the order decoding searches
+    /// them, marking the one that compresses; a folder that does not load is an error.
+    /// </summary>
+    private void ListBundles()
+    {
+        string compressing = Path.GetFullPath(settings.ModelDirectory ?? LmzModelBundle.DefaultDirectory());
+        string[] extra = settings.ModelDirectory is { } dir ? [dir] : [];
+        if (extra is [var missing] && !Directory.Exists(missing)) _diagnostics.Error(missing, "No such file or directory");
+        console.Out.WriteLine("model bundles (a compressed file names its bundle by fingerprint; searched in this order):");
+        foreach (var directory in LmzModelBundle.InstalledDirectories(extra))
+        {
+            try
+            {
+                using var bundle = LmzModelBundle.Load(directory);
+                string full = Path.GetFullPath(directory);
+                console.Out.WriteLine($"  {bundle.FingerprintHex}  {full}{(full == compressing ? "  (compresses)" : "")}");
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                _diagnostics.Error($"{directory}: {e.Message}");
+            }
+        }
     }
 
     public static string Version =>

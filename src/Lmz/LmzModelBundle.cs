@@ -139,6 +139,13 @@ public sealed class LmzModelBundle : IDisposable
     public static string DefaultDirectory() =>
         Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "models", "lm");
 
+    /// <summary>
+    /// Every directory holding a bundle that decoding searches, in its order: <paramref name="extra"/>
+    /// (each a bundle or a directory of bundles), $LMZ_MODEL_DIR, the user's directory, then the
+    /// bundles beside the library. A container's bundle is the first of these with its fingerprint.
+    /// </summary>
+    public static IEnumerable<string> InstalledDirectories(IEnumerable<string>? extra = null) => ModelCatalog.BundleDirectories(extra ?? []);
+
     /// <summary>Loads and fingerprints the bundle in <paramref name="directory"/>; throws <see cref="FileNotFoundException"/> without a tokenizer.</summary>
     public static LmzModelBundle Load(string directory)
     {

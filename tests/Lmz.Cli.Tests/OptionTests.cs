@@ -140,6 +140,39 @@ public sealed class OptionTests : IDisposable
     }
 
     [Fact]
+    public void Verbose_version_lists_every_installed_bundle_by_fingerprint_and_marks_the_one_that_compresses()
+    {
+        var result = Cli.Expect(0, "-v", "-V");
+
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Matches(@"^lmz \d+\.\d+\.\d+$", lines[0]);
+        var bundles = lines.Skip(2).ToArray();
+        Assert.Equal(LmzModelBundle.InstalledDirectories().Count(), bundles.Length);
+        Assert.Equal($"  {LmzModelBundle.Default.FingerprintHex}  {Path.GetFullPath(LmzModelBundle.DefaultDirectory())}  (compresses)",
+            Assert.Single(bundles, l => l.EndsWith("(compresses)", StringComparison.Ordinal)));
+        // The previous defaults stay installed, each under its own fingerprint, so their files decode.
+        Assert.Equal(bundles.Length, bundles.Select(l => l.Trim()[..32]).Distinct().Count());
+        Assert.True(bundles.Length >= 3);
+    }
+
+    [Fact]
+    public void Verbose_version_names_a_bundle_folder_that_does_not_load_and_fails()
+    {
+        string broken = _files.PathOf("broken");
+        Directory.CreateDirectory(broken);
+        File.Copy(Path.Combine(LmzModelBundle.DefaultDirectory(), LmzModelBundle.TokenizerFile), Path.Combine(broken, LmzModelBundle.TokenizerFile));
+        File.WriteAllText(Path.Combine(broken, LmzModelBundle.LearningFile), "{\"rate\": 7}");
+
+        var listed = Cli.Expect(1, "-vV", "--model-dir", broken);
+        var missing = Cli.Expect(1, "-vV", "--model-dir", _files.PathOf("nowhere"));
+
+        Assert.StartsWith($"lmz: {broken}: ", listed.Error);
+        Assert.Contains(LmzModelBundle.LearningFile, listed.Error);
+        Assert.Contains(LmzModelBundle.Default.FingerprintHex, listed.Out);
+        Assert.Equal($"lmz: {_files.PathOf("nowhere")}: No such file or directory" + Environment.NewLine, missing.Error);
+    }
+
+    [Fact]
     public void Help_lists_what_every_level_means_once()
     {
         var result = Cli.Expect(0, "--help");

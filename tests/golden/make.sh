@@ -18,11 +18,9 @@ manifest=$out/MANIFEST.tsv
 # A line "FILE LEVEL" takes corpora/FILE; "FILE LEVEL LENGTH" the first LENGTH bytes of
 # ../shared/corpora/FILE (a file too large to commit), recorded as source FILE:LENGTH.
 sample=$(mktemp)
-made=$(mktemp)
-trap 'rm -f "$sample" "$made"' EXIT
-# The default bundle's fingerprint, from a container of it.
-printf 'x' | "$lmz" -q -1 -c > "$made"
-bundle=$("$lmz" -l -v "$made" | sed -n 's/.* model \([0-9a-f]\{8\}\).*/\1/p')
+trap 'rm -f "$sample"' EXIT
+# The default bundle's fingerprint (the line `lmz -vV` marks as the one that compresses).
+bundle=$("$lmz" -vV | sed -n 's/^  \([0-9a-f]\{8\}\)[0-9a-f]* .*(compresses)$/\1/p')
 [ -n "$bundle" ] || { echo "cannot read the bundle fingerprint" >&2; exit 1; }
 while read -r source level length; do
   if [ -n "$length" ]; then
