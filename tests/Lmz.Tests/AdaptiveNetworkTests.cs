@@ -191,6 +191,9 @@ public class LearningSettingsTests
     public void The_shipped_bundles_learn_at_the_rates_they_were_tuned_for()
     {
         Assert.Equal(0.002f, LmzModelBundle.Default.Learning.Rate);
+        using var stage5 = LmzModelBundle.Load(Path.Combine(Repo.Root, "models", "lm-stage5"));
+        Assert.Equal(0.002f, stage5.Learning.Rate);
+        Assert.Equal("73779bec2a6f0c4adc27beee576eb2df", stage5.FingerprintHex);
         using var stage4 = LmzModelBundle.Load(Path.Combine(Repo.Root, "models", "lm-stage4"));
         Assert.Equal(0.005f, stage4.Learning.Rate);
     }
