@@ -31,10 +31,20 @@ if [ ! -f models/lm/tokenizer.tiktoken ]; then
   $train vocab-report --data "$data" --ranks "$work/ranks16k.tiktoken"
   head -n 8192 "$work/ranks16k.tiktoken" > models/lm/tokenizer.tiktoken
 fi
-mkdir -p models/lm-stage3
-cp models/lm/tokenizer.tiktoken models/lm-stage3/tokenizer.tiktoken
 # train.u16/valid.u16 and spans.tsv (where each shard's documents lie: domains for stage 4)
 [ -f "$work/tokens/spans.tsv" ] || $train tokenize --data "$data" --ranks models/lm/tokenizer.tiktoken --out "$work/tokens"
+
+# A stage's checkpoint as IEEE half floats, then the integer network calibrated on 64 windows of
+# the training split (deterministic: same inputs, same bytes), into a bundle directory:
+#   bundle STAGE DIR [intnet.py options]
+bundle() {
+  local stage=$1 dir=$2; shift 2
+  mkdir -p "$dir"
+  [ "$dir" = models/lm ] || cp models/lm/tokenizer.tiktoken "$dir/tokenizer.tiktoken"
+  /usr/bin/python3 models/training/export_weights.py "$work/$stage/ckpt.pt" "$dir/weights.f16"
+  (cd models/training && /usr/bin/python3 intnet.py --weights "../${dir#models/}/weights.f16" --tokens work/tokens \
+    --out "../${dir#models/}" --calibration-windows 64 --check 8 "$@")
+}
 
 # Stages 1-3 (each resumable: rerun the same command after an interruption) make the previous
 # default bundle, models/lm-stage3, and are skipped when it is present (it is committed):
@@ -58,49 +68,35 @@ if [ ! -f models/lm-stage3/weights.f16 ]; then
     --init-onnx "$work/stage2/model.onnx" --work "$work/stage3" --tokens "$work/tokens"
   # stage 3 as IEEE half floats (level 9's float network; deterministic), and the integer
   # network of levels 4-8 quantized from them
-  /usr/bin/python3 models/training/export_weights.py "$work/stage3/ckpt.pt" models/lm-stage3/weights.f16
-  (cd models/training && /usr/bin/python3 intnet.py --weights ../lm-stage3/weights.f16 --tokens work/tokens \
-    --out ../lm-stage3 --calibration-windows 64 --check 8)
+  bundle stage3 models/lm-stage3
 fi
-# 4. warm start from stage 3's half floats, all shards sampled by domain (prose 0.5, tech 0.2,
-#    code 0.3), bfloat16 products (6-9x the float32 tokens/s here: MODEL.md "Throughput"),
-#    lr 5e-4, seed 4, two threads at low priority. Its half floats and integer network are the
-#    bundle models/lm-stage4 (the default of session 11), skipped when present (it is committed).
+# Stages 4-6 warm-start from the previous bundle's half floats (fresh AdamW state), sample the
+# shards by domain, use bfloat16 products (6-9x the float32 tokens/s here: MODEL.md
+# "Throughput") and two threads at low priority:
+#   bf16_stage STAGE MINUTES NICE LR SEED MIX INIT_BUNDLE
+bf16_stage() {
+  OPENBLAS_NUM_THREADS=1 nice -n "$3" /usr/bin/python3 models/training/train.py --minutes "$2" --threads 2 \
+    --precision bf16 --lr "$4" --seed "$5" --mix "$6" --val-every 900 \
+    --init-f16 "$7/weights.f16" --work "$work/$1" --tokens "$work/tokens"
+}
+# 4. from stage 3, prose 0.5, tech 0.2, code 0.3, lr 5e-4, seed 4, nice 19: models/lm-stage4
+#    (the default of session 11), skipped when present (it is committed).
 if [ ! -f models/lm-stage4/weights.f16 ]; then
-  OPENBLAS_NUM_THREADS=1 nice -n 19 /usr/bin/python3 models/training/train.py --minutes "$stage4_minutes" --threads 2 \
-    --precision bf16 --lr 5e-4 --seed 4 --mix prose=0.5,tech=0.2,code=0.3 --val-every 900 \
-    --init-f16 models/lm-stage3/weights.f16 --work "$work/stage4" --tokens "$work/tokens"
-  mkdir -p models/lm-stage4
-  cp models/lm/tokenizer.tiktoken models/lm-stage4/tokenizer.tiktoken
-  /usr/bin/python3 models/training/export_weights.py "$work/stage4/ckpt.pt" models/lm-stage4/weights.f16
-  (cd models/training && /usr/bin/python3 intnet.py --weights ../lm-stage4/weights.f16 --tokens work/tokens \
-    --out ../lm-stage4 --calibration-windows 64 --check 8)
+  bf16_stage stage4 "$stage4_minutes" 19 5e-4 4 prose=0.5,tech=0.2,code=0.3 models/lm-stage3
+  bundle stage4 models/lm-stage4
 fi
-# 5. warm start from stage 4's half floats, prose weighted up (prose 0.6, tech 0.2, code 0.2),
-#    bf16, lr 3e-4, seed 5, two threads at nice 5. Its half floats and integer network are the
-#    bundle models/lm-stage5 (the default of sessions 12-13), skipped when present (it is committed).
+# 5. from stage 4, prose weighted up (0.6, tech 0.2, code 0.2), lr 3e-4, seed 5, nice 5:
+#    models/lm-stage5 (the default of sessions 12-13), skipped when present (it is committed).
 if [ ! -f models/lm-stage5/weights.f16 ]; then
-  OPENBLAS_NUM_THREADS=1 nice -n 5 /usr/bin/python3 models/training/train.py --minutes "$stage5_minutes" --threads 2 \
-    --precision bf16 --lr 3e-4 --seed 5 --mix prose=0.6,tech=0.2,code=0.2 --val-every 900 \
-    --init-f16 models/lm-stage4/weights.f16 --work "$work/stage5" --tokens "$work/tokens"
-  mkdir -p models/lm-stage5
-  cp models/lm/tokenizer.tiktoken models/lm-stage5/tokenizer.tiktoken
-  /usr/bin/python3 models/training/export_weights.py "$work/stage5/ckpt.pt" models/lm-stage5/weights.f16
-  (cd models/training && /usr/bin/python3 intnet.py --weights ../lm-stage5/weights.f16 --tokens work/tokens \
-    --out ../lm-stage5 --calibration-windows 64 --check 8)
+  bf16_stage stage5 "$stage5_minutes" 5 3e-4 5 prose=0.6,tech=0.2,code=0.2 models/lm-stage4
+  bundle stage5 models/lm-stage5
   printf '{"rate": 0.002}\n' > models/lm-stage5/learning.json
 fi
-# 6. warm start from stage 5's half floats (prose 0.5, tech 0.25, code 0.25), bf16, lr 2e-4,
-#    seed 6, two threads at nice 19.
-OPENBLAS_NUM_THREADS=1 nice -n 19 /usr/bin/python3 models/training/train.py --minutes "$stage6_minutes" --threads 2 \
-  --precision bf16 --lr 2e-4 --seed 6 --mix prose=0.5,tech=0.25,code=0.25 --val-every 900 \
-  --init-f16 models/lm-stage5/weights.f16 --work "$work/stage6" --tokens "$work/tokens"
-# The default bundle: stage 6 as half floats, then the integer network calibrated on 64 windows
-# of the training split (deterministic: same inputs, same bytes). Only this step is needed to
-# rebuild the integer network from the shipped weights.f16 (after the tokenize step above).
-/usr/bin/python3 models/training/export_weights.py "$work/stage6/ckpt.pt" models/lm/weights.f16
-(cd models/training && /usr/bin/python3 intnet.py --weights ../lm/weights.f16 --tokens work/tokens --out ../lm \
-  --calibration-windows 64 --check 8 --vectors ../../tests/Lmz.Tests/Data/intnet-vectors.json)
+# 6. from stage 5 (prose 0.5, tech 0.25, code 0.25), lr 2e-4, seed 6, nice 19: the default
+#    bundle, with the engine test's reference vectors. Only `bundle` is needed to rebuild the
+#    integer network from the shipped weights.f16 (after the tokenize step above).
+bf16_stage stage6 "$stage6_minutes" 19 2e-4 6 prose=0.5,tech=0.25,code=0.25 models/lm-stage5
+bundle stage6 models/lm --vectors ../../tests/Lmz.Tests/Data/intnet-vectors.json
 # Level 9's learning rate for these weights, chosen by measurement (MODEL.md, "Level 9"); the
 # stage-3 and stage-4 bundles have no learning.json and learn at 0.005.
 printf '{"rate": 0.002}\n' > models/lm/learning.json
