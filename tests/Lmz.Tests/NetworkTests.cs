@@ -178,9 +178,10 @@ public sealed class NetworkTests
     public void The_hidden_state_adapter_codes_a_book_smaller()
     {
         // Level 4 has no adapter; the same predictors with a rank-16 adapter (level 6's) must win
-        // on 40 KB of prose. The stronger the network, the less is left for the adapter: with
-        // stage 6's weights it is 0.4% (7,946 against 7,978 bytes).
-        var ids = Tokens(Repo.Alice, 0, 40000);
+        // on 80 KB of prose by the test's original 0.5%. With stage 6's weights 40 KB was too
+        // little for it to learn that much (0.4%: 7,946 against 7,978 bytes); 80 KB gives 0.74%
+        // (15,348 against 15,462).
+        var ids = Tokens(Repo.Alice, 0, 80000);
         int vocab = Bundle.Tokenizer.VocabSize;
         int Coded(int rank)
         {
@@ -194,7 +195,7 @@ public sealed class NetworkTests
             return payload[0].Length;
         }
         int without = Coded(0), with = Coded(16);
-        Assert.True(with < without * 0.998, $"rank 16: {with} bytes, no adapter: {without} bytes");
+        Assert.True(with < without * 0.995, $"rank 16: {with} bytes, no adapter: {without} bytes");
     }
 
     [Fact]
