@@ -47,7 +47,7 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
     private void ListBundles()
     {
         string compressing = Path.GetFullPath(settings.ModelDirectory ?? LmzModelBundle.DefaultDirectory());
-        string[] extra = settings.ModelDirectory is { } dir ? [dir] : [];
+        var extra = settings.ModelDirectories;
         if (extra is [var missing] && !Directory.Exists(missing)) _diagnostics.Error(missing, "No such file or directory");
         console.Out.WriteLine("model bundles (a compressed file names its bundle by fingerprint; searched in this order):");
         foreach (var directory in LmzModelBundle.InstalledDirectories(extra))

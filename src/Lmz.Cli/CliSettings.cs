@@ -20,6 +20,9 @@ public sealed record CliSettings
     /// <summary>--model-dir: the bundle to compress with, and a place to look for a file's bundle.</summary>
     public string? ModelDirectory { get; init; }
 
+    /// <summary>The places --model-dir adds to the search for a file's bundle.</summary>
+    public IReadOnlyList<string> ModelDirectories => ModelDirectory is { } dir ? [dir] : [];
+
     private readonly Lazy<LmzModelBundle?> _bundle;
 
     public CliSettings() => _bundle = new(() => ModelDirectory == null ? null : LmzModelBundle.Load(ModelDirectory));

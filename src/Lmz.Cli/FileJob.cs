@@ -113,7 +113,7 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
                 {
                     Threads = settings.EffectiveThreads,
                     Engine = settings.Engine,
-                    ModelDirectories = settings.ModelDirectory is { } dir ? [dir] : [],
+                    ModelDirectories = settings.ModelDirectories,
                     Progress = progress,
                 }, console.Interrupt);
             }
