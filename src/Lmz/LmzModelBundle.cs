@@ -85,7 +85,7 @@ public sealed class LmzModelBundle : IDisposable
     /// A new network for one stream on the chosen engine. The native engine's weights (~10 MB) and
     /// ORT's session are loaded once and shared by every stream.
     /// </summary>
-    internal INetworkEngine CreateNetworkEngine(NetworkEngineKind kind, NetworkTeam? team = null)
+    internal INetworkEngine CreateNetworkEngine(NetworkEngineKind kind)
     {
         var spec = NetworkSpec;
         if (spec.VocabSize != Tokenizer.VocabSize) throw new InvalidDataException($"the network's vocabulary ({spec.VocabSize}) is not the tokenizer's ({Tokenizer.VocabSize})");
@@ -94,11 +94,8 @@ public sealed class LmzModelBundle : IDisposable
             lock (_loadLock) _graph ??= OrtIntegerEngine.CreateSession(Path.Combine(Directory, NetworkGraphFile));
             return new OrtIntegerEngine(spec, _graph);
         }
-        return new NativeIntegerEngine(team ?? CreateNetworkTeam());
+        return new NativeIntegerEngine(IntegerWeights, Int8Kernels.Best);
     }
-
-    /// <summary>A team for the native streams of one coding run: they step together and share weight reads.</summary>
-    internal NetworkTeam CreateNetworkTeam() => new(IntegerWeights, Int8Kernels.Best);
 
     /// <summary>The native engine's weights (model.int.data), loaded on first use and shared.</summary>
     internal IntegerNetworkWeights IntegerWeights

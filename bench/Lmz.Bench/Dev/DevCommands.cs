@@ -83,7 +83,7 @@ public static class PassesCommand
 /// <summary>
 /// netstep [DIR...]: microseconds per step of the shipped integer network (or of each bundle DIR,
 /// as models/training/bench_arch.py --export writes them) on one thread, for each engine and
-/// kernel path this CPU has (best of 3 passes over a full window), teams of one and two streams,
+/// kernel path this CPU has (best of 3 passes over a full window), one and two streams at once,
 /// and the weight products alone.
 /// </summary>
 public static class NetstepCommand
@@ -105,7 +105,7 @@ public static class NetstepCommand
         foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).Reverse())
             Measure($"native {path}", () => new NativeIntegerEngine(bundle.IntegerWeights, path), bundle);
         Measure("onnxruntime", () => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
-        foreach (int members in new[] { 1, 2 }) MeasureTeam(bundle, members);
+        foreach (int streams in new[] { 1, 2 }) MeasureConcurrent(bundle, streams);
         MeasureProducts(bundle);
     }
 
@@ -134,16 +134,15 @@ public static class NetstepCommand
         }
     }
 
-    /// <summary>Streams stepping together on one team, one thread each: microseconds per step of every stream.</summary>
-    private static void MeasureTeam(LmzModelBundle bundle, int members)
+    /// <summary>Streams on a thread each, as a coding run steps them: microseconds per step of every stream.</summary>
+    private static void MeasureConcurrent(LmzModelBundle bundle, int members)
     {
         var spec = bundle.NetworkSpec;
-        var team = bundle.CreateNetworkTeam();
         int steps = spec.Context - 1;
         double best = double.MaxValue;
         for (int pass = 0; pass < 3; pass++)
         {
-            var windows = Enumerable.Range(0, members).Select(_ => new NetworkWindow(bundle.CreateNetworkEngine(NetworkEngineKind.Native, team), spec, 64)).ToArray();
+            var windows = Enumerable.Range(0, members).Select(_ => new NetworkWindow(bundle.CreateNetworkEngine(NetworkEngineKind.Native), spec, 64)).ToArray();
             var sw = Stopwatch.StartNew();
             var threads = windows.Select((w, m) => new Thread(() => { for (int i = 0; i <= steps; i++) w.Step(17 + (i + m) % 13, i); })).ToArray();
             foreach (var t in threads) t.Start();
@@ -151,7 +150,7 @@ public static class NetstepCommand
             best = Math.Min(best, sw.Elapsed.TotalMicroseconds / steps);
             foreach (var w in windows) w.Dispose();
         }
-        Console.WriteLine($"team of {members}: {best,7:F1} us per step of all {members} streams ({members * 1e6 / best:F0} tokens/s)");
+        Console.WriteLine($"{members} streams at once: {best,7:F1} us per step of all {members} streams ({members * 1e6 / best:F0} tokens/s)");
     }
 
     private static void Measure(string name, Func<INetworkEngine> engine, LmzModelBundle bundle)

@@ -160,17 +160,15 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     private byte[][] EncodeTokens(IReadOnlyList<int[]> streams, IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths,
         CancellationToken cancellationToken, Action<int, int>? progress)
     {
-        var team = CreateTeam(methods);
-        return TokenStreamCoder.Encode(streams, s => CreateModel(methods, lengths, s, team), threads, cancellationToken, progress);
+        return TokenStreamCoder.Encode(streams, s => CreateModel(methods, lengths, s), threads, cancellationToken, progress);
     }
 
     private int[][] DecodeTokens(IReadOnlyList<byte[]> payloads, IReadOnlyList<int> counts, IReadOnlyList<ChunkMethod> methods,
         IReadOnlyList<int> lengths, int firstIndex, IReadOnlyList<int> chunkOfStream, CancellationToken cancellationToken, Action<int, int>? progress)
     {
-        var team = CreateTeam(methods);
         try
         {
-            return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(methods, lengths, s, team), threads, cancellationToken, progress);
+            return TokenStreamCoder.Decode(payloads, counts, s => CreateModel(methods, lengths, s), threads, cancellationToken, progress);
         }
         catch (InvalidDataException e) when (e.Data[TokenStreamCoder.StreamKey] is int stream)
         {
@@ -178,21 +176,16 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         }
     }
 
-    /// <summary>The native streams of a group step together (see <see cref="NetworkTeam"/>).</summary>
-    private NetworkTeam? CreateTeam(IReadOnlyList<ChunkMethod> methods) =>
-        methods.Any(m => m.UsesTransformer()) && engine == NetworkEngineKind.Native && LevelProfile.For(level).Network == LevelNetwork.Integer
-            ? bundle.CreateNetworkTeam() : null;
-
     /// <summary>
     /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal
     /// share of the threads, which (like the engine) change its speed, never its outputs.
     /// </summary>
-    private ITokenCodingModel CreateModel(IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths, int stream, NetworkTeam? team)
+    private ITokenCodingModel CreateModel(IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths, int stream)
     {
         int vocab = bundle.Tokenizer.VocabSize;
         if (!methods[stream].UsesTransformer()) return EnsembleProfile.Create(level, vocab, null);
         int networkThreads = Math.Max(1, threads / Math.Min(threads, methods.Count));
-        var tokens = EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine, team);
+        var tokens = EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine);
         if (methods[stream] != ChunkMethod.TokenHybrid) return tokens;
         return new HybridTokenModel((ITokenDistribution)tokens, bundle.Trie, lengths[stream], LevelProfile.For(level).ByteTableBits);
     }

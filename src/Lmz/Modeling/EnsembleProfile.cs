@@ -10,29 +10,28 @@ namespace Lmz.Modeling;
 public static class EnsembleProfile
 {
     /// <summary>A level's network window over one stream's engine: its re-prime rule is part of the format.</summary>
-    internal static NetworkWindow CreateNetworkWindow(LmzModelBundle bundle, NetworkEngineKind engine, int level, NetworkTeam? team = null)
+    internal static NetworkWindow CreateNetworkWindow(LmzModelBundle bundle, NetworkEngineKind engine, int level)
     {
         var spec = bundle.NetworkSpec;
-        return new NetworkWindow(bundle.CreateNetworkEngine(engine, team), spec, spec.Context * LevelProfile.For(level).KeptContextEighths / 8);
+        return new NetworkWindow(bundle.CreateNetworkEngine(engine), spec, spec.Context * LevelProfile.For(level).KeptContextEighths / 8);
     }
 
     /// <summary>A network stream of a level: its own integer network window under the level's ensemble.</summary>
-    private static TransformerTokenModel CreateWithNetwork(int level, LmzModelBundle bundle, NetworkEngineKind engine, NetworkTeam? team)
+    private static TransformerTokenModel CreateWithNetwork(int level, LmzModelBundle bundle, NetworkEngineKind engine)
     {
-        var network = CreateNetworkWindow(bundle, engine, level, team);
+        var network = CreateNetworkWindow(bundle, engine, level);
         return new TransformerTokenModel(network, Create(level, bundle.Tokenizer.VocabSize, network));
     }
 
     /// <summary>
     /// A neural stream of a level from the bundle: at level 9 its own copy of weights.f16 learning
-    /// as it codes, else its own integer network on <paramref name="engine"/> (native streams of one
-    /// run share <paramref name="team"/>);
+    /// as it codes, else its own integer network on <paramref name="engine"/>;
     /// <paramref name="networkThreads"/> and the engine change the speed, never the outputs.
     /// </summary>
-    internal static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads, NetworkEngineKind engine, NetworkTeam? team)
+    internal static ITokenCodingModel CreateNeural(int level, LmzModelBundle bundle, int networkThreads, NetworkEngineKind engine)
     {
         int vocabSize = bundle.Tokenizer.VocabSize;
-        if (LevelProfile.For(level).Network != LevelNetwork.Learning) return CreateWithNetwork(level, bundle, engine, team);
+        if (LevelProfile.For(level).Network != LevelNetwork.Learning) return CreateWithNetwork(level, bundle, engine);
         var weights = bundle.NetworkWeights;
         if (weights.Vocab != vocabSize) throw new InvalidDataException($"the network's vocabulary ({weights.Vocab}) is not the tokenizer's ({vocabSize})");
         var network = new AdaptiveTransformer(weights.Clone(), networkThreads);

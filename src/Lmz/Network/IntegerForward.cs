@@ -3,11 +3,11 @@ using System.Numerics;
 namespace Lmz.Network;
 
 /// <summary>
-/// The integer network's arithmetic (docs/INTNET.md) over a batch of rows: each row is one token
-/// of one stream at its position. Phases alternate between per-row work (LayerNorm, attention,
-/// quantization; rows dealt round-robin to the members) and weight products (each member takes a
-/// contiguous range of 64-output blocks for every row), with a barrier between phases. Every
-/// value is an integer computed the same way whichever member computes it.
+/// The integer network's arithmetic (docs/INTNET.md) over one stream's pending tokens, one row
+/// each: phases alternate between per-row work (LayerNorm, attention, quantization) and weight
+/// products over every row, so a re-prime of many tokens reads each matrix once. Each stream has
+/// its own and runs it on its own thread: streams stepping together, sharing each pass over the
+/// weights, measured slower on a CPU that streams the weights from L3 fast (MODEL.md).
 /// </summary>
 internal sealed unsafe class IntegerForward
 {
@@ -16,29 +16,24 @@ internal sealed unsafe class IntegerForward
     private readonly KernelPath _path;
     private readonly int _d, _ff, _wide;
 
-    // Per row of the batch (grown on demand, then reused).
-    private Row[] _rows = [];
+    // Per row (pending token) of the step, grown on demand, then reused.
     private int[] _h = [];       // residual stream [row][d], units 2^-ResidualBits
     private sbyte[] _q = [];     // int8 codes of the next product's input [row][ff]
     private long[] _r = [];      // each row's requantization factor
     private int[] _acc = [];     // products [row][3d or ff]
     private int[] _g = [];       // q part of qkv, then GELU outputs [row][ff]
-    private int[] _outputAcc = []; // output-layer products [output row][vocab]
-    private int[] _outputRows = [];
-    private int _rowCount, _outputCount;
-
-    private struct Row
-    {
-        public NativeIntegerEngine Stream;
-        public int Token, Position;
-        public bool Output;
-    }
+    private readonly int[] _outputAcc; // output-layer products of the last row [vocab]
+    private readonly Scratch _scratch;
+    private NativeIntegerEngine _stream = null!;
+    private int _rowCount, _first; // rows, and the first row's position
 
     public IntegerForward(IntegerNetworkWeights weights, KernelPath path)
     {
         (_w, _s, _path) = (weights, weights.Spec, path);
         (_d, _ff) = (_s.DModel, _s.FeedForward);
         _wide = Math.Max(3 * _d, _ff);
+        _outputAcc = new int[_s.VocabSize];
+        _scratch = new Scratch(_s);
         int dh = _s.HeadDim, ctx = _s.Context;
         _keyOffset = new int[_d];
         _valueOffset = new int[_d];
@@ -54,77 +49,49 @@ internal sealed unsafe class IntegerForward
 
     public IntegerNetworkSpec Spec => _s;
 
-    /// <summary>Member <paramref name="member"/>'s part of one step of every member's pending tokens.</summary>
-    public void Run(List<NativeIntegerEngine> batch, int member, SpinBarrier barrier, ref int sense)
+    /// <summary>One step of the stream's pending tokens: writes its logits and hidden state.</summary>
+    public void Run(NativeIntegerEngine stream)
     {
-        int members = batch.Count;
-        if (member == 0) Layout(batch);
-        barrier.SignalAndWait(ref sense);
-        var scratch = batch[member].Scratch;
-        for (int r = member; r < _rowCount; r += members) EmbedAndNormalize(r, scratch);
-        barrier.SignalAndWait(ref sense);
+        Layout(stream);
+        var scratch = _scratch;
+        for (int r = 0; r < _rowCount; r++) EmbedAndNormalize(r, scratch);
         for (int l = 0; l < _s.Layers; l++)
         {
             var layer = _w.Layers[l];
-            Products(layer.Qkv, member, members, Store.QueryKeyValue, l, scratch);
-            barrier.SignalAndWait(ref sense);
-            for (int r = member; r < _rowCount; r += members) Attend(r, l, scratch);
-            barrier.SignalAndWait(ref sense);
-            Products(layer.Proj, member, members, Store.Residual, l, scratch);
-            barrier.SignalAndWait(ref sense);
-            for (int r = member; r < _rowCount; r += members) _r[r] = LayerNormQuantize(r, scratch);
-            barrier.SignalAndWait(ref sense);
-            Products(layer.Fc, member, members, Store.Gelu, l, scratch);
-            barrier.SignalAndWait(ref sense);
-            for (int r = member; r < _rowCount; r += members) _r[r] = Quantize(_g.AsSpan(r * _ff, _ff), _q.AsSpan(r * _ff, _ff));
-            barrier.SignalAndWait(ref sense);
-            Products(layer.FcOut, member, members, Store.Residual, l, scratch);
-            barrier.SignalAndWait(ref sense);
-            bool last = l == _s.Layers - 1;
-            for (int r = member; r < _rowCount; r += members)
-                if (!last || _rows[r].Output) _r[r] = LayerNormQuantize(r, scratch);
-            barrier.SignalAndWait(ref sense);
+            Products(layer.Qkv, Store.QueryKeyValue, l, scratch);
+            for (int r = 0; r < _rowCount; r++) Attend(r, l, scratch);
+            Products(layer.Proj, Store.Residual, l, scratch);
+            for (int r = 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r, scratch);
+            Products(layer.Fc, Store.Gelu, l, scratch);
+            for (int r = 0; r < _rowCount; r++) _r[r] = Quantize(_g.AsSpan(r * _ff, _ff), _q.AsSpan(r * _ff, _ff));
+            Products(layer.FcOut, Store.Residual, l, scratch);
+            // After the last block only the last row's output is needed.
+            for (int r = l == _s.Layers - 1 ? _rowCount - 1 : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r, scratch);
         }
-        OutputLayer(member, members, scratch);
-        barrier.SignalAndWait(ref sense); // the last statement: nothing shared is read after it
+        OutputLayer(_rowCount - 1, scratch);
     }
 
-    /// <summary>Lays the pending tokens of every member out as rows (member 0, before the first barrier).</summary>
-    private void Layout(List<NativeIntegerEngine> batch)
+    /// <summary>Lays the stream's pending tokens out as rows.</summary>
+    private void Layout(NativeIntegerEngine stream)
     {
-        int rows = 0, outputs = 0;
-        foreach (var m in batch) { rows += m.PendingCount; outputs++; }
-        if (_rows.Length < rows)
+        int rows = stream.PendingCount;
+        if (_r.Length < rows)
         {
-            int capacity = Math.Max(rows, 2 * _rows.Length);
-            _rows = new Row[capacity];
+            int capacity = Math.Max(rows, 2 * _r.Length);
             _h = new int[capacity * _d];
             _q = new sbyte[capacity * _ff];
             _r = new long[capacity];
             _acc = new int[capacity * _wide];
             _g = new int[capacity * _ff];
         }
-        if (_outputRows.Length < outputs)
-        {
-            _outputRows = new int[outputs];
-            _outputAcc = new int[outputs * _s.VocabSize];
-        }
-        int at = 0, o = 0;
-        foreach (var m in batch)
-        {
-            for (int i = 0; i < m.PendingCount; i++)
-                _rows[at++] = new Row { Stream = m, Token = m.PendingTokens[i], Position = m.Length + i, Output = i == m.PendingCount - 1 };
-            _outputRows[o++] = at - 1;
-        }
-        (_rowCount, _outputCount) = (rows, outputs);
+        (_stream, _rowCount, _first) = (stream, rows, stream.Length);
     }
 
     private void EmbedAndNormalize(int r, Scratch scratch)
     {
-        ref var row = ref _rows[r];
         var h = _h.AsSpan(r * _d, _d);
-        var e = _w.Embedding.AsSpan(row.Token * _d, _d);
-        var p = _w.Positions.AsSpan(row.Position * _d, _d);
+        var e = _w.Embedding.AsSpan(_stream.PendingTokens[r] * _d, _d);
+        var p = _w.Positions.AsSpan((_first + r) * _d, _d);
         for (int i = 0; i < _d; i++) h[i] = e[i] + p[i];
         _r[r] = LayerNormQuantize(r, scratch);
     }
@@ -132,16 +99,13 @@ internal sealed unsafe class IntegerForward
     private enum Store { QueryKeyValue, Residual, Gelu }
 
     /// <summary>
-    /// This member's blocks of a weight product for every row; each output is requantized,
-    /// y = (acc · r · C + B) >> shift, and stored by <paramref name="store"/>.
+    /// A weight product for every row; each output is requantized, y = (acc · r · C + B) >> shift,
+    /// and stored by <paramref name="store"/>.
     /// </summary>
-    private void Products(Int8Matrix m, int member, int members, Store store, int layer, Scratch scratch)
+    private void Products(Int8Matrix m, Store store, int layer, Scratch scratch)
     {
-        int blocks = m.Outputs / Int8Matrix.BlockOutputs;
-        int first = blocks * member / members, end = blocks * (member + 1) / members;
-        if (first == end) return;
-        Int8Kernels.MatMul(_q, _ff, _rowCount, m, _acc, _wide, first, end, _path);
-        int from = first * Int8Matrix.BlockOutputs, to = end * Int8Matrix.BlockOutputs;
+        Int8Kernels.MatMul(_q, _ff, _rowCount, m, _acc, _wide, 0, m.Outputs / Int8Matrix.BlockOutputs, _path);
+        int from = 0, to = m.Outputs;
         int clamp = _s.ClampResidual, range = _s.GeluRange, act = IntegerNetworkSpec.ClampActivation, kv = IntegerNetworkSpec.KeyValueMax;
         var y = scratch.Requantized;
         for (int r = 0; r < _rowCount; r++)
@@ -150,8 +114,8 @@ internal sealed unsafe class IntegerForward
             switch (store)
             {
                 case Store.QueryKeyValue:
-                    var stream = _rows[r].Stream;
-                    int position = _rows[r].Position, n = from;
+                    var stream = _stream;
+                    int position = _first + r, n = from;
                     var g = _g.AsSpan(r * _ff, _d);
                     for (; n < Math.Min(to, _d); n++) g[n] = (int)Math.Clamp(y[n], -act, act);
                     var keys = stream.KeyRow(layer, position);
@@ -179,8 +143,7 @@ internal sealed unsafe class IntegerForward
     /// <summary>Softmax attention of every head of row r over its stream's cache 0..position; leaves Q(output) in the row.</summary>
     private void Attend(int r, int layer, Scratch scratch)
     {
-        ref var row = ref _rows[r];
-        int dh = _s.HeadDim, count = row.Position + 1;
+        int dh = _s.HeadDim, count = _first + r + 1;
         var k = _s.Blocks[layer];
         int z = k.ScoreShift, last = _s.ExpSize - 1, ps = _s.ProbShift, pb = _s.ProbBits;
         long half = 1L << (z - 1);
@@ -195,7 +158,7 @@ internal sealed unsafe class IntegerForward
                 long mq = Quantize(_g.AsSpan(r * _ff + head * dh, dh), new Span<sbyte>(codes, dh));
                 for (int i = 0; i < dh; i++) q16[i] = codes[i];
                 int max;
-                fixed (short* keys = row.Stream.Keys(layer, head))
+                fixed (short* keys = _stream.Keys(layer, head))
                     max = Int8Kernels.KeyDots(q16, keys, count, dh, dots, _path);
                 long a = mq * k.ScoreMultiplier, sum = 0;
                 for (int j = 0; j < count; j++)
@@ -206,7 +169,7 @@ internal sealed unsafe class IntegerForward
                 long rp = (1L << (pb + ps)) / sum, round = 1L << (ps - 1);
                 for (int j = 0; j < count; j++) dots[j] = (int)((dots[j] * rp + round) >> ps);
                 int* o = output + head * dh;
-                fixed (short* values = row.Stream.Values(layer, head))
+                fixed (short* values = _stream.Values(layer, head))
                     Int8Kernels.WeightedValues(dots, count, values, dh, o, _path);
                 for (int i = 0; i < dh; i++) o[i] = (o[i] + (1 << (pb - 1))) >> pb;
             }
@@ -214,35 +177,22 @@ internal sealed unsafe class IntegerForward
         _r[r] = Quantize(scratch.Attention.AsSpan(0, _d), _q.AsSpan(r * _ff, _d));
     }
 
-    /// <summary>Output rows: final LayerNorm and hidden state (per row), then the tied output layer (by blocks).</summary>
-    private void OutputLayer(int member, int members, Scratch scratch)
+    /// <summary>Row r's hidden state (its final LayerNorm) and the tied output layer's logits.</summary>
+    private void OutputLayer(int r, Scratch scratch)
     {
         var o = _w.Output;
         float hiddenUnit = 1f / (1 << _s.HiddenBits);
-        for (int i = member; i < _outputCount; i += members)
-        {
-            int r = _outputRows[i];
-            var hidden = _rows[r].Stream.Hidden;
-            long rr = _r[r];
-            var q = _q.AsSpan(r * _ff, _d);
-            for (int j = 0; j < _d; j++) hidden[j] = ((q[j] * rr * _w.HiddenGain[j] + _w.HiddenBias[j]) >> _s.HiddenShift) * hiddenUnit;
-        }
-        int blocks = o.Outputs / Int8Matrix.BlockOutputs;
-        int first = blocks * member / members, end = blocks * (member + 1) / members;
+        var hidden = _stream.Hidden;
+        long rr = _r[r];
+        var q = _q.AsSpan(r * _ff, _d);
+        for (int j = 0; j < _d; j++) hidden[j] = ((q[j] * rr * _w.HiddenGain[j] + _w.HiddenBias[j]) >> _s.HiddenShift) * hiddenUnit;
         float logitUnit = 1f / (1 << _s.LogitBits);
-        int v = _s.VocabSize, from = first * Int8Matrix.BlockOutputs, to = end * Int8Matrix.BlockOutputs;
+        int v = _s.VocabSize;
         var y = scratch.Requantized;
-        // Every output row in one product, so each member reads its share of the weights once.
-        var codes = scratch.OutputCodes(_outputCount, _d);
-        for (int i = 0; i < _outputCount; i++) _q.AsSpan(_outputRows[i] * _ff, _d).CopyTo(codes.AsSpan(i * _d));
-        Int8Kernels.MatMul(codes, _d, _outputCount, o, _outputAcc, v, first, end, _path);
-        for (int i = 0; i < _outputCount; i++)
-        {
-            int r = _outputRows[i];
-            Int8Kernels.Requantize(_outputAcc.AsSpan(i * v, v), _r[r], o.Multipliers, o.Biases, o.Shift, y, from, to);
-            var logits = _rows[r].Stream.Logits;
-            for (int n = from; n < to; n++) logits[n] = (int)Math.Clamp(y[n], -IntegerNetworkSpec.ClampLogit, IntegerNetworkSpec.ClampLogit) * logitUnit;
-        }
+        Int8Kernels.MatMul(q, _d, 1, o, _outputAcc, v, 0, v / Int8Matrix.BlockOutputs, _path);
+        Int8Kernels.Requantize(_outputAcc, rr, o.Multipliers, o.Biases, o.Shift, y, 0, v);
+        var logits = _stream.Logits;
+        for (int n = 0; n < v; n++) logits[n] = (int)Math.Clamp(y[n], -IntegerNetworkSpec.ClampLogit, IntegerNetworkSpec.ClampLogit) * logitUnit;
     }
 
     /// <summary>
@@ -284,7 +234,7 @@ internal sealed unsafe class IntegerForward
         return s;
     }
 
-    /// <summary>A member's own buffers for per-row work.</summary>
+    /// <summary>Buffers for per-row work.</summary>
     internal sealed class Scratch(IntegerNetworkSpec spec)
     {
         public readonly int[] Centred = new int[spec.DModel];
@@ -293,13 +243,5 @@ internal sealed unsafe class IntegerForward
         public readonly int[] Dots = new int[spec.Context];
         public readonly int[] Attention = new int[spec.DModel];
         public readonly long[] Requantized = new long[Math.Max(spec.VocabSize, Math.Max(3 * spec.DModel, 4 * spec.DModel))];
-        private sbyte[] _outputCodes = [];
-
-        /// <summary>Room for the codes of <paramref name="rows"/> output rows of width <paramref name="width"/>.</summary>
-        public sbyte[] OutputCodes(int rows, int width)
-        {
-            if (_outputCodes.Length < rows * width) _outputCodes = new sbyte[rows * width];
-            return _outputCodes;
-        }
     }
 }

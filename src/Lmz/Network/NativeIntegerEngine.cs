@@ -2,24 +2,20 @@ namespace Lmz.Network;
 
 /// <summary>
 /// One stream's integer network on lmz's own kernels: its key/value cache (int16) and outputs.
-/// The arithmetic is <see cref="IntegerForward"/>'s, run for this stream's tokens together with
-/// the other streams of its <see cref="NetworkTeam"/> (alone, if it has its own team).
+/// The arithmetic is <see cref="IntegerForward"/>'s; the weights are shared by every stream.
 /// </summary>
 internal sealed class NativeIntegerEngine : INetworkEngine
 {
-    private readonly NetworkTeam _team;
+    private readonly IntegerForward _forward;
     private readonly IntegerNetworkSpec _s;
     private readonly short[][] _keys;   // per layer: [head][position][headDim]
     private readonly short[][] _values; // per layer: [head][Int8Kernels.ValueIndex(position, i)]
-    private bool _left;
 
-    /// <summary>A stream with a team of its own (tests, benchmarks).</summary>
-    public NativeIntegerEngine(IntegerNetworkWeights weights, KernelPath path) : this(new NetworkTeam(weights, path)) { }
-
-    public NativeIntegerEngine(NetworkTeam team)
+    public NativeIntegerEngine(IntegerNetworkWeights weights, KernelPath path)
     {
-        _team = team;
-        _s = team.Forward.Spec;
+        if (!Int8Kernels.IsSupported(path)) throw new PlatformNotSupportedException($"kernel path {path} is not supported on this CPU");
+        _forward = new IntegerForward(weights, path);
+        _s = weights.Spec;
         int size = _s.Heads * _s.Context * _s.HeadDim;
         _keys = new short[_s.Layers][];
         _values = new short[_s.Layers][];
@@ -27,8 +23,6 @@ internal sealed class NativeIntegerEngine : INetworkEngine
         Logits = new float[_s.VocabSize];
         Hidden = new float[_s.DModel];
         PendingTokens = new int[_s.Context];
-        Scratch = new IntegerForward.Scratch(_s);
-        team.Join(this);
     }
 
     public int Length { get; private set; }
@@ -37,13 +31,9 @@ internal sealed class NativeIntegerEngine : INetworkEngine
 
     public float[] Hidden { get; }
 
-    // Read by the team and the forward pass during a step.
+    // Read by the forward pass during a step.
     internal int[] PendingTokens { get; }
     internal int PendingCount { get; private set; }
-    internal IntegerForward.Scratch Scratch { get; }
-    internal bool Assigned;
-    internal int MemberIndex;
-    internal int BarrierSense;
 
     public void Reset() => Length = 0;
 
@@ -53,10 +43,9 @@ internal sealed class NativeIntegerEngine : INetworkEngine
         if (Length + tokens.Length > _s.Context) throw new InvalidOperationException("the network's window is full");
         foreach (int t in tokens)
             if ((uint)t >= (uint)_s.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), "token outside the vocabulary");
-        ObjectDisposedException.ThrowIf(_left, this);
         tokens.CopyTo(PendingTokens);
         PendingCount = tokens.Length;
-        _team.Step(this);
+        _forward.Run(this);
         Length += tokens.Length;
     }
 
@@ -70,10 +59,5 @@ internal sealed class NativeIntegerEngine : INetworkEngine
 
     internal Span<short> Values(int layer, int head) => _values[layer].AsSpan(head * _s.Context * _s.HeadDim, _s.Context * _s.HeadDim);
 
-    public void Dispose()
-    {
-        if (_left) return;
-        _left = true;
-        _team.Leave(this);
-    }
+    public void Dispose() { }
 }
