@@ -165,10 +165,17 @@ public static class NetstepCommand
             for (int i = 0; i <= steps; i++) window.Step(17 + i % 13, i);
             best = Math.Min(best, sw.Elapsed.TotalMicroseconds / steps);
         }
-        window.Step(5, steps + 1);          // position 256 fills the window
-        var timer = Stopwatch.StartNew();
-        window.Step(5, steps + 2);          // the window is full: re-prime, then this token
-        Console.WriteLine($"{name,-18} {best,7:F1} us/step over positions 1-{steps} ({1e6 / best:F0} tokens/s); re-prime step {timer.Elapsed.TotalMilliseconds:F2} ms");
+        int position = steps + 1;
+        window.Step(5, position++); // position 256 fills the window
+        double reprime = double.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var timer = Stopwatch.StartNew();
+            window.Step(5, position++); // the window is full: re-prime, then this token
+            reprime = Math.Min(reprime, timer.Elapsed.TotalMilliseconds);
+            for (int i = window.KeepTokens + 1; i < spec.Context; i++) window.Step(5, position++); // full again
+        }
+        Console.WriteLine($"{name,-18} {best,7:F1} us/step over positions 1-{steps} ({1e6 / best:F0} tokens/s); re-prime step {reprime:F2} ms (best of 3)");
     }
 }
 

@@ -186,22 +186,25 @@ internal static class Int8Kernels
     }
 
     /// <summary>codes[i] = clamp(floor((x[i] · reciprocal + 2^(shift-1)) / 2^shift), -127, 127), exact in int64.</summary>
-    public static void QuantizeCodes(ReadOnlySpan<int> x, long reciprocal, int shift, Span<sbyte> codes)
+    public static unsafe void QuantizeCodes(ReadOnlySpan<int> x, long reciprocal, int shift, Span<sbyte> codes)
     {
         int i = 0;
         long half = 1L << (shift - 1);
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && codes.Length >= x.Length)
         {
             var (rv, hv) = (Vector256.Create(reciprocal), Vector256.Create(half));
             var (lo, hi) = (Vector256.Create(-127L), Vector256.Create(127L));
-            for (; i + 4 <= x.Length; i += 4)
+            fixed (int* from = x)
+            fixed (sbyte* to = codes)
             {
-                var v = Vector256.Create((long)x[i], x[i + 1], x[i + 2], x[i + 3]);
-                var c = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(v * rv + hv, shift), lo), hi);
-                codes[i] = (sbyte)c.GetElement(0);
-                codes[i + 1] = (sbyte)c.GetElement(1);
-                codes[i + 2] = (sbyte)c.GetElement(2);
-                codes[i + 3] = (sbyte)c.GetElement(3);
+                for (; i + 8 <= x.Length; i += 8)
+                {
+                    var (v0, v1) = Vector256.Widen(Vector256.Load(from + i));
+                    var c = Vector256.Narrow(Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(v0 * rv + hv, shift), lo), hi),
+                        Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(v1 * rv + hv, shift), lo), hi));
+                    var c16 = Vector128.Narrow(c.GetLower(), c.GetUpper()); // |c| ≤ 127: every narrowing is exact
+                    *(long*)(to + i) = Vector128.Narrow(c16, c16).AsInt64().ToScalar();
+                }
             }
         }
         for (; i < x.Length; i++) codes[i] = (sbyte)Math.Clamp((x[i] * reciprocal + half) >> shift, -127, 127);
@@ -225,6 +228,24 @@ internal static class Int8Kernels
             }
         }
         for (; n < to; n++) y[n] = (acc[n] * r * multipliers[n] + biases[n]) >> shift;
+    }
+
+    /// <summary><see cref="Requantize"/> of the eight outputs at <paramref name="acc"/>, in int64 lanes (exact: the same bounds).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe (Vector256<long> Low, Vector256<long> High) Requantize8(int* acc, Vector256<long> r, long* multipliers, long* biases, int shift)
+    {
+        var (lo, hi) = Vector256.Widen(Vector256.Load(acc));
+        return (Vector256.ShiftRightArithmetic(lo * r * Vector256.Load(multipliers) + Vector256.Load(biases), shift),
+            Vector256.ShiftRightArithmetic(hi * r * Vector256.Load(multipliers + 4) + Vector256.Load(biases + 4), shift));
+    }
+
+    /// <summary><see cref="Requantize8(int*, Vector256{long}, long*, long*, int)"/> clamped to [min, max] (within int32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<int> Requantize8(int* acc, Vector256<long> r, long* multipliers, long* biases, int shift, int min, int max)
+    {
+        var (lo, hi) = Requantize8(acc, r, multipliers, biases, shift);
+        var (a, b) = (Vector256.Create((long)min), Vector256.Create((long)max));
+        return Vector256.Narrow(Vector256.Min(Vector256.Max(lo, a), b), Vector256.Min(Vector256.Max(hi, a), b));
     }
 
     /// <summary>

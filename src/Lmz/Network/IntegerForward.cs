@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Network;
 
@@ -100,40 +102,107 @@ internal sealed unsafe class IntegerForward
 
     /// <summary>
     /// A weight product for every row; each output is requantized, y = (acc · r · C + B) >> shift,
-    /// and stored by <paramref name="store"/>.
+    /// and stored by <paramref name="store"/>: eight outputs at a time in int64 lanes where AVX2
+    /// is there, one at a time otherwise, the same integers either way.
     /// </summary>
     private void Products(Int8Matrix m, Store store, int layer, Scratch scratch)
     {
         Int8Kernels.MatMul(_q, _ff, _rowCount, m, _acc, _wide, 0, m.Outputs / Int8Matrix.BlockOutputs, _path);
-        int from = 0, to = m.Outputs;
-        int clamp = _s.ClampResidual, range = _s.GeluRange, act = IntegerNetworkSpec.ClampActivation, kv = IntegerNetworkSpec.KeyValueMax;
-        var y = scratch.Requantized;
         for (int r = 0; r < _rowCount; r++)
         {
-            Int8Kernels.Requantize(_acc.AsSpan(r * _wide, m.Outputs), _r[r], m.Multipliers, m.Biases, m.Shift, y, from, to);
+            if (_path >= KernelPath.Avx2) StoreEight(m, store, layer, r);
+            else StoreOne(m, store, layer, r, scratch.Requantized);
+        }
+    }
+
+    /// <summary>The statement of <see cref="Products"/>' stores, one output at a time.</summary>
+    private void StoreOne(Int8Matrix m, Store store, int layer, int r, long[] y)
+    {
+        int n = 0, to = m.Outputs;
+        int clamp = _s.ClampResidual, range = _s.GeluRange, act = IntegerNetworkSpec.ClampActivation, kv = IntegerNetworkSpec.KeyValueMax;
+        Int8Kernels.Requantize(_acc.AsSpan(r * _wide, m.Outputs), _r[r], m.Multipliers, m.Biases, m.Shift, y, 0, to);
+        switch (store)
+        {
+            case Store.QueryKeyValue:
+                var g = _g.AsSpan(r * _ff, _d);
+                for (; n < _d; n++) g[n] = (int)Math.Clamp(y[n], -act, act);
+                var keys = _stream.KeyRow(layer, _first + r);
+                for (; n < 2 * _d; n++) keys[_keyOffset[n - _d]] = (short)Math.Clamp(y[n], -kv, kv);
+                var values = _stream.ValueRow(layer, _first + r);
+                for (; n < to; n++) values[_valueOffset[n - 2 * _d]] = (short)Math.Clamp(y[n], -kv, kv);
+                break;
+            case Store.Residual:
+                var h = _h.AsSpan(r * _d, _d);
+                for (; n < to; n++) h[n] = (int)Math.Clamp(h[n] + y[n], -clamp, clamp);
+                break;
+            default:
+                var u = _g.AsSpan(r * _ff, _ff);
+                var table = _w.GeluTable;
+                for (; n < to; n++)
+                {
+                    long x = y[n];
+                    u[n] = x > range ? (int)Math.Min(x, act) : table[(int)Math.Max(x, -range) + range];
+                }
+                break;
+        }
+    }
+
+    /// <summary><see cref="StoreOne"/> eight outputs at a time (every width here is a multiple of 64).</summary>
+    private void StoreEight(Int8Matrix m, Store store, int layer, int r)
+    {
+        int to = m.Outputs, shift = m.Shift, clamp = _s.ClampResidual, range = _s.GeluRange;
+        const int act = IntegerNetworkSpec.ClampActivation, kv = IntegerNetworkSpec.KeyValueMax;
+        var rv = Vector256.Create(_r[r]);
+        fixed (int* acc = &_acc[r * _wide])
+        fixed (long* c = m.Multipliers)
+        fixed (long* b = m.Biases)
+        {
             switch (store)
             {
                 case Store.QueryKeyValue:
-                    var stream = _stream;
-                    int position = _first + r, n = from;
-                    var g = _g.AsSpan(r * _ff, _d);
-                    for (; n < Math.Min(to, _d); n++) g[n] = (int)Math.Clamp(y[n], -act, act);
-                    var keys = stream.KeyRow(layer, position);
-                    for (; n < Math.Min(to, 2 * _d); n++) keys[_keyOffset[n - _d]] = (short)Math.Clamp(y[n], -kv, kv);
-                    var values = stream.ValueRow(layer, position);
-                    for (; n < to; n++) values[_valueOffset[n - 2 * _d]] = (short)Math.Clamp(y[n], -kv, kv);
+                    fixed (int* g = &_g[r * _ff])
+                    fixed (short* keys = _stream.KeyRow(layer, _first + r))
+                    fixed (short* values = _stream.ValueRow(layer, _first + r))
+                    {
+                        int n = 0;
+                        for (; n < _d; n += 8) Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -act, act).Store(g + n);
+                        for (; n < 2 * _d; n += 8)
+                        {
+                            var k = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -kv, kv);
+                            Vector128.Narrow(k.GetLower(), k.GetUpper()).Store(keys + _keyOffset[n - _d]);
+                        }
+                        for (; n < to; n += 8)
+                        {
+                            var v = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -kv, kv);
+                            short* at = values + _valueOffset[n - 2 * _d];
+                            for (int i = 0; i < 8; i++) at[2 * i] = (short)v.GetElement(i); // pairs of positions interleave
+                        }
+                    }
                     break;
                 case Store.Residual:
-                    var h = _h.AsSpan(r * _d, _d);
-                    for (int i = from; i < to; i++) h[i] = (int)Math.Clamp(h[i] + y[i], -clamp, clamp);
+                    fixed (int* h = &_h[r * _d])
+                    {
+                        var (lo, hi) = (Vector256.Create((long)-clamp), Vector256.Create((long)clamp));
+                        for (int n = 0; n < to; n += 8)
+                        {
+                            var (y0, y1) = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift);
+                            var (h0, h1) = Vector256.Widen(Vector256.Load(h + n));
+                            Vector256.Narrow(Vector256.Min(Vector256.Max(h0 + y0, lo), hi), Vector256.Min(Vector256.Max(h1 + y1, lo), hi)).Store(h + n);
+                        }
+                    }
                     break;
                 default:
-                    var u = _g.AsSpan(r * _ff, _ff);
-                    var table = _w.GeluTable;
-                    for (int i = from; i < to; i++)
+                    fixed (int* u = &_g[r * _ff])
+                    fixed (int* table = _w.GeluTable)
                     {
-                        long x = y[i];
-                        u[i] = x > range ? (int)Math.Min(x, act) : table[(int)Math.Max(x, -range) + range];
+                        // x > range: min(x, act); else the table at max(x, -range): both from x clamped to [-range, act].
+                        var (rangeV, offset) = (Vector256.Create(range), Vector256.Create(range));
+                        for (int n = 0; n < to; n += 8)
+                        {
+                            var x = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -range, act);
+                            var looked = Avx2.GatherVector256(table, Vector256.Min(x, rangeV) + offset, 4);
+                            Vector256.ConditionalSelect(Vector256.GreaterThan(x, rangeV), x, looked).Store(u + n);
+                        }
                     }
                     break;
             }
@@ -161,13 +230,41 @@ internal sealed unsafe class IntegerForward
                 fixed (short* keys = _stream.Keys(layer, head))
                     max = Int8Kernels.KeyDots(q16, keys, count, dh, dots, _path);
                 long a = mq * k.ScoreMultiplier, sum = 0;
-                for (int j = 0; j < count; j++)
+                int j = 0;
+                if (_path >= KernelPath.Avx2)
+                {
+                    // Eight scores at a time in int64 lanes, the table read by a gather: the same integers.
+                    var (maxV, aV, halfV, lastV) = (Vector256.Create(max), Vector256.Create(a), Vector256.Create(half), Vector256.Create((long)last));
+                    var sums = Vector256<long>.Zero;
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        var (d0, d1) = Vector256.Widen(maxV - Vector256.Load(dots + j));
+                        var index = Vector256.Narrow(Vector256.Min(Vector256.ShiftRightArithmetic(d0 * aV + halfV, z), lastV),
+                            Vector256.Min(Vector256.ShiftRightArithmetic(d1 * aV + halfV, z), lastV));
+                        var e = Avx2.GatherVector256(exp, index, 4);
+                        e.Store(dots + j);
+                        var (e0, e1) = Vector256.Widen(e);
+                        sums += e0 + e1;
+                    }
+                    sum = Vector256.Sum(sums);
+                }
+                for (; j < count; j++)
                 {
                     long index = Math.Min(((max - (long)dots[j]) * a + half) >> z, last);
                     sum += dots[j] = exp[index];
                 }
                 long rp = (1L << (pb + ps)) / sum, round = 1L << (ps - 1);
-                for (int j = 0; j < count; j++) dots[j] = (int)((dots[j] * rp + round) >> ps);
+                j = 0;
+                if (_path >= KernelPath.Avx2)
+                {
+                    var (rpV, roundV) = (Vector256.Create(rp), Vector256.Create(round));
+                    for (; j + 8 <= count; j += 8)
+                    {
+                        var (p0, p1) = Vector256.Widen(Vector256.Load(dots + j));
+                        Vector256.Narrow(Vector256.ShiftRightArithmetic(p0 * rpV + roundV, ps), Vector256.ShiftRightArithmetic(p1 * rpV + roundV, ps)).Store(dots + j);
+                    }
+                }
+                for (; j < count; j++) dots[j] = (int)((dots[j] * rp + round) >> ps);
                 int* o = output + head * dh;
                 fixed (short* values = _stream.Values(layer, head))
                     Int8Kernels.WeightedValues(dots, count, values, dh, o, _path);
@@ -190,9 +287,23 @@ internal sealed unsafe class IntegerForward
         int v = _s.VocabSize;
         var y = scratch.Requantized;
         Int8Kernels.MatMul(q, _d, 1, o, _outputAcc, v, 0, v / Int8Matrix.BlockOutputs, _path);
-        Int8Kernels.Requantize(_outputAcc, rr, o.Multipliers, o.Biases, o.Shift, y, 0, v);
+        const int clamp = IntegerNetworkSpec.ClampLogit;
         var logits = _stream.Logits;
-        for (int n = 0; n < v; n++) logits[n] = (int)Math.Clamp(y[n], -IntegerNetworkSpec.ClampLogit, IntegerNetworkSpec.ClampLogit) * logitUnit;
+        if (_path < KernelPath.Avx2)
+        {
+            Int8Kernels.Requantize(_outputAcc, rr, o.Multipliers, o.Biases, o.Shift, y, 0, v);
+            for (int n = 0; n < v; n++) logits[n] = (int)Math.Clamp(y[n], -clamp, clamp) * logitUnit;
+            return;
+        }
+        var (rv, unit) = (Vector256.Create(rr), Vector256.Create(logitUnit));
+        fixed (int* acc = _outputAcc)
+        fixed (long* c = o.Multipliers)
+        fixed (long* b = o.Biases)
+        fixed (float* l = logits)
+        {
+            for (int n = 0; n < v; n += 8)
+                (Vector256.ConvertToSingle(Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, o.Shift, -clamp, clamp)) * unit).Store(l + n);
+        }
     }
 
     /// <summary>
