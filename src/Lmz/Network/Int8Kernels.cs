@@ -93,12 +93,21 @@ internal static class Int8Kernels
         }
     }
 
+    private const int Ahead = 2048;
+
     /// <summary>vpdpbusd multiplies unsigned by signed bytes: (q + 128) · w, then 128 · Σw comes off.</summary>
     private static unsafe void BlockVnni(sbyte* a, sbyte* w, int groups, int* sums, int* d)
     {
         Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         for (int g = 0; g < groups; g++, w += 256)
         {
+            if (Sse.IsSupported)
+            {
+                Sse.PrefetchNonTemporal(w + Ahead);
+                Sse.PrefetchNonTemporal(w + Ahead + 64);
+                Sse.PrefetchNonTemporal(w + Ahead + 128);
+                Sse.PrefetchNonTemporal(w + Ahead + 192);
+            }
             var x = Vector256.Create(*(int*)(a + 4 * g) ^ unchecked((int)0x80808080)).AsByte();
             c0 = AvxVnni.MultiplyWideningAndAdd(c0, x, Vector256.Load(w));
             c1 = AvxVnni.MultiplyWideningAndAdd(c1, x, Vector256.Load(w + 32));
