@@ -292,13 +292,13 @@ public static class KernelCheckCommand
             rng.NextBytes((byte[])(Array)q);
             for (int i = 0; i < q.Length; i++) if (q[i] == -128) q[i] = 127;
             var q16 = Enumerable.Range(0, 64).Select(_ => (short)rng.Next(-127, 128)).ToArray();
-            var keys = Enumerable.Range(0, 64 * 9).Select(_ => (short)rng.Next(-32767, 32768)).ToArray();
+            var keys = Enumerable.Range(0, 64 * 16).Select(_ => (short)rng.Next(-32767, 32768)).ToArray();
             var p = Enumerable.Range(0, 9).Select(_ => rng.Next(0, 16385)).ToArray();
             int[]? acc0 = null, dots0 = null, out0 = null;
             foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported))
             {
                 var acc = new int[128];
-                var dots = new int[9];
+                var dots = new int[16]; // KeyDots writes whole blocks of eight positions
                 var output = new int[64];
                 Int8Kernels.MatVec(q, m, acc, path);
                 fixed (short* qp = q16, kp = keys) fixed (int* dp = dots, pp = p, op = output)
@@ -307,7 +307,7 @@ public static class KernelCheckCommand
                     Int8Kernels.WeightedValues(pp, 9, kp, 64, op, path);
                 }
                 if (acc0 == null) (acc0, dots0, out0) = (acc, dots, output);
-                foreach (var (name, a, b) in new[] { ("MatVec", acc0, acc), ("KeyDots", dots0!, dots), ("WeightedValues", out0!, output) })
+                foreach (var (name, a, b) in new[] { ("MatVec", acc0, acc), ("KeyDots", dots0![..9], dots[..9]), ("WeightedValues", out0!, output) })
                     if (!a.AsSpan().SequenceEqual(b)) { failures++; Console.WriteLine($"repeat {rep}: {path} {name} differs from Scalar"); }
             }
             var x = Enumerable.Range(0, 256).Select(_ => rng.Next(-(1 << 20), 1 << 20)).ToArray();

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Lmz.Coding;
 
 /// <summary>
@@ -38,23 +40,37 @@ public sealed class FrequencyTable
     /// <paramref name="replaced"/>, read as <paramref name="replacement"/> (a secondary estimate),
     /// so the caller's weights stay untouched; <paramref name="weightSum"/> is the sum after it.
     /// </summary>
-    public void Build(ReadOnlySpan<double> weights, double weightSum, int replaced, double replacement)
+    public unsafe void Build(ReadOnlySpan<double> weights, double weightSum, int replaced, double replacement)
     {
         int n = weights.Length;
         if (n < 1 || n >= _cumulative.Length) throw new ArgumentException("weights length must be 1..capacity", nameof(weights));
+        if (replaced >= n) throw new ArgumentOutOfRangeException(nameof(replaced));
         SymbolCount = n;
         // A zero, infinite or NaN sum gives every symbol the minimum and the best one the rest.
         double scale = weightSum > 0 && !double.IsInfinity(weightSum) ? (Total - (uint)n) / weightSum : 0;
+        int best;
         long running = 0; // wider than the table: weights that disagree with weightSum are caught below
-        int best = 0;
-        double bestWeight = -1;
-        for (int i = 0; i < n; i++)
+        fixed (double* w = weights)
+        fixed (uint* c = _cumulative)
         {
-            double w = i == replaced ? replacement : weights[i];
-            if (w > bestWeight) { bestWeight = w; best = i; }
-            _cumulative[i] = (uint)running;
-            double scaled = w * scale;
-            running += 1 + (scaled > 0 ? (uint)Math.Min(scaled, Total) : 0);
+            // Each symbol's count into c[i + 1], then the running sums in index order.
+            Counts(w, n, scale, c + 1);
+            double top = -1;
+            best = FirstLargest(w, 0, replaced < 0 ? n : replaced, ref top);
+            if (replaced >= 0)
+            {
+                c[replaced + 1] = Count(replacement, scale);
+                if (replacement > top) (top, best) = (replacement, replaced);
+                int after = FirstLargest(w, replaced + 1, n, ref top);
+                if (after >= 0) best = after;
+            }
+            if (best < 0) best = 0;
+            for (int i = 0; i < n; i++)
+            {
+                uint count = c[i + 1]; // read before the next step overwrites it
+                c[i] = (uint)running;
+                running += count;
+            }
         }
         _cumulative[n] = (uint)running;
         long excess = running - Total;
@@ -65,6 +81,66 @@ public sealed class FrequencyTable
             // Shift every boundary after the best symbol so its frequency absorbs the excess.
             for (int i = best + 1; i <= n; i++) _cumulative[i] = (uint)(_cumulative[i] - excess);
         }
+    }
+
+    /// <summary>1 + floor(w · scale), the scaled part clamped to [0, Total] (NaN: 0).</summary>
+    private static uint Count(double w, double scale)
+    {
+        double scaled = w * scale;
+        return 1 + (scaled > 0 ? (uint)Math.Min(scaled, Total) : 0);
+    }
+
+    /// <summary><see cref="Count"/> of every weight, eight at a time where vectors are fast (the same IEEE products and truncations).</summary>
+    private static unsafe void Counts(double* w, int n, double scale, uint* counts)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (s, total, one) = (Vector256.Create(scale), Vector256.Create((double)Total), Vector256.Create(1));
+            for (; i + 8 <= n; i += 8)
+            {
+                var (a, b) = (Vector256.Load(w + i) * s, Vector256.Load(w + i + 4) * s);
+                var ca = Vector256.ConvertToInt64(Vector256.Min(a, total)) & Vector256.GreaterThan(a, Vector256<double>.Zero).AsInt64();
+                var cb = Vector256.ConvertToInt64(Vector256.Min(b, total)) & Vector256.GreaterThan(b, Vector256<double>.Zero).AsInt64();
+                (Vector256.Narrow(ca, cb) + one).AsUInt32().Store(counts + i);
+            }
+        }
+        for (; i < n; i++) counts[i] = Count(w[i], scale);
+    }
+
+    /// <summary>
+    /// The first index in [from, to) of the largest weight, if it is above <paramref name="top"/>
+    /// (then raised to it), else −1: what a scan keeping the first w > top finds.
+    /// </summary>
+    private static unsafe int FirstLargest(double* w, int from, int to, ref double top)
+    {
+        int i = from;
+        if (Vector256.IsHardwareAccelerated && to - from >= 16)
+        {
+            var peak = Vector256.Create(top);
+            for (; i + 4 <= to; i += 4) peak = Vector256.Max(peak, Vector256.Load(w + i));
+            double m = top;
+            bool nan = false;
+            for (int lane = 0; lane < 4; lane++)
+            {
+                double x = peak.GetElement(lane);
+                nan |= double.IsNaN(x);
+                if (x > m) m = x;
+            }
+            if (!nan)
+            {
+                for (; i < to; i++) if (w[i] > m) m = w[i];
+                if (!(m > top)) return -1;
+                top = m;
+                for (i = from; w[i] != m; i++) { }
+                return i;
+            }
+            i = from; // a NaN weight: the scan below skips it as the plain one does
+        }
+        int found = -1;
+        for (; i < to; i++)
+            if (w[i] > top) (top, found) = (w[i], i);
+        return found;
     }
 
     /// <summary>The symbol whose interval [Low, High) contains <paramref name="target"/>.</summary>

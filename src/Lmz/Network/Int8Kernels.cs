@@ -258,52 +258,67 @@ internal static class Int8Kernels
     }
 
     /// <summary>
-    /// dots[j] = Σ_i q[i] · keys[j·dh + i] for j &lt; <paramref name="count"/> (|q| ≤ 127, |key| ≤ 32767,
-    /// dh ≤ 256: every sum fits in int32); returns the largest.
+    /// Where key (position j, dimension i) lies in a head's cache: blocks of eight positions, in
+    /// each block the pairs of dimensions in order and in each pair the eight positions side by
+    /// side, so one vpmaddwd gives a pair's share of eight dot products (dh even).
+    /// </summary>
+    public static int KeyIndex(int j, int i, int dh) => ((j >> 3) * dh + (i & ~1)) * 8 + (j & 7) * 2 + (i & 1);
+
+    /// <summary>
+    /// dots[j] = Σ_i q[i] · key(j, i) for j &lt; <paramref name="count"/>, keys in the
+    /// <see cref="KeyIndex"/> layout (|q| ≤ 127, |key| ≤ 32767, dh ≤ 256: every sum fits in
+    /// int32); returns the largest. dots needs room for <paramref name="count"/> rounded up to 8.
     /// </summary>
     public static unsafe int KeyDots(short* q, short* keys, int count, int dh, int* dots, KernelPath path)
     {
         int max = int.MinValue, j = 0;
-        if (path >= KernelPath.Avx2 && dh == 64)
+        if (path >= KernelPath.Avx2 && dh % 8 == 0)
         {
-            var (q0, q1, q2, q3) = (Vector256.Load(q), Vector256.Load(q + 16), Vector256.Load(q + 32), Vector256.Load(q + 48));
-            for (; j + 2 <= count; j += 2, keys += 128)
+            int* pairs = (int*)q; // (q[2p], q[2p + 1]) as one int
+            var peak = Vector256.Create(int.MinValue);
+            for (; j < count; j += 8, keys += 8 * dh)
             {
-                var a = Avx2.MultiplyAddAdjacent(q0, Vector256.Load(keys)) + Avx2.MultiplyAddAdjacent(q1, Vector256.Load(keys + 16))
-                    + Avx2.MultiplyAddAdjacent(q2, Vector256.Load(keys + 32)) + Avx2.MultiplyAddAdjacent(q3, Vector256.Load(keys + 48));
-                var b = Avx2.MultiplyAddAdjacent(q0, Vector256.Load(keys + 64)) + Avx2.MultiplyAddAdjacent(q1, Vector256.Load(keys + 80))
-                    + Avx2.MultiplyAddAdjacent(q2, Vector256.Load(keys + 96)) + Avx2.MultiplyAddAdjacent(q3, Vector256.Load(keys + 112));
-                // Both sums at once: interleave the halves, then fold.
-                var h = Avx2.HorizontalAdd(a, b);             // a01 a23 b01 b23 | a45 a67 b45 b67
-                h = Avx2.HorizontalAdd(h, h);                 // a0-3 b0-3 a0-3 b0-3 | a4-7 b4-7 ...
-                var folded = h.GetLower() + h.GetUpper();     // a b a b
-                int da = folded.GetElement(0), db = folded.GetElement(1);
-                dots[j] = da;
-                dots[j + 1] = db;
-                max = Math.Max(max, Math.Max(da, db));
-            }
-        }
-        for (; j < count; j++, keys += dh)
-        {
-            int sum = 0, i = 0;
-            if (path >= KernelPath.Avx2)
-            {
-                var s = Vector256<int>.Zero;
-                for (; i + 16 <= dh; i += 16) s += Avx2.MultiplyAddAdjacent(Vector256.Load(q + i), Vector256.Load(keys + i));
-                sum = Vector256.Sum(s);
-            }
-            else if (path == KernelPath.Vector128)
-            {
-                var s = Vector128<int>.Zero;
-                for (; i + 8 <= dh; i += 8)
+                Vector256<int> s0 = default, s1 = default, s2 = default, s3 = default;
+                for (int p = 0; p < dh / 2; p += 4)
                 {
-                    var (qlo, qhi) = Vector128.Widen(Vector128.Load(q + i));
-                    var (klo, khi) = Vector128.Widen(Vector128.Load(keys + i));
-                    s += qlo * klo + qhi * khi;
+                    s0 += Avx2.MultiplyAddAdjacent(Vector256.Load(keys + 16 * p), Vector256.Create(pairs[p]).AsInt16());
+                    s1 += Avx2.MultiplyAddAdjacent(Vector256.Load(keys + 16 * p + 16), Vector256.Create(pairs[p + 1]).AsInt16());
+                    s2 += Avx2.MultiplyAddAdjacent(Vector256.Load(keys + 16 * p + 32), Vector256.Create(pairs[p + 2]).AsInt16());
+                    s3 += Avx2.MultiplyAddAdjacent(Vector256.Load(keys + 16 * p + 48), Vector256.Create(pairs[p + 3]).AsInt16());
                 }
-                sum = Vector128.Sum(s);
+                var sum = (s0 + s1) + (s2 + s3);
+                sum.Store(dots + j);
+                if (j + 8 <= count) peak = Vector256.Max(peak, sum);
+                else for (int lane = 0; lane < count - j; lane++) max = Math.Max(max, dots[j + lane]);
             }
-            for (; i < dh; i++) sum += q[i] * keys[i];
+            for (int lane = 0; lane < 8; lane++) max = Math.Max(max, peak.GetElement(lane));
+            return max;
+        }
+        if (path == KernelPath.Vector128)
+        {
+            for (; j < count; j += 8, keys += 8 * dh)
+            {
+                // Products per (position, dimension of the pair), folded over the pair at the end.
+                Vector128<int> s01 = default, s23 = default, s45 = default, s67 = default;
+                for (int i = 0; i < dh; i += 2)
+                {
+                    var qq = Vector128.Create((int)q[i], q[i + 1], q[i], q[i + 1]);
+                    var (k01, k23) = Vector128.Widen(Vector128.Load(keys + 8 * i));
+                    var (k45, k67) = Vector128.Widen(Vector128.Load(keys + 8 * i + 8));
+                    s01 += k01 * qq; s23 += k23 * qq; s45 += k45 * qq; s67 += k67 * qq;
+                }
+                int n = Math.Min(8, count - j);
+                Span<int> block = [s01[0] + s01[1], s01[2] + s01[3], s23[0] + s23[1], s23[2] + s23[3],
+                    s45[0] + s45[1], s45[2] + s45[3], s67[0] + s67[1], s67[2] + s67[3]];
+                for (int lane = 0; lane < n; lane++) max = Math.Max(max, dots[j + lane] = block[lane]);
+            }
+            return max;
+        }
+        for (; j < count; j++)
+        {
+            int sum = 0;
+            short* block = keys + (j >> 3) * 8 * dh + (j & 7) * 2;
+            for (int i = 0; i < dh; i += 2) sum += q[i] * block[i * 8] + q[i + 1] * block[i * 8 + 1];
             dots[j] = sum;
             if (sum > max) max = sum;
         }

@@ -41,7 +41,7 @@ internal sealed unsafe class IntegerForward
         _valueOffset = new int[_d];
         for (int n = 0; n < _d; n++)
         {
-            _keyOffset[n] = n / dh * ctx * dh + n % dh;
+            _keyOffset[n] = n / dh * ctx * dh + Int8Kernels.KeyIndex(0, n % dh, dh);
             _valueOffset[n] = n / dh * ctx * dh + Int8Kernels.ValueIndex(0, n % dh, dh);
         }
     }
@@ -168,8 +168,11 @@ internal sealed unsafe class IntegerForward
                         for (; n < _d; n += 8) Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -act, act).Store(g + n);
                         for (; n < 2 * _d; n += 8)
                         {
+                            // Four pairs of dimensions, 16 entries apart (Int8Kernels.KeyIndex).
                             var k = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -kv, kv);
-                            Vector128.Narrow(k.GetLower(), k.GetUpper()).Store(keys + _keyOffset[n - _d]);
+                            var pairs = Vector128.Narrow(k.GetLower(), k.GetUpper()).AsInt32();
+                            int* at = (int*)(keys + _keyOffset[n - _d]);
+                            (at[0], at[8], at[16], at[24]) = (pairs.GetElement(0), pairs.GetElement(1), pairs.GetElement(2), pairs.GetElement(3));
                         }
                         for (; n < to; n += 8)
                         {
@@ -351,7 +354,7 @@ internal sealed unsafe class IntegerForward
         public readonly int[] Centred = new int[spec.DModel];
         public readonly short[] Query = new short[spec.HeadDim];
         public readonly sbyte[] Codes = new sbyte[spec.HeadDim];
-        public readonly int[] Dots = new int[spec.Context];
+        public readonly int[] Dots = new int[(spec.Context + 7) & ~7]; // KeyDots writes whole blocks of 8
         public readonly int[] Attention = new int[spec.DModel];
         public readonly long[] Requantized = new long[Math.Max(spec.VocabSize, Math.Max(3 * spec.DModel, 4 * spec.DModel))];
     }

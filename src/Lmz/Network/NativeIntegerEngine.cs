@@ -8,7 +8,7 @@ internal sealed class NativeIntegerEngine : INetworkEngine
 {
     private readonly IntegerForward _forward;
     private readonly IntegerNetworkSpec _s;
-    private readonly short[][] _keys;   // per layer: [head][position][headDim]
+    private readonly short[][] _keys;   // per layer: [head][Int8Kernels.KeyIndex(position, i)]
     private readonly short[][] _values; // per layer: [head][Int8Kernels.ValueIndex(position, i)]
 
     public NativeIntegerEngine(IntegerNetworkWeights weights, KernelPath path)
@@ -16,6 +16,9 @@ internal sealed class NativeIntegerEngine : INetworkEngine
         if (!Int8Kernels.IsSupported(path)) throw new PlatformNotSupportedException($"kernel path {path} is not supported on this CPU");
         _forward = new IntegerForward(weights, path);
         _s = weights.Spec;
+        // The key cache's blocks of eight positions and pairs of dimensions (Int8Kernels.KeyIndex).
+        if (_s.Context % 8 != 0 || _s.HeadDim % 2 != 0)
+            throw new InvalidDataException($"the native engine needs a context that is a multiple of 8 and an even head width (context {_s.Context}, head width {_s.HeadDim}); use --engine onnxruntime");
         int size = _s.Heads * _s.Context * _s.HeadDim;
         _keys = new short[_s.Layers][];
         _values = new short[_s.Layers][];
@@ -49,8 +52,8 @@ internal sealed class NativeIntegerEngine : INetworkEngine
         Length += tokens.Length;
     }
 
-    /// <summary>A layer's keys from <paramref name="position"/>'s first entry on (heads lie ctx·dh apart).</summary>
-    internal Span<short> KeyRow(int layer, int position) => _keys[layer].AsSpan(position * _s.HeadDim);
+    /// <summary>A layer's keys from <paramref name="position"/>'s first entry on (blocks of eight positions interleaved; heads lie ctx·dh apart).</summary>
+    internal Span<short> KeyRow(int layer, int position) => _keys[layer].AsSpan(Int8Kernels.KeyIndex(position, 0, _s.HeadDim));
 
     /// <summary>A layer's values from <paramref name="position"/>'s first entry on (pairs of positions interleaved).</summary>
     internal Span<short> ValueRow(int layer, int position) => _values[layer].AsSpan(Int8Kernels.ValueIndex(position, 0, _s.HeadDim));
