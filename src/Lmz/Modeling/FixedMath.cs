@@ -53,34 +53,34 @@ public static class FixedMath
             if (Avx2.IsSupported)
             {
                 var shiftV = Vector256.Create(shift);
-                var low = Vector256.Create(-700.0);
-                var high = Vector256.Create(700.0);
-                var scale = Vector256.Create(Log2E);
-                var size = Vector256.Create((double)TableSize);
-                var mask = Vector128.Create(TableSize - 1);
-                var bias = Vector256.Create(1023L);
-                for (; i + 4 <= n; i += 4)
-                {
-                    var x = Avx.Subtract(Avx.LoadVector256(v + i), shiftV);
-                    var underflow = Avx.Compare(x, low, FloatComparisonMode.OrderedLessThanNonSignaling);
-                    x = Avx.BlendVariable(x, high, Avx.Compare(x, high, FloatComparisonMode.OrderedGreaterThanNonSignaling));
-                    var t = Avx.Multiply(Avx.Multiply(x, scale), size);
-                    var floor = Avx.RoundToNegativeInfinity(t);
-                    var whole = Avx.ConvertToVector128Int32WithTruncation(floor); // |t| < 2^23 once clamped
-                    var frac = Avx.Subtract(t, floor);
-                    var index = Sse2.And(whole, mask);
-                    var octave = Avx2.ConvertToVector256Int64(Sse2.ShiftRightArithmetic(whole, TableBits));
-                    var a = Avx2.GatherVector256(table, index, 8);
-                    var b = Avx2.GatherVector256(table + 1, index, 8);
-                    var mantissa = Avx.Add(a, Avx.Multiply(Avx.Subtract(b, a), frac));
-                    var power = Avx2.ShiftLeftLogical(Avx2.Add(octave, bias), 52).AsDouble();
-                    var e = Avx.Multiply(mantissa, power);
-                    Avx.Store(v + i, Avx.AndNot(underflow, e)); // below −700: +0, as Exp returns
-                }
+                for (; i + 4 <= n; i += 4) Avx.Store(v + i, Exp4(Avx.Subtract(Avx.LoadVector256(v + i), shiftV), table));
             }
             for (; i < n; i++) v[i] = Exp(v[i] - shift);
         }
     }
+
+    /// <summary><see cref="Exp"/> of four lanes through exactly its operations (AVX2; <paramref name="table"/> is the pinned Pow2Table).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector256<double> Exp4(Vector256<double> x, double* table)
+    {
+        var underflow = Avx.Compare(x, Vector256.Create(-700.0), FloatComparisonMode.OrderedLessThanNonSignaling);
+        var high = Vector256.Create(700.0);
+        x = Avx.BlendVariable(x, high, Avx.Compare(x, high, FloatComparisonMode.OrderedGreaterThanNonSignaling));
+        var t = Avx.Multiply(Avx.Multiply(x, Vector256.Create(Log2E)), Vector256.Create((double)TableSize));
+        var floor = Avx.RoundToNegativeInfinity(t);
+        var whole = Avx.ConvertToVector128Int32WithTruncation(floor); // |t| < 2^23 once clamped
+        var frac = Avx.Subtract(t, floor);
+        var index = Sse2.And(whole, Vector128.Create(TableSize - 1));
+        var octave = Avx2.ConvertToVector256Int64(Sse2.ShiftRightArithmetic(whole, TableBits));
+        var a = Avx2.GatherVector256(table, index, 8);
+        var b = Avx2.GatherVector256(table + 1, index, 8);
+        var mantissa = Avx.Add(a, Avx.Multiply(Avx.Subtract(b, a), frac));
+        var power = Avx2.ShiftLeftLogical(Avx2.Add(octave, Vector256.Create(1023L)), 52).AsDouble();
+        return Avx.AndNot(underflow, Avx.Multiply(mantissa, power)); // below −700: +0, as Exp returns
+    }
+
+    /// <summary>The table <see cref="Exp4"/> reads (pin it with fixed).</summary>
+    internal static ReadOnlySpan<double> Pow2 => Pow2Table;
 
     /// <summary>Natural logarithm of a positive, normal x (no checks: callers keep x ≥ 1e-300).</summary>
     public static double Log(double x)

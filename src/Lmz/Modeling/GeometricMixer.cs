@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Modeling;
 
@@ -91,8 +92,10 @@ public sealed class GeometricMixer
         {
             double max = CombineAndMax(p, bias, extra, s0, s1, v, rate, w0, w1);
             max = AddSparse(scores, w, p, max);
-            FixedMath.ExpShiftedInPlace(Probabilities, max);
-            var sums = LaneSums(p, s0, s1, v, out int top);
+            // With AVX2 pass 2 exponentiates as it sums (the same lanes, one pass fewer).
+            bool fused = Avx2.IsSupported;
+            if (!fused) FixedMath.ExpShiftedInPlace(Probabilities, max);
+            var sums = LaneSums(p, s0, s1, v, out int top, fused ? max : null);
             Sum = sums.Sum;
             Top = top;
             if (denseCount > 0) _expectations[j0] = sums.E0;
@@ -150,9 +153,18 @@ public sealed class GeometricMixer
     /// Pass 2's sums in four lanes: lane k adds the entries t ≡ k (mod 4) in index order, and the
     /// result is (lane0 + lane1) + (lane2 + lane3). <paramref name="top"/> is the first index of
     /// the largest p (each lane keeps its first maximum; ties between lanes go to the lower index).
+    /// With <paramref name="shift"/> (AVX2 only) it first sets each p = Exp(p − shift).
     /// </summary>
-    private static unsafe PassSums LaneSums(double* p, float* s0, float* s1, int v, out int top)
+    private static unsafe PassSums LaneSums(double* p, float* s0, float* s1, int v, out int top, double? shift)
     {
+        fixed (double* table = FixedMath.Pow2)
+            return LaneSums(p, s0, s1, v, out top, shift, table);
+    }
+
+    private static unsafe PassSums LaneSums(double* p, float* s0, float* s1, int v, out int top, double? shift, double* table)
+    {
+        bool exponentiate = shift.HasValue;
+        var shiftV = Vector256.Create(shift ?? 0);
         var sum = Vector256<double>.Zero;
         var e0 = Vector256<double>.Zero;
         var e1 = Vector256<double>.Zero;
@@ -164,6 +176,7 @@ public sealed class GeometricMixer
         for (; t + 4 <= v; t += 4)
         {
             var e = Vector256.Load(p + t);
+            if (exponentiate) (e = FixedMath.Exp4(Vector256.Subtract(e, shiftV), table)).Store(p + t);
             sum = Vector256.Add(sum, e);
             e0 = Vector256.Add(e0, Vector256.Multiply(e, Vector256.WidenLower(Vector128.Load(s0 + t).ToVector256Unsafe())));
             e1 = Vector256.Add(e1, Vector256.Multiply(e, Vector256.WidenLower(Vector128.Load(s1 + t).ToVector256Unsafe())));
@@ -183,7 +196,7 @@ public sealed class GeometricMixer
         for (; t < v; t++)
         {
             int k = t & 3;
-            double e = p[t];
+            double e = exponentiate ? p[t] = FixedMath.Exp(p[t] - shift!.Value) : p[t];
             lanes[k] += e;
             lanes[4 + k] += e * s0[t];
             lanes[8 + k] += e * s1[t];
