@@ -28,6 +28,9 @@ public sealed class FrequencyTable
 
     public uint Low(int symbol) => _cumulative[symbol];
 
+    /// <summary>Every symbol's low end, then the total: <see cref="SymbolCount"/> + 1 entries.</summary>
+    internal ReadOnlySpan<uint> Boundaries => _cumulative.AsSpan(0, SymbolCount + 1);
+
     public uint High(int symbol) => _cumulative[symbol + 1];
 
     public uint Frequency(int symbol) => _cumulative[symbol + 1] - _cumulative[symbol];
