@@ -20,6 +20,7 @@ public sealed class HiddenStateAdapter
     private readonly float[] _planes; // [rank, stride]
     private readonly float[] _previous; // the last step's probabilities in float
     private readonly float[] _projection; // [rank, hiddenSize], ±1
+    private readonly float[] _projectionByDimension; // the same signs as [hiddenSize, rank]
     private readonly float[] _z;
     private readonly float[] _zPrevious;
     private readonly double _rate;
@@ -44,6 +45,9 @@ public sealed class HiddenStateAdapter
             state = state * 6364136223846793005UL + 1442695040888963407UL;
             _projection[i] = (state >> 63) == 0 ? 1f : -1f;
         }
+        _projectionByDimension = new float[rank * hiddenSize];
+        for (int r = 0; r < rank; r++)
+            for (int d = 0; d < hiddenSize; d++) _projectionByDimension[d * rank + r] = _projection[r * hiddenSize + d];
     }
 
     public int HiddenSize { get; }
@@ -125,7 +129,24 @@ public sealed class HiddenStateAdapter
         if (hidden.IsEmpty) { Array.Clear(_z); return; }
         if (hidden.Length != HiddenSize) throw new ArgumentException($"hidden state of {hidden.Length} values, expected {HiddenSize}", nameof(hidden));
         double norm = 0;
-        for (int r = 0; r < _rank; r++)
+        int r0 = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four ranks at a time, one per lane: each lane's sum still runs over d in order.
+            for (; r0 + 4 <= _rank; r0 += 4)
+            {
+                var acc = Vector256<double>.Zero;
+                for (int d = 0; d < HiddenSize; d++)
+                    acc += Vector256.WidenLower((Vector128.Create<float>(_projectionByDimension.AsSpan((d * _rank + r0)..)) * Vector128.Create(hidden[d])).ToVector256Unsafe());
+                for (int k = 0; k < 4; k++)
+                {
+                    double a = acc.GetElement(k);
+                    _z[r0 + k] = (float)a;
+                    norm += a * a;
+                }
+            }
+        }
+        for (int r = r0; r < _rank; r++)
         {
             double acc = 0;
             int row = r * HiddenSize;

@@ -317,11 +317,35 @@ internal sealed unsafe class IntegerForward
     {
         var h = _h.AsSpan(r * _d, _d);
         var c = scratch.Centred.AsSpan(0, _d);
-        long sum = 0;
-        foreach (int v in h) sum += v;
+        long sum = 0, squares = 0;
+        int i = 0;
+        bool vectors = _path >= KernelPath.Avx2; // integer sums: any order gives the same
+        if (vectors)
+        {
+            var total = Vector256<long>.Zero;
+            for (; i + 8 <= _d; i += 8)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Create<int>(h[i..]));
+                total += lo + hi;
+            }
+            sum = Vector256.Sum(total);
+        }
+        for (; i < _d; i++) sum += h[i];
         int mean = (int)(sum >> BitOperations.Log2((uint)_d));
-        long squares = 0;
-        for (int i = 0; i < _d; i++)
+        i = 0;
+        if (vectors)
+        {
+            var (meanV, total) = (Vector256.Create(mean), Vector256<long>.Zero);
+            for (; i + 8 <= _d; i += 8)
+            {
+                var x = Vector256.Create<int>(h[i..]) - meanV;
+                x.CopyTo(c[i..]);
+                var (lo, hi) = Vector256.Widen(x);
+                total += lo * lo + hi * hi;
+            }
+            squares = Vector256.Sum(total);
+        }
+        for (; i < _d; i++)
         {
             int x = c[i] = h[i] - mean;
             squares += (long)x * x;
