@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Bytes;
@@ -18,18 +18,40 @@ internal sealed class ContextSlots : IDisposable
     public ContextSlots(int bits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 6);
-        // Rented and cleared: chunk after chunk reuses the megabytes instead of leaving them to the GC
-        // (a group of 6 binary chunks peaked at 530 MiB with fresh arrays, session 7).
-        _table = ArrayPool<byte>.Shared.Rent(1 << bits);
-        Array.Clear(_table, 0, 1 << bits);
+        _table = Tables.Rent(1 << bits);
         _mask = (1 << (bits - 4)) - 1;
     }
 
     public void Dispose()
     {
         if (_table.Length == 0) return;
-        ArrayPool<byte>.Shared.Return(_table);
+        Tables.Return(_table);
         _table = [];
+    }
+
+    /// <summary>
+    /// Tables reused chunk after chunk instead of left to the GC (a group of 6 binary chunks
+    /// peaked at 530 MiB with fresh arrays, session 7), held weakly so that a full collection may
+    /// still take them. A new table comes zeroed from the GC, which need not write fresh memory,
+    /// so its pages are touched only where the model writes: clearing rented tables was 2% of
+    /// `lmz -6`'s time on alice29.txt (bench/results/issue17-speed-session15.md).
+    /// </summary>
+    private static class Tables
+    {
+        private static readonly ConcurrentBag<WeakReference<byte[]>> Returned = [];
+
+        public static byte[] Rent(int length)
+        {
+            while (Returned.TryTake(out var weak))
+            {
+                if (!weak.TryGetTarget(out var table) || table.Length != length) continue;
+                Array.Clear(table);
+                return table;
+            }
+            return new byte[length];
+        }
+
+        public static void Return(byte[] table) => Returned.Add(new WeakReference<byte[]>(table));
     }
 
     public byte[] Table => _table;
