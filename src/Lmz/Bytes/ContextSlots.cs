@@ -48,7 +48,9 @@ internal sealed class ContextSlots : IDisposable
                 Array.Clear(table);
                 return table;
             }
-            return new byte[length];
+            var fresh = new byte[length];
+            PageFaults.Prefault(fresh);
+            return fresh;
         }
 
         public static void Return(byte[] table) => Returned.Add(new WeakReference<byte[]>(table));
