@@ -15,11 +15,13 @@ public sealed class FrequencyTable
     public const uint Total = 1u << TotalBits;
 
     private readonly uint[] _cumulative;
+    private readonly uint[] _frequencies;
 
     public FrequencyTable(int symbolCount)
     {
         if (symbolCount < 1 || symbolCount > (1 << 20)) throw new ArgumentOutOfRangeException(nameof(symbolCount));
         _cumulative = new uint[symbolCount + 1];
+        _frequencies = new uint[symbolCount];
         SymbolCount = symbolCount;
     }
 
@@ -28,8 +30,8 @@ public sealed class FrequencyTable
 
     public uint Low(int symbol) => _cumulative[symbol];
 
-    /// <summary>Every symbol's low end, then the total: <see cref="SymbolCount"/> + 1 entries.</summary>
-    internal ReadOnlySpan<uint> Boundaries => _cumulative.AsSpan(0, SymbolCount + 1);
+    /// <summary>Every symbol's frequency, <see cref="High"/> − <see cref="Low"/>, as last built.</summary>
+    internal ReadOnlySpan<uint> Frequencies => _frequencies.AsSpan(0, SymbolCount);
 
     public uint High(int symbol) => _cumulative[symbol + 1];
 
@@ -54,15 +56,16 @@ public sealed class FrequencyTable
         int best;
         long running = 0; // wider than the table: weights that disagree with weightSum are caught below
         fixed (double* w = weights)
+        fixed (uint* f = _frequencies)
         fixed (uint* c = _cumulative)
         {
-            // Each symbol's count into c[i + 1], then the running sums in index order.
-            Counts(w, n, scale, c + 1);
+            // Each symbol's count, then the running sums in index order.
+            Counts(w, n, scale, f);
             double top = -1;
             best = FirstLargest(w, 0, replaced < 0 ? n : replaced, ref top);
             if (replaced >= 0)
             {
-                c[replaced + 1] = Count(replacement, scale);
+                f[replaced] = Count(replacement, scale);
                 if (replacement > top) (top, best) = (replacement, replaced);
                 int after = FirstLargest(w, replaced + 1, n, ref top);
                 if (after >= 0) best = after;
@@ -70,9 +73,8 @@ public sealed class FrequencyTable
             if (best < 0) best = 0;
             for (int i = 0; i < n; i++)
             {
-                uint count = c[i + 1]; // read before the next step overwrites it
                 c[i] = (uint)running;
-                running += count;
+                running += f[i];
             }
         }
         _cumulative[n] = (uint)running;
@@ -83,6 +85,7 @@ public sealed class FrequencyTable
         {
             // Shift every boundary after the best symbol so its frequency absorbs the excess.
             for (int i = best + 1; i <= n; i++) _cumulative[i] = (uint)(_cumulative[i] - excess);
+            _frequencies[best] = (uint)(_frequencies[best] - excess);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Lmz.Coding;
 using Lmz.Tokenization;
 
@@ -53,34 +51,18 @@ internal sealed class TokenTrie
     /// </summary>
     public unsafe void Cumulate(FrequencyTable table, Span<uint> cumulative)
     {
-        var bounds = table.Boundaries;
-        int n = _tokenAt.Length, i = 0;
-        if (bounds.Length < n + 1 || cumulative.Length < n + 1) throw new ArgumentException("table or output smaller than the vocabulary");
+        var frequencies = table.Frequencies;
+        int n = _tokenAt.Length;
+        if (frequencies.Length < n || cumulative.Length < n + 1) throw new ArgumentException("table or output smaller than the vocabulary");
         uint sum = 0;
-        fixed (uint* low = bounds)
+        fixed (uint* f = frequencies)
         fixed (int* at = _tokenAt)
         fixed (uint* c = cumulative)
         {
-            if (Avx2.IsSupported)
-            {
-                // Eight frequencies by two gathers, their running sums by shifts (uint arithmetic: the same sums).
-                var upperHalf = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsUInt32();
-                var third = Vector256.Create(3);
-                for (; i + 8 <= n; i += 8)
-                {
-                    var index = Vector256.Load(at + i);
-                    var f = (Avx2.GatherVector256((int*)low + 1, index, 4) - Avx2.GatherVector256((int*)low, index, 4)).AsUInt32();
-                    var x = f + Avx2.ShiftLeftLogical128BitLane(f, 4);
-                    x += Avx2.ShiftLeftLogical128BitLane(x, 8);
-                    x += Avx2.PermuteVar8x32(x.AsInt32(), third).AsUInt32() & upperHalf; // inclusive sums of all eight
-                    (Vector256.Create(sum) + x - f).Store(c + i);
-                    sum += x.GetElement(7);
-                }
-            }
-            for (; i < n; i++)
+            for (int i = 0; i < n; i++)
             {
                 c[i] = sum;
-                sum += low[at[i] + 1] - low[at[i]];
+                sum += f[at[i]];
             }
             c[n] = sum;
         }
