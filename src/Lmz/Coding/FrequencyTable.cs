@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lmz.Coding;
 
@@ -71,11 +72,7 @@ public sealed class FrequencyTable
                 if (after >= 0) best = after;
             }
             if (best < 0) best = 0;
-            for (int i = 0; i < n; i++)
-            {
-                c[i] = (uint)running;
-                running += f[i];
-            }
+            running = RunningSums(f, n, c);
         }
         _cumulative[n] = (uint)running;
         long excess = running - Total;
@@ -87,6 +84,36 @@ public sealed class FrequencyTable
             for (int i = best + 1; i <= n; i++) _cumulative[i] = (uint)(_cumulative[i] - excess);
             _frequencies[best] = (uint)(_frequencies[best] - excess);
         }
+    }
+
+    /// <summary>
+    /// c[i] = Σ f[j] for j &lt; i (mod 2^32), eight at a time by in-register running sums where
+    /// AVX2 is there; returns the whole sum, exact in 64 bits.
+    /// </summary>
+    private static unsafe long RunningSums(uint* f, int n, uint* c)
+    {
+        long total = 0;
+        int i = 0;
+        if (Avx2.IsSupported)
+        {
+            var upperHalf = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsUInt32();
+            var third = Vector256.Create(3);
+            for (; i + 8 <= n; i += 8)
+            {
+                var x = Vector256.Load(f + i);
+                var sums = x + Avx2.ShiftLeftLogical128BitLane(x, 4);
+                sums += Avx2.ShiftLeftLogical128BitLane(sums, 8);
+                sums += Avx2.PermuteVar8x32(sums.AsInt32(), third).AsUInt32() & upperHalf; // inclusive sums of the eight
+                (Vector256.Create((uint)total) + sums - x).Store(c + i);
+                total += sums.GetElement(7); // each count is at most 2^24 + 1: eight never wrap
+            }
+        }
+        for (; i < n; i++)
+        {
+            c[i] = (uint)total;
+            total += f[i];
+        }
+        return total;
     }
 
     /// <summary>1 + floor(w · scale), the scaled part clamped to [0, Total] (NaN: 0).</summary>

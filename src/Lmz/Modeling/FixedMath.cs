@@ -23,6 +23,10 @@ public static class FixedMath
     private static readonly double[] Pow2Table = BuildPow2Table();
     private static readonly double[] Log2Table = BuildLog2Table();
 
+    // Pow2Pairs[2i] = Pow2Table[i], Pow2Pairs[2i + 1] = Pow2Table[i + 1] − Pow2Table[i] (the same
+    // IEEE difference Exp takes): one 16-byte load per lane instead of two gathers.
+    private static readonly double[] Pow2Pairs = BuildPow2Pairs();
+
     /// <summary>e^x; returns 0 below -700 and saturates above 700.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once per vocabulary entry per token
     public static double Exp(double x)
@@ -53,15 +57,16 @@ public static class FixedMath
             if (Avx2.IsSupported)
             {
                 var shiftV = Vector256.Create(shift);
-                for (; i + 4 <= n; i += 4) Avx.Store(v + i, Exp4(Avx.Subtract(Avx.LoadVector256(v + i), shiftV), table));
+                fixed (double* pairs = Pow2Pairs)
+                    for (; i + 4 <= n; i += 4) Avx.Store(v + i, Exp4(Avx.Subtract(Avx.LoadVector256(v + i), shiftV), pairs));
             }
             for (; i < n; i++) v[i] = Exp(v[i] - shift);
         }
     }
 
-    /// <summary><see cref="Exp"/> of four lanes through exactly its operations (AVX2; <paramref name="table"/> is the pinned Pow2Table).</summary>
+    /// <summary><see cref="Exp"/> of four lanes through exactly its operations (AVX2; <paramref name="pairs"/> is the pinned <see cref="Pow2"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe Vector256<double> Exp4(Vector256<double> x, double* table)
+    internal static unsafe Vector256<double> Exp4(Vector256<double> x, double* pairs)
     {
         var underflow = Avx.Compare(x, Vector256.Create(-700.0), FloatComparisonMode.OrderedLessThanNonSignaling);
         var high = Vector256.Create(700.0);
@@ -72,15 +77,19 @@ public static class FixedMath
         var frac = Avx.Subtract(t, floor);
         var index = Sse2.And(whole, Vector128.Create(TableSize - 1));
         var octave = Avx2.ConvertToVector256Int64(Sse2.ShiftRightArithmetic(whole, TableBits));
-        var a = Avx2.GatherVector256(table, index, 8);
-        var b = Avx2.GatherVector256(table + 1, index, 8);
-        var mantissa = Avx.Add(a, Avx.Multiply(Avx.Subtract(b, a), frac));
+        var p0 = Vector128.Load(pairs + 2 * index.GetElement(0));
+        var p1 = Vector128.Load(pairs + 2 * index.GetElement(1));
+        var p2 = Vector128.Load(pairs + 2 * index.GetElement(2));
+        var p3 = Vector128.Load(pairs + 2 * index.GetElement(3));
+        var a = Vector256.Create(Sse2.UnpackLow(p0, p1), Sse2.UnpackLow(p2, p3));
+        var step = Vector256.Create(Sse2.UnpackHigh(p0, p1), Sse2.UnpackHigh(p2, p3));
+        var mantissa = Avx.Add(a, Avx.Multiply(step, frac));
         var power = Avx2.ShiftLeftLogical(Avx2.Add(octave, Vector256.Create(1023L)), 52).AsDouble();
         return Avx.AndNot(underflow, Avx.Multiply(mantissa, power)); // below −700: +0, as Exp returns
     }
 
     /// <summary>The table <see cref="Exp4"/> reads (pin it with fixed).</summary>
-    internal static ReadOnlySpan<double> Pow2 => Pow2Table;
+    internal static ReadOnlySpan<double> Pow2 => Pow2Pairs;
 
     /// <summary>Natural logarithm of a positive, normal x (no checks: callers keep x ≥ 1e-300).</summary>
     public static double Log(double x)
@@ -99,6 +108,13 @@ public static class FixedMath
         var table = new double[TableSize + 1];
         for (int i = 0; i <= TableSize; i++) table[i] = SeriesExp(i * Ln2 / TableSize);
         return table;
+    }
+
+    private static double[] BuildPow2Pairs()
+    {
+        var pairs = new double[2 * TableSize];
+        for (int i = 0; i < TableSize; i++) (pairs[2 * i], pairs[2 * i + 1]) = (Pow2Table[i], Pow2Table[i + 1] - Pow2Table[i]);
+        return pairs;
     }
 
     private static double[] BuildLog2Table()
