@@ -341,6 +341,7 @@ internal static class Int8Kernels
             for (int jj = 0; jj < count; jj += 2, values += 128)
             {
                 int p0 = p[jj], p1 = jj + 1 < count ? p[jj + 1] : 0;
+                if ((p0 | p1) == 0) continue; // most positions get no weight: adding 0 changes nothing
                 var pair = Vector256.Create((p0 & 0xFFFF) | (p1 << 16)).AsInt16();
                 c0 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values));
                 c1 += Avx2.MultiplyAddAdjacent(pair, Vector256.Load(values + 16));

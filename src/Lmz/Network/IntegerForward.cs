@@ -177,8 +177,9 @@ internal sealed unsafe class IntegerForward
                         for (; n < to; n += 8)
                         {
                             var v = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -kv, kv);
+                            var v16 = Vector128.Narrow(v.GetLower(), v.GetUpper());
                             short* at = values + _valueOffset[n - 2 * _d];
-                            for (int i = 0; i < 8; i++) at[2 * i] = (short)v.GetElement(i); // pairs of positions interleave
+                            for (int i = 0; i < 8; i++) at[2 * i] = v16.GetElement(i); // pairs of positions interleave
                         }
                     }
                     break;
