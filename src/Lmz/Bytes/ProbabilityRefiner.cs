@@ -9,35 +9,39 @@ namespace Lmz.Bytes;
 /// </summary>
 internal sealed class ProbabilityRefiner
 {
-    private readonly ushort[] _knots;
+    // Knot j of a context is kept as its offset from the identity, modulo 2^16: a new table of
+    // zeros is every context at the identity, with nothing to fill in (filling 64K contexts was
+    // 60 ms per stream of each run; bench/results/issue17-speed-session15.md).
+    private readonly ushort[] _offsets;
 
     // Every context starts as the identity: knot j holds squash((j − 16)·128) in 16 bits.
     private static readonly ushort[] Identity = [.. Enumerable.Range(0, 33).Select(j => (ushort)(Logistic.Squash((j - 16) * 128) * 16))];
     private readonly int _rateShift;
-    private int _index, _weight;
+    private int _index, _low, _weight;
 
     public ProbabilityRefiner(int contexts, int rateShift = 7)
     {
-        _knots = new ushort[contexts * 33];
+        _offsets = new ushort[contexts * 33];
         _rateShift = rateShift;
-        for (int c = 0; c < contexts; c++) Identity.CopyTo(_knots, c * 33);
     }
+
+    private int Knot(int i, int j) => (ushort)(_offsets[i] + Identity[j]);
 
     /// <summary>The refined 12-bit p(1) of input <paramref name="p"/> (12 bits) in <paramref name="context"/>.</summary>
     public int Refine(int p, int context)
     {
         int s = Logistic.Stretch(p) + 2048; // 1..4095
-        int low = s >> 7;
+        int low = _low = s >> 7;
         _weight = s & 127;
         _index = context * 33 + low;
-        return (_knots[_index] * (128 - _weight) + _knots[_index + 1] * _weight) >> 11;
+        return (Knot(_index, low) * (128 - _weight) + Knot(_index + 1, low + 1) * _weight) >> 11;
     }
 
     /// <summary>Asks the memory system for <paramref name="context"/>'s knots ahead of <see cref="Refine"/> (a hint: no effect on the result).</summary>
     public unsafe void Prefetch(int context)
     {
         if (!Sse.IsSupported) return;
-        fixed (ushort* row = &_knots[context * 33])
+        fixed (ushort* row = &_offsets[context * 33])
         {
             Sse.Prefetch0(row);
             Sse.Prefetch0((byte*)row + 65);
@@ -47,13 +51,13 @@ internal sealed class ProbabilityRefiner
     public void Update(int bit)
     {
         int target = (bit << 16) - bit; // 0 or 65535
-        Move(_index, target, 128 - _weight);
-        Move(_index + 1, target, _weight);
+        Move(_index, _low, target, 128 - _weight);
+        Move(_index + 1, _low + 1, target, _weight);
     }
 
-    private void Move(int i, int target, int share)
+    private void Move(int i, int j, int target, int share)
     {
-        int k = _knots[i];
-        _knots[i] = (ushort)(k + ((target - k) * share >> (_rateShift + 7)));
+        int k = Knot(i, j);
+        _offsets[i] = (ushort)(k + ((target - k) * share >> (_rateShift + 7)) - Identity[j]);
     }
 }

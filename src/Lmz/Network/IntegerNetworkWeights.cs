@@ -80,13 +80,20 @@ internal sealed class IntegerNetworkWeights
 internal sealed class Int8Matrix
 {
     public Int8Matrix(sbyte[] grouped, int inputs, int outputs, long[] multipliers, long[] biases, int shift)
+        : this(grouped, inputs, outputs, multipliers, biases, shift, null) { }
+
+    private Int8Matrix(sbyte[] grouped, int inputs, int outputs, long[] multipliers, long[] biases, int shift, int[]? columnSums)
     {
         if (inputs % 4 != 0 || outputs % 64 != 0) throw new InvalidDataException($"matrix {inputs}x{outputs}: inputs must be a multiple of 4 and outputs of 64");
         (Grouped, Inputs, Outputs, Multipliers, Biases, Shift) = (grouped, inputs, outputs, multipliers, biases, shift);
-        ColumnSums = new int[outputs];
-        for (int k = 0; k < inputs; k++)
-            for (int n = 0; n < outputs; n++)
-                ColumnSums[n] += grouped[IndexOf(inputs, k, n)];
+        if (columnSums == null)
+        {
+            columnSums = new int[outputs];
+            for (int k = 0; k < inputs; k++)
+                for (int n = 0; n < outputs; n++)
+                    columnSums[n] += grouped[IndexOf(inputs, k, n)];
+        }
+        ColumnSums = columnSums;
     }
 
     public const int BlockOutputs = 64;
@@ -108,14 +115,23 @@ internal sealed class Int8Matrix
     /// <summary>From the ONNX layout ([inputs][outputs] bytes holding w + 128).</summary>
     public static Int8Matrix FromOnnx(ReadOnlySpan<byte> onnx, int inputs, int outputs, long[] multipliers, long[] biases, int shift)
     {
+        if (inputs % 4 != 0 || outputs % 64 != 0) throw new InvalidDataException($"matrix {inputs}x{outputs}: inputs must be a multiple of 4 and outputs of 64");
+        if (onnx.Length != inputs * outputs) throw new InvalidDataException($"matrix {inputs}x{outputs}: {onnx.Length} bytes");
         var grouped = new sbyte[inputs * outputs];
+        var sums = new int[outputs];
+        int blockStride = inputs * BlockOutputs; // IndexOf, with its divisions taken out of the loops
         for (int k = 0; k < inputs; k++)
+        {
+            var row = onnx.Slice(k * outputs, outputs);
+            int at = (k >> 2) * BlockOutputs * 4 + (k & 3);
             for (int n = 0; n < outputs; n++)
             {
-                int w = onnx[k * outputs + n] - 128;
+                int w = row[n] - 128;
                 if (w < -127) throw new InvalidDataException("an int8 weight is -128; the specification keeps weights in [-127, 127]");
-                grouped[IndexOf(inputs, k, n)] = (sbyte)w;
+                grouped[(n >> 6) * blockStride + at + (n & (BlockOutputs - 1)) * 4] = (sbyte)w;
+                sums[n] += w;
             }
-        return new Int8Matrix(grouped, inputs, outputs, multipliers, biases, shift);
+        }
+        return new Int8Matrix(grouped, inputs, outputs, multipliers, biases, shift, sums);
     }
 }
