@@ -157,6 +157,15 @@ public sealed class LmzModelBundle : IDisposable
         string learningPath = Path.Combine(directory, LearningFile);
         bool hasLearning = File.Exists(learningPath);
         if (hasLearning) files = [.. files, LearningFile];
+        // Hashing 21 MB and reading the tokenizer take about as long: one on the thread pool.
+        var hashing = Task.Run(() => Hash(directory, files));
+        var learning = hasLearning ? Network.Adaptive.LearningSettings.Read(learningPath) : Network.Adaptive.LearningSettings.Default;
+        var tokenizer = LmzTokenizer.Load(tokenizerPath);
+        return new LmzModelBundle(directory, tokenizer, hashing.GetAwaiter().GetResult(), hasTransformer, hasWeights, learning);
+    }
+
+    private static byte[] Hash(string directory, string[] files)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var name in files)
         {
@@ -164,9 +173,22 @@ public sealed class LmzModelBundle : IDisposable
             sha.AppendData(Encoding.UTF8.GetBytes($"{name}\n{bytes.Length}\n"));
             sha.AppendData(bytes);
         }
-        var fingerprint = sha.GetHashAndReset()[..Container.ContainerFormat.FingerprintSize];
-        var learning = hasLearning ? Network.Adaptive.LearningSettings.Read(learningPath) : Network.Adaptive.LearningSettings.Default;
-        return new LmzModelBundle(directory, LmzTokenizer.Load(tokenizerPath), fingerprint, hasTransformer, hasWeights, learning);
+        return sha.GetHashAndReset()[..Container.ContainerFormat.FingerprintSize];
+    }
+
+    /// <summary>
+    /// Starts loading the native engine's weights on the thread pool, so that the load overlaps
+    /// the tokenizing instead of holding up the first stream (about 0.1 s). A failure is left for
+    /// the first real use, which loads again and reports it.
+    /// </summary>
+    internal void BeginLoadingIntegerWeights()
+    {
+        if (!HasTransformer || Volatile.Read(ref _integerWeights) != null) return;
+        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        {
+            try { _ = IntegerWeights; }
+            catch (Exception) { } // on a pool thread an exception would end the process; the real use reports it
+        }, null);
     }
 
     /// <summary>Releases the ONNX Runtime session, if one was opened.</summary>

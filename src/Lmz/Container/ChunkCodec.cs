@@ -23,6 +23,13 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
 {
     public sealed record Encoded(ChunkRecord Record, byte[] Payload);
 
+    /// <summary>Starts what the level's streams will need before their first chunk arrives.</summary>
+    public ChunkCodec Prepare()
+    {
+        if (engine == NetworkEngineKind.Native && LevelProfile.For(level).Network == LevelNetwork.Integer) bundle.BeginLoadingIntegerWeights();
+        return this;
+    }
+
     /// <summary>Compresses a group; <paramref name="progress"/> receives uncompressed bytes coded so far (may repeat a chunk).</summary>
     public Encoded[] CompressGroup(IReadOnlyList<byte[]> chunks, CancellationToken cancellationToken, Action<long>? progress = null)
     {

@@ -144,7 +144,7 @@ internal sealed class ContainerReader
         if (_header.InferenceFingerprint != InferenceFingerprint.For(_header.Level))
             throw new InvalidDataException(
                 $"the file's network specification (inference fingerprint {_header.InferenceFingerprint:x8}) is not the one this lmz computes at level {_header.Level} ({InferenceFingerprint.For(_header.Level):x8})");
-        _codec = new ChunkCodec(bundle, _header.Level, Math.Max(1, _options.Threads), _options.Engine, _header.Version);
+        _codec = new ChunkCodec(bundle, _header.Level, Math.Max(1, _options.Threads), _options.Engine, _header.Version).Prepare();
     }
 
     private async ValueTask ReadExactAsync(byte[] buffer, string whatIfShort, bool useAsync, CancellationToken cancellationToken)

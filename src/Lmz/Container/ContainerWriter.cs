@@ -33,7 +33,7 @@ internal sealed class ContainerWriter
         _output = output;
         _options = options;
         var bundle = options.Model ?? LmzModelBundle.Default;
-        _codec = new ChunkCodec(bundle, options.Level, options.Threads, options.Engine);
+        _codec = new ChunkCodec(bundle, options.Level, options.Threads, options.Engine).Prepare();
         _longest = MergesBinary
             ? Math.Min(ChunkRecord.MaxChunkLength(options.EffectiveChunkSize, ContainerFormat.Version), options.EffectiveChunkSize * LevelProfile.For(options.Level).BinaryChunkBlocks)
             : options.EffectiveChunkSize;
