@@ -39,8 +39,8 @@ public enum LevelNetwork
 /// </param>
 /// <param name="SplitsLoneChunk">
 /// Whether input that would be the only chunk of its group (say a whole file under 1 MiB) is
-/// coded as two halves when the chunk size is the default: a step of one stream is bound by
-/// reading the network's weights, and two streams share that read. Levels 4–6 do; 7–9 spend the
+/// coded as two halves when the chunk size is the default, so that two threads code it (one
+/// stream's steps run one after another). Levels 4–6 do; 7–9 spend the
 /// time for ratio. Session 5 (float network): alice29.txt -6 18.6 / 19.4 KB/s in two halves
 /// against 11.0–11.8 / 11.5–12.0 whole, at 1.6759 against 1.6452 bpb (each half relearns).
 /// </param>

@@ -41,6 +41,29 @@ public sealed class Int8KernelsTests
         }
     }
 
+    [Theory]
+    [InlineData(256, 768, 3)]  // a pair of rows, then one alone
+    [InlineData(1024, 256, 4)]
+    public void Rows_of_a_batch_each_get_their_own_products_on_every_path(int inputs, int outputs, int rows)
+    {
+        var rng = new Random(inputs + rows);
+        var m = RandomMatrix(rng, inputs, outputs, extreme: false);
+        int stride = inputs + 8; // rows need not be packed
+        var q = new sbyte[rows * stride];
+        for (int i = 0; i < q.Length; i++) q[i] = (sbyte)rng.Next(-127, 128);
+        var expected = new int[rows * outputs];
+        for (int r = 0; r < rows; r++)
+            for (int n = 0; n < outputs; n++)
+                for (int k = 0; k < inputs; k++)
+                    expected[r * outputs + n] += q[r * stride + k] * m.Grouped[Int8Matrix.IndexOf(inputs, k, n)];
+        foreach (var path in Paths)
+        {
+            var acc = new int[rows * outputs];
+            Int8Kernels.MatMul(q, stride, rows, m, acc, outputs, 0, outputs / Int8Matrix.BlockOutputs, path);
+            Assert.True(expected.AsSpan().SequenceEqual(acc), $"{path} differs");
+        }
+    }
+
     [Fact]
     public unsafe void Key_and_value_products_are_identical_on_every_path()
     {

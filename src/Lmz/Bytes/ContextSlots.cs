@@ -34,7 +34,7 @@ internal sealed class ContextSlots : IDisposable
     /// peaked at 530 MiB with fresh arrays, session 7), held weakly so that a full collection may
     /// still take them. A new table comes zeroed from the GC, which need not write fresh memory,
     /// so its pages are touched only where the model writes: clearing rented tables was 2% of
-    /// `lmz -6`'s time on alice29.txt (bench/results/issue17-speed-session15.md).
+    /// `lmz -6`'s time on alice29.txt (bench/results/issue17-speedups.md).
     /// </summary>
     private static class Tables
     {

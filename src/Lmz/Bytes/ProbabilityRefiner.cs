@@ -11,7 +11,7 @@ internal sealed class ProbabilityRefiner
 {
     // Knot j of a context is kept as its offset from the identity, modulo 2^16: a new table of
     // zeros is every context at the identity, with nothing to fill in (filling 64K contexts was
-    // 60 ms per stream of each run; bench/results/issue17-speed-session15.md).
+    // 60 ms per stream of each run; bench/results/issue17-speedups.md).
     private readonly ushort[] _offsets;
 
     // Every context starts as the identity: knot j holds squash((j − 16)·128) in 16 bits.

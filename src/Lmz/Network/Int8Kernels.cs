@@ -65,7 +65,16 @@ internal static class Int8Kernels
             {
                 sbyte* w = w0 + block * Int8Matrix.BlockOutputs * k;
                 int o = block * Int8Matrix.BlockOutputs;
-                for (int r = 0; r < rows; r++)
+                int r = 0;
+                if (path == KernelPath.AvxVnni)
+                    for (; r + 2 <= rows; r += 2) // a re-prime's rows in pairs: each weight load serves two
+                    {
+                        sbyte* a = a0 + r * qStride;
+                        int* d = c0 + r * accStride + o;
+                        PairVnni(a, a + qStride, w, k / 4, sums + o, d, d + accStride);
+                        PairVnni(a, a + qStride, w + 128, k / 4, sums + o + 32, d + 32, d + accStride + 32);
+                    }
+                for (; r < rows; r++)
                 {
                     sbyte* a = a0 + r * qStride;
                     int* d = c0 + r * accStride + o;
@@ -127,6 +136,30 @@ internal static class Int8Kernels
         (c5 - bias * Vector256.Load(sums + 40)).Store(d + 40);
         (c6 - bias * Vector256.Load(sums + 48)).Store(d + 48);
         (c7 - bias * Vector256.Load(sums + 56)).Store(d + 56);
+    }
+
+    /// <summary>Half a block (32 outputs, at w + 0 or w + 128 of each group) for two rows at once.</summary>
+    private static unsafe void PairVnni(sbyte* a, sbyte* b, sbyte* w, int groups, int* sums, int* da, int* db)
+    {
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        for (int g = 0; g < groups; g++, w += 256)
+        {
+            var x = Vector256.Create(*(int*)(a + 4 * g) ^ unchecked((int)0x80808080)).AsByte();
+            var y = Vector256.Create(*(int*)(b + 4 * g) ^ unchecked((int)0x80808080)).AsByte();
+            var (w0, w1, w2, w3) = (Vector256.Load(w), Vector256.Load(w + 32), Vector256.Load(w + 64), Vector256.Load(w + 96));
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, x, w0);
+            b0 = AvxVnni.MultiplyWideningAndAdd(b0, y, w0);
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, x, w1);
+            b1 = AvxVnni.MultiplyWideningAndAdd(b1, y, w1);
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, x, w2);
+            b2 = AvxVnni.MultiplyWideningAndAdd(b2, y, w2);
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, x, w3);
+            b3 = AvxVnni.MultiplyWideningAndAdd(b3, y, w3);
+        }
+        var bias = Vector256.Create(128);
+        var (s0, s1, s2, s3) = (bias * Vector256.Load(sums), bias * Vector256.Load(sums + 8), bias * Vector256.Load(sums + 16), bias * Vector256.Load(sums + 24));
+        (a0 - s0).Store(da); (a1 - s1).Store(da + 8); (a2 - s2).Store(da + 16); (a3 - s3).Store(da + 24);
+        (b0 - s0).Store(db); (b1 - s1).Store(db + 8); (b2 - s2).Store(db + 16); (b3 - s3).Store(db + 24);
     }
 
     /// <summary>|q| (unsigned) times w with q's sign (vpsignb): each int16 pair is at most 2·127² and never saturates.</summary>
