@@ -52,13 +52,12 @@ public static class FixedMath
     {
         int n = values.Length, i = 0;
         fixed (double* v = values)
-        fixed (double* table = Pow2Table)
+        fixed (double* pairs = Pow2Pairs)
         {
             if (Avx2.IsSupported)
             {
                 var shiftV = Vector256.Create(shift);
-                fixed (double* pairs = Pow2Pairs)
-                    for (; i + 4 <= n; i += 4) Avx.Store(v + i, Exp4(Avx.Subtract(Avx.LoadVector256(v + i), shiftV), pairs));
+                for (; i + 4 <= n; i += 4) Avx.Store(v + i, Exp4(Avx.Subtract(Avx.LoadVector256(v + i), shiftV), pairs));
             }
             for (; i < n; i++) v[i] = Exp(v[i] - shift);
         }

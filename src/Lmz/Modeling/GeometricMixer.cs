@@ -89,13 +89,14 @@ public sealed class GeometricMixer
         fixed (float* s0 = d0)
         fixed (float* s1 = d1)
         fixed (float* extra = correction)
+        fixed (double* pow2 = FixedMath.Pow2)
         {
             double max = CombineAndMax(p, bias, extra, s0, s1, v, rate, w0, w1);
             max = AddSparse(scores, w, p, max);
             // With AVX2 pass 2 exponentiates as it sums (the same lanes, one pass fewer).
             bool fused = Avx2.IsSupported;
             if (!fused) FixedMath.ExpShiftedInPlace(Probabilities, max);
-            var sums = LaneSums(p, s0, s1, v, out int top, fused ? max : null);
+            var sums = LaneSums(p, s0, s1, v, out int top, fused ? max : null, pow2);
             Sum = sums.Sum;
             Top = top;
             if (denseCount > 0) _expectations[j0] = sums.E0;
@@ -153,14 +154,9 @@ public sealed class GeometricMixer
     /// Pass 2's sums in four lanes: lane k adds the entries t ≡ k (mod 4) in index order, and the
     /// result is (lane0 + lane1) + (lane2 + lane3). <paramref name="top"/> is the first index of
     /// the largest p (each lane keeps its first maximum; ties between lanes go to the lower index).
-    /// With <paramref name="shift"/> (AVX2 only) it first sets each p = Exp(p − shift).
+    /// With <paramref name="shift"/> (AVX2 only) it first sets each p = Exp(p − shift), reading
+    /// the pinned <see cref="FixedMath.Pow2"/> at <paramref name="table"/>.
     /// </summary>
-    private static unsafe PassSums LaneSums(double* p, float* s0, float* s1, int v, out int top, double? shift)
-    {
-        fixed (double* table = FixedMath.Pow2)
-            return LaneSums(p, s0, s1, v, out top, shift, table);
-    }
-
     private static unsafe PassSums LaneSums(double* p, float* s0, float* s1, int v, out int top, double? shift, double* table)
     {
         bool exponentiate = shift.HasValue;

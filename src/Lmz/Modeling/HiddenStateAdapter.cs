@@ -19,8 +19,7 @@ public sealed class HiddenStateAdapter
     private readonly int _stride; // floats from one plane to the next: a little over the vocabulary
     private readonly float[] _planes; // [rank, stride]
     private readonly float[] _previous; // the last step's probabilities in float
-    private readonly float[] _projection; // [rank, hiddenSize], ±1
-    private readonly float[] _projectionByDimension; // the same signs as [hiddenSize, rank]
+    private readonly float[] _projection; // [hiddenSize, rank], ±1: the ranks of one dimension side by side
     private readonly float[] _z;
     private readonly float[] _zPrevious;
     private readonly double _rate;
@@ -38,16 +37,15 @@ public sealed class HiddenStateAdapter
         _zPrevious = new float[rank];
         HiddenSize = hiddenSize;
         // Fixed signs from a 64-bit LCG (Knuth's MMIX constants): part of the format.
+        // The signs are drawn rank by rank, dimension by dimension.
         _projection = new float[rank * hiddenSize];
         ulong state = 0x9E3779B97F4A7C15UL;
-        for (int i = 0; i < _projection.Length; i++)
-        {
-            state = state * 6364136223846793005UL + 1442695040888963407UL;
-            _projection[i] = (state >> 63) == 0 ? 1f : -1f;
-        }
-        _projectionByDimension = new float[rank * hiddenSize];
         for (int r = 0; r < rank; r++)
-            for (int d = 0; d < hiddenSize; d++) _projectionByDimension[d * rank + r] = _projection[r * hiddenSize + d];
+            for (int d = 0; d < hiddenSize; d++)
+            {
+                state = state * 6364136223846793005UL + 1442695040888963407UL;
+                _projection[d * rank + r] = (state >> 63) == 0 ? 1f : -1f;
+            }
     }
 
     public int HiddenSize { get; }
@@ -137,7 +135,7 @@ public sealed class HiddenStateAdapter
             {
                 var acc = Vector256<double>.Zero;
                 for (int d = 0; d < HiddenSize; d++)
-                    acc += Vector256.WidenLower((Vector128.Create<float>(_projectionByDimension.AsSpan((d * _rank + r0)..)) * Vector128.Create(hidden[d])).ToVector256Unsafe());
+                    acc += Vector256.WidenLower((Vector128.Create<float>(_projection.AsSpan((d * _rank + r0)..)) * Vector128.Create(hidden[d])).ToVector256Unsafe());
                 for (int k = 0; k < 4; k++)
                 {
                     double a = acc.GetElement(k);
@@ -149,8 +147,7 @@ public sealed class HiddenStateAdapter
         for (int r = r0; r < _rank; r++)
         {
             double acc = 0;
-            int row = r * HiddenSize;
-            for (int d = 0; d < HiddenSize; d++) acc += _projection[row + d] * hidden[d];
+            for (int d = 0; d < HiddenSize; d++) acc += _projection[d * _rank + r] * hidden[d];
             _z[r] = (float)acc;
             norm += acc * acc;
         }

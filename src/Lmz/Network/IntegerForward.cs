@@ -55,22 +55,21 @@ internal sealed unsafe class IntegerForward
     public void Run(NativeIntegerEngine stream)
     {
         Layout(stream);
-        var scratch = _scratch;
-        for (int r = 0; r < _rowCount; r++) EmbedAndNormalize(r, scratch);
+        for (int r = 0; r < _rowCount; r++) EmbedAndNormalize(r);
         for (int l = 0; l < _s.Layers; l++)
         {
             var layer = _w.Layers[l];
-            Products(layer.Qkv, Store.QueryKeyValue, l, scratch);
-            for (int r = 0; r < _rowCount; r++) Attend(r, l, scratch);
-            Products(layer.Proj, Store.Residual, l, scratch);
-            for (int r = 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r, scratch);
-            Products(layer.Fc, Store.Gelu, l, scratch);
+            Products(layer.Qkv, Store.QueryKeyValue, l);
+            for (int r = 0; r < _rowCount; r++) Attend(r, l);
+            Products(layer.Proj, Store.Residual, l);
+            for (int r = 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r);
+            Products(layer.Fc, Store.Gelu, l);
             for (int r = 0; r < _rowCount; r++) _r[r] = Quantize(_g.AsSpan(r * _ff, _ff), _q.AsSpan(r * _ff, _ff));
-            Products(layer.FcOut, Store.Residual, l, scratch);
+            Products(layer.FcOut, Store.Residual, l);
             // After the last block only the last row's output is needed.
-            for (int r = l == _s.Layers - 1 ? _rowCount - 1 : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r, scratch);
+            for (int r = l == _s.Layers - 1 ? _rowCount - 1 : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r);
         }
-        OutputLayer(_rowCount - 1, scratch);
+        OutputLayer(_rowCount - 1);
     }
 
     /// <summary>Lays the stream's pending tokens out as rows.</summary>
@@ -89,13 +88,13 @@ internal sealed unsafe class IntegerForward
         (_stream, _rowCount, _first) = (stream, rows, stream.Length);
     }
 
-    private void EmbedAndNormalize(int r, Scratch scratch)
+    private void EmbedAndNormalize(int r)
     {
         var h = _h.AsSpan(r * _d, _d);
         var e = _w.Embedding.AsSpan(_stream.PendingTokens[r] * _d, _d);
         var p = _w.Positions.AsSpan((_first + r) * _d, _d);
         for (int i = 0; i < _d; i++) h[i] = e[i] + p[i];
-        _r[r] = LayerNormQuantize(r, scratch);
+        _r[r] = LayerNormQuantize(r);
     }
 
     private enum Store { QueryKeyValue, Residual, Gelu }
@@ -105,13 +104,13 @@ internal sealed unsafe class IntegerForward
     /// and stored by <paramref name="store"/>: eight outputs at a time in int64 lanes where AVX2
     /// is there, one at a time otherwise, the same integers either way.
     /// </summary>
-    private void Products(Int8Matrix m, Store store, int layer, Scratch scratch)
+    private void Products(Int8Matrix m, Store store, int layer)
     {
         Int8Kernels.MatMul(_q, _ff, _rowCount, m, _acc, _wide, 0, m.Outputs / Int8Matrix.BlockOutputs, _path);
         for (int r = 0; r < _rowCount; r++)
         {
             if (_path >= KernelPath.Avx2) StoreEight(m, store, layer, r);
-            else StoreOne(m, store, layer, r, scratch.Requantized);
+            else StoreOne(m, store, layer, r, _scratch.Requantized);
         }
     }
 
@@ -200,11 +199,11 @@ internal sealed unsafe class IntegerForward
                     fixed (int* table = _w.GeluTable)
                     {
                         // x > range: min(x, act); else the table at max(x, -range): both from x clamped to [-range, act].
-                        var (rangeV, offset) = (Vector256.Create(range), Vector256.Create(range));
+                        var rangeV = Vector256.Create(range);
                         for (int n = 0; n < to; n += 8)
                         {
                             var x = Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, shift, -range, act);
-                            var looked = Avx2.GatherVector256(table, Vector256.Min(x, rangeV) + offset, 4);
+                            var looked = Avx2.GatherVector256(table, Vector256.Min(x, rangeV) + rangeV, 4);
                             Vector256.ConditionalSelect(Vector256.GreaterThan(x, rangeV), x, looked).Store(u + n);
                         }
                     }
@@ -214,16 +213,15 @@ internal sealed unsafe class IntegerForward
     }
 
     /// <summary>Softmax attention of every head of row r over its stream's cache 0..position; leaves Q(output) in the row.</summary>
-    private void Attend(int r, int layer, Scratch scratch)
+    private void Attend(int r, int layer)
     {
         int dh = _s.HeadDim, count = _first + r + 1;
         var k = _s.Blocks[layer];
         int z = k.ScoreShift, last = _s.ExpSize - 1, ps = _s.ProbShift, pb = _s.ProbBits;
-        long half = 1L << (z - 1);
-        fixed (short* q16 = scratch.Query)
-        fixed (int* dots = scratch.Dots)
-        fixed (int* output = scratch.Attention)
-        fixed (sbyte* codes = scratch.Codes)
+        fixed (short* q16 = _scratch.Query)
+        fixed (int* dots = _scratch.Dots)
+        fixed (int* output = _scratch.Attention)
+        fixed (sbyte* codes = _scratch.Codes)
         fixed (int* exp = _w.ExpTable)
         {
             for (int head = 0; head < _s.Heads; head++)
@@ -233,53 +231,19 @@ internal sealed unsafe class IntegerForward
                 int max;
                 fixed (short* keys = _stream.Keys(layer, head))
                     max = Int8Kernels.KeyDots(q16, keys, count, dh, dots, _path);
-                long a = mq * k.ScoreMultiplier, sum = 0;
-                int j = 0;
-                if (_path >= KernelPath.Avx2)
-                {
-                    // Eight scores at a time in int64 lanes, the table read by a gather: the same integers.
-                    var (maxV, aV, halfV, lastV) = (Vector256.Create(max), Vector256.Create(a), Vector256.Create(half), Vector256.Create((long)last));
-                    var sums = Vector256<long>.Zero;
-                    for (; j + 8 <= count; j += 8)
-                    {
-                        var (d0, d1) = Vector256.Widen(maxV - Vector256.Load(dots + j));
-                        var index = Vector256.Narrow(Vector256.Min(Vector256.ShiftRightArithmetic(d0 * aV + halfV, z), lastV),
-                            Vector256.Min(Vector256.ShiftRightArithmetic(d1 * aV + halfV, z), lastV));
-                        var e = Avx2.GatherVector256(exp, index, 4);
-                        e.Store(dots + j);
-                        var (e0, e1) = Vector256.Widen(e);
-                        sums += e0 + e1;
-                    }
-                    sum = Vector256.Sum(sums);
-                }
-                for (; j < count; j++)
-                {
-                    long index = Math.Min(((max - (long)dots[j]) * a + half) >> z, last);
-                    sum += dots[j] = exp[index];
-                }
-                long rp = (1L << (pb + ps)) / sum, round = 1L << (ps - 1);
-                j = 0;
-                if (_path >= KernelPath.Avx2)
-                {
-                    var (rpV, roundV) = (Vector256.Create(rp), Vector256.Create(round));
-                    for (; j + 8 <= count; j += 8)
-                    {
-                        var (p0, p1) = Vector256.Widen(Vector256.Load(dots + j));
-                        Vector256.Narrow(Vector256.ShiftRightArithmetic(p0 * rpV + roundV, ps), Vector256.ShiftRightArithmetic(p1 * rpV + roundV, ps)).Store(dots + j);
-                    }
-                }
-                for (; j < count; j++) dots[j] = (int)((dots[j] * rp + round) >> ps);
+                long sum = Int8Kernels.ExpScores(dots, count, max, mq * k.ScoreMultiplier, z, exp, last, _path);
+                Int8Kernels.ScaleScores(dots, count, (1L << (pb + ps)) / sum, ps, _path);
                 int* o = output + head * dh;
                 fixed (short* values = _stream.Values(layer, head))
                     Int8Kernels.WeightedValues(dots, count, values, dh, o, _path);
                 for (int i = 0; i < dh; i++) o[i] = (o[i] + (1 << (pb - 1))) >> pb;
             }
         }
-        _r[r] = Quantize(scratch.Attention.AsSpan(0, _d), _q.AsSpan(r * _ff, _d));
+        _r[r] = Quantize(_scratch.Attention.AsSpan(0, _d), _q.AsSpan(r * _ff, _d));
     }
 
     /// <summary>Row r's hidden state (its final LayerNorm) and the tied output layer's logits.</summary>
-    private void OutputLayer(int r, Scratch scratch)
+    private void OutputLayer(int r)
     {
         var o = _w.Output;
         float hiddenUnit = 1f / (1 << _s.HiddenBits);
@@ -289,7 +253,7 @@ internal sealed unsafe class IntegerForward
         for (int j = 0; j < _d; j++) hidden[j] = ((q[j] * rr * _w.HiddenGain[j] + _w.HiddenBias[j]) >> _s.HiddenShift) * hiddenUnit;
         float logitUnit = 1f / (1 << _s.LogitBits);
         int v = _s.VocabSize;
-        var y = scratch.Requantized;
+        var y = _scratch.Requantized;
         Int8Kernels.MatMul(q, _d, 1, o, _outputAcc, v, 0, v / Int8Matrix.BlockOutputs, _path);
         const int clamp = IntegerNetworkSpec.ClampLogit;
         var logits = _stream.Logits;
@@ -314,10 +278,10 @@ internal sealed unsafe class IntegerForward
     /// LayerNorm folded into the next product: centres row r's residual, writes Q(c) into the
     /// row's codes and returns r = floor(m · 2^rho / s), s = ⌊√(Σc² + d·ε)⌋.
     /// </summary>
-    private long LayerNormQuantize(int r, Scratch scratch)
+    private long LayerNormQuantize(int r)
     {
         var h = _h.AsSpan(r * _d, _d);
-        var c = scratch.Centred.AsSpan(0, _d);
+        var c = _scratch.Centred.AsSpan(0, _d);
         long sum = 0, squares = 0;
         int i = 0;
         bool vectors = _path >= KernelPath.Avx2; // integer sums: any order gives the same
