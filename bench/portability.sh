@@ -1,38 +1,51 @@
 #!/usr/bin/env bash
-# Every file decodes on every machine: round trips between this CPU and an emulated AVX2-only
-# CPU (Debian's qemu-user, `-cpu Haswell`: no AVX-512, no AVX-VNNI), on both network engines.
+# Every file decodes on every machine: round trips between this CPU and emulated ones, on both
+# network engines. The emulated CPUs (qemu-user):
+#   haswell  x64 with AVX2 but no AVX-512 or AVX-VNNI (`qemu-x86_64 -cpu Haswell`), running this build;
+#   arm64    ARMv8 with AdvSimd (`qemu-aarch64`), running the linux-arm64 standalone executable
+#            (publish profile) with Debian's arm64 libraries as its root.
 #   bash bench/portability.sh [BYTES] [LEVEL]     (defaults: 6000 bytes of alice29.txt, level 6)
-#   ENGINES=onnxruntime bash bench/portability.sh 1500     (one engine; default: native onnxruntime)
-#   SAMPLE=corpora/calgary/obj1 ENGINES=native bash bench/portability.sh 21504   (another file: binary goes to the byte mixer)
-# Needs: apt-get install qemu-user. qemu runs the whole process (ONNX Runtime included) about 50x
-# slower, so the input is small.
+#   TARGETS=arm64 ENGINES=native bash bench/portability.sh 1500    (default: haswell arm64; native onnxruntime)
+#   SAMPLE=corpora/calgary/obj1 bash bench/portability.sh 21504    (another file: binary goes to the byte mixer)
+# Needs `bash bench/install-qemu.sh` once (qemu-user 10 and the arm64 root, into bench/.qemu;
+# QEMU_X64=PATH picks another qemu-x86_64). Debian 12's qemu 7.2 crashes .NET however it is run
+# (bench/results/portability-qemu.md). Emulation is 30-50x slower, so the input is small.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bytes=${1:-6000}
 level=${2:-6}
-command -v qemu-x86_64 >/dev/null || { echo "portability: qemu-x86_64 not found (apt-get install qemu-user)" >&2; exit 1; }
+targets=${TARGETS:-haswell arm64}
+engines=${ENGINES:-native onnxruntime}
+tools=bench/.qemu
+need() { [ -e "$1" ] || { echo "portability: $1 is missing (run: bash bench/install-qemu.sh)" >&2; exit 1; }; }
+qemu_x64=${QEMU_X64:-$tools/qemu-x86_64}
+for target in $targets; do
+  case $target in
+    haswell) need "$qemu_x64"
+      major=$("$qemu_x64" --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p')
+      [ "${major:-0}" -ge 8 ] || { echo "portability: $qemu_x64 is qemu ${major:-?}, which crashes .NET at random; need 8 or later (run: bash bench/install-qemu.sh)" >&2; exit 1; } ;;
+    arm64) need "$tools/qemu-aarch64"; need "$tools/arm64-root/lib/ld-linux-aarch64.so.1" ;;
+    *) echo "portability: unknown target '$target' (haswell, arm64)" >&2; exit 1 ;;
+  esac
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 dotnet build src/Lmz.Cli -c Release -v q >/dev/null
 dll=src/Lmz.Cli/bin/Release/net10.0/Lmz.Cli.dll
 dotnet_bin=$(readlink -f "$(command -v dotnet)")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-head -c "$bytes" "${SAMPLE:-corpora/canterbury/alice29.txt}" > "$work/sample"
+[[ " $targets " == *" arm64 "* ]] && dotnet publish src/Lmz.Cli -p:PublishProfile=linux-arm64 -o "$work/arm64" -v q >/dev/null
+sample=${SAMPLE:-corpora/canterbury/alice29.txt}
+head -c "$bytes" "$sample" > "$work/sample"
 native() { dotnet "$dll" "$@"; }
-# qemu-user 7.2 (Debian 12) is unreliable on .NET processes that load the network, on either
-# engine and with .NET's vector paths on or off: runs die (SIGSEGV inside the emulator) or throw
-# (a corrupted index) at random, while the same run succeeds on a retry and level-2 runs never
-# failed. A failed run is retried; only runs that exit 0 are compared, and those must be exact.
-retries=0
-emulated() { # OUTPUT ARGS...
-  local out=$1 attempt code
-  shift
-  for attempt in 1 2 3 4 5 6 7 8; do
-    code=0
-    qemu-x86_64 -cpu Haswell "$dotnet_bin" "$dll" "$@" > "$out" 2> >(grep -v -E '^qemu(-x86_64)?: (warning|uncaught target signal)' >&2) || code=$?
-    [ "$code" -eq 0 ] && return 0
-    retries=$((retries + 1))
-  done
-  return "$code"
+# .NET writes JIT code through a second, writable mapping of its code pages (W^X), which qemu-user
+# does not see as a write to code it has translated: it goes on running stale code and the process
+# fails at random (bench/results/portability-qemu.md). One mapping makes the writes visible to it.
+emulated() { # TARGET OUTPUT ARGS...
+  local target=$1 out=$2
+  shift 2
+  local run=("$qemu_x64" -cpu Haswell "$dotnet_bin" "$dll")
+  [ "$target" = arm64 ] && run=("$tools/qemu-aarch64" -L "$tools/arm64-root" "$work/arm64/lmz")
+  DOTNET_EnableWriteXorExecute=0 "${run[@]}" "$@" > "$out" 2> >(grep -v -E '^(qemu(-x86_64|-aarch64)?: warning|onnxruntime cpuid_info warning)' >&2)
 }
 status=0
 check() { # name, expected file, actual file
@@ -40,18 +53,25 @@ check() { # name, expected file, actual file
 }
 timed() { local start=$SECONDS code=0; "$@" || code=$?; echo "      ($((SECONDS - start)) s)" >&2; return $code; }
 echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs); flags: $(grep -o -w -E 'avx2|avx512f|avx_vnni' /proc/cpuinfo | sort -u | xargs)"
-echo "input: $bytes bytes of alice29.txt, level $level"
-engines=${ENGINES:-native onnxruntime}
+for target in $targets; do
+  case $target in
+    haswell) echo "haswell: $("$qemu_x64" --version | head -n 1)" ;;
+    arm64) echo "arm64: $("$tools/qemu-aarch64" --version | head -n 1)" ;;
+  esac
+done
+echo "input: $bytes bytes of $sample, level $level"
 for engine in $engines; do
   timed native -$level -T 1 --engine $engine -c "$work/sample" > "$work/host.$engine.lmz"
-  timed emulated "$work/qemu.$engine.lmz" -$level -T 1 --engine $engine -c "$work/sample" || { echo "FAIL  $engine: qemu run exited $? (after $retries retries in all)"; status=1; }
-  check "$engine: container made under qemu (Haswell) equals the host's" "$work/host.$engine.lmz" "$work/qemu.$engine.lmz"
-  timed emulated "$work/host-to-qemu.$engine" -d -T 1 --engine $engine -c "$work/host.$engine.lmz" || { echo "FAIL  $engine: qemu run exited $? (after $retries retries in all)"; status=1; }
-  check "$engine: host container decodes under qemu" "$work/sample" "$work/host-to-qemu.$engine"
-  timed native -d -T 1 --engine $engine -c "$work/qemu.$engine.lmz" > "$work/qemu-to-host.$engine"
-  check "$engine: qemu container decodes on the host" "$work/sample" "$work/qemu-to-host.$engine"
+  for target in $targets; do
+    name="$engine on $target"
+    timed emulated $target "$work/$target.$engine.lmz" -$level -T 1 --engine $engine -c "$work/sample" || { echo "FAIL  $name: the emulated run exited $?"; status=1; }
+    check "$name: the emulated container equals the host's" "$work/host.$engine.lmz" "$work/$target.$engine.lmz"
+    timed emulated $target "$work/host-to-$target.$engine" -d -T 1 --engine $engine -c "$work/host.$engine.lmz" || { echo "FAIL  $name: the emulated run exited $?"; status=1; }
+    check "$name: the host's container decodes" "$work/sample" "$work/host-to-$target.$engine"
+    timed native -d -T 1 --engine $engine -c "$work/$target.$engine.lmz" > "$work/$target-to-host.$engine"
+    check "$name: its container decodes on the host" "$work/sample" "$work/$target-to-host.$engine"
+  done
 done
 [ "$engines" = "native onnxruntime" ] && check "native and onnxruntime engines write the same container" "$work/host.native.lmz" "$work/host.onnxruntime.lmz"
 for engine in $engines; do echo "container ($engine): $(stat -c %s "$work/host.$engine.lmz") bytes"; done
-echo "qemu runs retried after a failure: $retries"
 exit $status
