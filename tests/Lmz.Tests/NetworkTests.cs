@@ -23,10 +23,12 @@ public sealed class NetworkTests
     }
 
     /// <summary>Logits (and hidden states) of every step of a stream through a level-6 window, copied out.</summary>
-    private static (List<float[]> Logits, List<float[]> Hidden) StepOutputs(INetworkEngine engine, int[] stream, int steps)
+    /// <param name="foresee">Give the window the stream first, as the compressor does (several positions per step).</param>
+    private static (List<float[]> Logits, List<float[]> Hidden) StepOutputs(INetworkEngine engine, int[] stream, int steps, bool foresee = false)
     {
         var spec = Bundle.NetworkSpec;
         using var window = new NetworkWindow(engine, spec, spec.Context * LevelProfile.For(6).KeptContextEighths / 8);
+        if (foresee) window.Foresee(stream[..steps]);
         var scores = new TokenScores(spec.VocabSize);
         var (logits, hidden) = (new List<float[]>(), new List<float[]>());
         for (int i = 0; i < steps; i++)
@@ -95,6 +97,40 @@ public sealed class NetworkTests
             AssertSame(reference.Logits, outputs.Logits, $"{path} logits");
             AssertSame(reference.Hidden, outputs.Hidden, $"{path} hidden states");
         }
+    }
+
+    [Fact]
+    public void Foreseen_streams_run_several_positions_per_step_with_the_same_outputs_on_every_path_and_engine()
+    {
+        // Crosses two re-primes; the foreseen stream ends mid-step and right after one.
+        var spec = Bundle.NetworkSpec;
+        var stream = Tokens(Repo.Alice, 0, 12000);
+        int steps = 2 * spec.Context + 37;
+        Assert.True(stream.Length >= steps);
+        foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported))
+        {
+            var oneByOne = StepOutputs(new NativeIntegerEngine(Bundle.IntegerWeights, path), stream, steps);
+            var foreseen = StepOutputs(new NativeIntegerEngine(Bundle.IntegerWeights, path), stream, steps, foresee: true);
+            AssertSame(oneByOne.Logits, foreseen.Logits, $"{path} logits");
+            AssertSame(oneByOne.Hidden, foreseen.Hidden, $"{path} hidden states");
+        }
+        int ortSteps = NetworkWindow.LookaheadRows * 3 + 5;
+        var ort = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), stream, ortSteps, foresee: true);
+        var native = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.Native), stream, ortSteps);
+        AssertSame(native.Logits, ort.Logits, "onnxruntime logits");
+        AssertSame(native.Hidden, ort.Hidden, "onnxruntime hidden states");
+    }
+
+    [Fact]
+    public void A_window_refuses_tokens_other_than_those_foreseen()
+    {
+        var spec = Bundle.NetworkSpec;
+        var stream = Tokens(Repo.Alice, 0, 400);
+        using var window = EnsembleProfile.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+        window.Foresee(stream);
+        window.Step(0, 0);
+        window.Step(stream[0], 1); // runs positions 1.. as one step
+        Assert.Throws<InvalidOperationException>(() => window.Step(stream[1] ^ 1, 2));
     }
 
     [Fact]

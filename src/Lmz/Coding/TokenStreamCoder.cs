@@ -19,6 +19,7 @@ public static class TokenStreamCoder
             var output = new MemoryStream();
             var encoder = new ArithmeticEncoder(output);
             var tokens = streams[s];
+            (model as IEncoderLookahead)?.Foresee(tokens);
             CodeAll(s, tokens.Length, cancellationToken, progress, i => model.Encode(encoder, tokens[i]));
             encoder.Finish();
             outputs[s] = output.ToArray();

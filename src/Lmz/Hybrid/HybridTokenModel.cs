@@ -9,7 +9,7 @@ namespace Lmz.Hybrid;
 /// and the byte model: bit 1 takes [0, p·2^12) of the coder's 2^24, bit 0 the rest. The stream's
 /// bytes may not run past <c>length</c>: a payload that decodes further is invalid data.
 /// </summary>
-internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
+internal sealed class HybridTokenModel : ITokenCodingModel, IEncoderLookahead, IDisposable
 {
     private readonly ITokenDistribution _tokens;
     private readonly TokenTrie _trie;
@@ -31,6 +31,8 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IDisposable
         _mixer = new TokenByteMixer(length + trie.MaxLength, TokenByteMixer.TextContexts, tableBits);
         _cumulative = new uint[trie.Count + 1];
     }
+
+    public void Foresee(int[] tokens) => (_tokens as IEncoderLookahead)?.Foresee(tokens);
 
     public void Encode(ArithmeticEncoder encoder, int token)
     {

@@ -9,7 +9,7 @@ namespace Lmz.Modeling;
 /// predictor reads that window) codes and learns. Every stream owns its network state, so streams
 /// run on separate threads without lockstep and a stream's bits never depend on another's.
 /// </summary>
-internal sealed class TransformerTokenModel : ITokenCodingModel, ITokenDistribution, IDisposable
+internal sealed class TransformerTokenModel : ITokenCodingModel, ITokenDistribution, IEncoderLookahead, IDisposable
 {
     private readonly NetworkWindow _network;
     private readonly ITokenCodingModel _ensemble;
@@ -23,6 +23,8 @@ internal sealed class TransformerTokenModel : ITokenCodingModel, ITokenDistribut
         _network = network;
         _ensemble = ensemble;
     }
+
+    public void Foresee(int[] tokens) => _network.Foresee(tokens);
 
     public void Encode(ArithmeticEncoder encoder, int token)
     {

@@ -30,4 +30,11 @@ internal interface INetworkEngine : IDisposable
 
     /// <summary>Runs <paramref name="tokens"/> at positions <see cref="Length"/>.. and keeps the last one's outputs.</summary>
     void Run(ReadOnlySpan<int> tokens);
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> as <see cref="Run"/> does, but writes every row's outputs: row
+    /// r's logits at [r·vocab, (r+1)·vocab) of <paramref name="logits"/>, its hidden state at
+    /// [r·d, (r+1)·d) of <paramref name="hidden"/>; the same numbers as one <see cref="Run"/> per token.
+    /// </summary>
+    void RunRows(ReadOnlySpan<int> tokens, float[] logits, float[] hidden);
 }

@@ -24,7 +24,7 @@ internal sealed unsafe class IntegerForward
     private long[] _r = [];      // each row's requantization factor
     private int[] _acc = [];     // products [row][3d or ff]
     private int[] _g = [];       // q part of qkv, then GELU outputs [row][ff]
-    private readonly int[] _outputAcc; // output-layer products of the last row [vocab]
+    private int[] _outputAcc;    // output-layer products [row][vocab] of the rows with outputs
     private readonly Scratch _scratch;
     private NativeIntegerEngine _stream = null!;
     private int _rowCount, _first; // rows, and the first row's position
@@ -66,10 +66,12 @@ internal sealed unsafe class IntegerForward
             Products(layer.Fc, Store.Gelu, l);
             for (int r = 0; r < _rowCount; r++) _r[r] = Quantize(_g.AsSpan(r * _ff, _ff), _q.AsSpan(r * _ff, _ff));
             Products(layer.FcOut, Store.Residual, l);
-            // After the last block only the last row's output is needed.
-            for (int r = l == _s.Layers - 1 ? _rowCount - 1 : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r);
+            // After the last block only the outputs' rows are needed: the last, or every one (RunRows).
+            bool allRows = stream.RowLogits != null;
+            for (int r = l == _s.Layers - 1 && !allRows ? _rowCount - 1 : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r);
         }
-        OutputLayer(_rowCount - 1);
+        if (stream.RowLogits is { } logits) OutputLayer(0, _rowCount, logits, stream.RowHidden!);
+        else OutputLayer(_rowCount - 1, 1, stream.Logits, stream.Hidden);
     }
 
     /// <summary>Lays the stream's pending tokens out as rows.</summary>
@@ -243,34 +245,43 @@ internal sealed unsafe class IntegerForward
     }
 
     /// <summary>Row r's hidden state (its final LayerNorm) and the tied output layer's logits.</summary>
-    private void OutputLayer(int r)
+    /// <summary>
+    /// The hidden states and logits of rows <paramref name="first"/>.. (<paramref name="rows"/> of
+    /// them), into consecutive rows of <paramref name="hidden"/> and <paramref name="logits"/>: one
+    /// product over every row, so each block of the output matrix is read once for all of them.
+    /// </summary>
+    private void OutputLayer(int first, int rows, float[] logits, float[] hidden)
     {
         var o = _w.Output;
-        float hiddenUnit = 1f / (1 << _s.HiddenBits);
-        var hidden = _stream.Hidden;
-        long rr = _r[r];
-        var q = _q.AsSpan(r * _ff, _d);
-        for (int j = 0; j < _d; j++) hidden[j] = ((q[j] * rr * _w.HiddenGain[j] + _w.HiddenBias[j]) >> _s.HiddenShift) * hiddenUnit;
-        float logitUnit = 1f / (1 << _s.LogitBits);
         int v = _s.VocabSize;
-        var y = _scratch.Requantized;
-        Int8Kernels.MatMul(q, _d, 1, o, _outputAcc, v, 0, v / Int8Matrix.BlockOutputs, _path);
+        if (_outputAcc.Length < rows * v) _outputAcc = new int[rows * v];
+        Int8Kernels.MatMul(_q.AsSpan(first * _ff), _ff, rows, o, _outputAcc, v, 0, v / Int8Matrix.BlockOutputs, _path);
+        float hiddenUnit = 1f / (1 << _s.HiddenBits), logitUnit = 1f / (1 << _s.LogitBits);
         const int clamp = IntegerNetworkSpec.ClampLogit;
-        var logits = _stream.Logits;
-        if (_path < KernelPath.Avx2)
+        for (int k = 0; k < rows; k++)
         {
-            Int8Kernels.Requantize(_outputAcc, rr, o.Multipliers, o.Biases, o.Shift, y, 0, v);
-            for (int n = 0; n < v; n++) logits[n] = (int)Math.Clamp(y[n], -clamp, clamp) * logitUnit;
-            return;
-        }
-        var (rv, unit) = (Vector256.Create(rr), Vector256.Create(logitUnit));
-        fixed (int* acc = _outputAcc)
-        fixed (long* c = o.Multipliers)
-        fixed (long* b = o.Biases)
-        fixed (float* l = logits)
-        {
-            for (int n = 0; n < v; n += 8)
-                (Vector256.ConvertToSingle(Int8Kernels.Requantize8(acc + n, rv, c + n, b + n, o.Shift, -clamp, clamp)) * unit).Store(l + n);
+            long rr = _r[first + k];
+            var q = _q.AsSpan((first + k) * _ff, _d);
+            var h = hidden.AsSpan(k * _d, _d);
+            for (int j = 0; j < _d; j++) h[j] = ((q[j] * rr * _w.HiddenGain[j] + _w.HiddenBias[j]) >> _s.HiddenShift) * hiddenUnit;
+            var acc = _outputAcc.AsSpan(k * v, v);
+            var l = logits.AsSpan(k * v, v);
+            if (_path < KernelPath.Avx2)
+            {
+                var y = _scratch.Requantized;
+                Int8Kernels.Requantize(acc, rr, o.Multipliers, o.Biases, o.Shift, y, 0, v);
+                for (int n = 0; n < v; n++) l[n] = (int)Math.Clamp(y[n], -clamp, clamp) * logitUnit;
+                continue;
+            }
+            var (rv, unit) = (Vector256.Create(rr), Vector256.Create(logitUnit));
+            fixed (int* a = acc)
+            fixed (long* c = o.Multipliers)
+            fixed (long* b = o.Biases)
+            fixed (float* to = l)
+            {
+                for (int n = 0; n < v; n += 8)
+                    (Vector256.ConvertToSingle(Int8Kernels.Requantize8(a + n, rv, c + n, b + n, o.Shift, -clamp, clamp)) * unit).Store(to + n);
+            }
         }
     }
 

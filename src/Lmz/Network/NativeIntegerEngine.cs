@@ -40,7 +40,20 @@ internal sealed class NativeIntegerEngine : INetworkEngine
 
     public void Reset() => Length = 0;
 
-    public void Run(ReadOnlySpan<int> tokens)
+    public void Run(ReadOnlySpan<int> tokens) => Run(tokens, null, null);
+
+    public void RunRows(ReadOnlySpan<int> tokens, float[] logits, float[] hidden)
+    {
+        if (logits.Length < tokens.Length * _s.VocabSize || hidden.Length < tokens.Length * _s.DModel)
+            throw new ArgumentException("output buffers shorter than the rows");
+        Run(tokens, logits, hidden);
+    }
+
+    // Where the step writes every row's outputs (RunRows), or null: the last row's into Logits and Hidden.
+    internal float[]? RowLogits { get; private set; }
+    internal float[]? RowHidden { get; private set; }
+
+    private void Run(ReadOnlySpan<int> tokens, float[]? rowLogits, float[]? rowHidden)
     {
         if (tokens.IsEmpty) throw new ArgumentException("no tokens to run", nameof(tokens));
         if (Length + tokens.Length > _s.Context) throw new InvalidOperationException("the network's window is full");
@@ -48,6 +61,7 @@ internal sealed class NativeIntegerEngine : INetworkEngine
             if ((uint)t >= (uint)_s.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), "token outside the vocabulary");
         tokens.CopyTo(PendingTokens);
         PendingCount = tokens.Length;
+        (RowLogits, RowHidden) = (rowLogits, rowHidden);
         _forward.Run(this);
         Length += tokens.Length;
     }

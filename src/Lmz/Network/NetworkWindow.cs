@@ -6,16 +6,26 @@ namespace Lmz.Network;
 /// One stream's integer network as a predictor, with the window rule that is part of the format:
 /// when the window is full, the cache restarts with the <see cref="KeepTokens"/> tokens before
 /// the newest one at positions 0.., then the newest one. The rule depends on the position only,
-/// so compressor and decompressor make identical calls.
+/// so compressor and decompressor make identical calls. The compressor knows its stream's tokens
+/// in advance (<see cref="Foresee"/>): it runs up to <see cref="LookaheadRows"/> positions as one
+/// step and serves their outputs one by one, so the weights are read once for all of them. The
+/// integer network's outputs do not depend on how positions are grouped into steps.
 /// </summary>
-internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisposable
+internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IEncoderLookahead, IDisposable
 {
+    /// <summary>Positions the compressor runs as one step (bench/results/issue17-speedups.md).</summary>
+    internal const int LookaheadRows = 64;
+
     private readonly INetworkEngine _engine;
     private readonly int _context;
     private readonly int[] _history;
     private readonly int[] _run;
     private int _filled;
     private bool _hasLogits;
+    private int[]? _upcoming;                  // the compressor's stream, once foreseen
+    private float[] _rowLogits = [], _rowHidden = [];
+    private int _rowsFirst, _rowsEnd;          // positions whose outputs are in the row buffers
+    private int _row = -1;                     // the current position's row there, or -1: the engine's outputs
 
     public NetworkWindow(INetworkEngine engine, IntegerNetworkSpec spec, int keepTokens)
     {
@@ -29,7 +39,19 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
 
     public int HiddenSize => _engine.Hidden.Length;
 
-    public ReadOnlySpan<float> Hidden => _hasLogits ? _engine.Hidden : default;
+    public ReadOnlySpan<float> Hidden => !_hasLogits ? default
+        : _row < 0 ? _engine.Hidden : _rowHidden.AsSpan(_row * HiddenSize, HiddenSize);
+
+    /// <summary>Takes the stream's tokens (compressing only): later steps may run several positions at once.</summary>
+    public void Foresee(int[] tokens)
+    {
+        _upcoming = tokens;
+        if (_rowLogits.Length == 0)
+        {
+            _rowLogits = new float[LookaheadRows * _engine.Logits.Length];
+            _rowHidden = new float[LookaheadRows * HiddenSize];
+        }
+    }
 
     /// <summary>
     /// Feeds the previous token (ignored at position 0, which starts the stream) so that
@@ -37,11 +59,13 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
     /// </summary>
     public void Step(int previousToken, int position)
     {
+        _row = -1;
         if (position == 0)
         {
             _engine.Reset();
             _filled = 0;
             _hasLogits = false;
+            _rowsEnd = 0;
             return;
         }
         if (_filled == _context)
@@ -53,6 +77,21 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
             _engine.Reset();
             _engine.Run(_run);
             _filled = KeepTokens + 1;
+            _rowsEnd = 0;
+        }
+        else if (position >= _rowsFirst && position < _rowsEnd)
+        {
+            if (_upcoming![position - 1] != previousToken) throw new InvalidOperationException("the stream's tokens are not those foreseen");
+            _history[_filled++] = previousToken;
+            _row = position - _rowsFirst;
+        }
+        else if (_upcoming != null && position < _upcoming.Length && _upcoming[position - 1] == previousToken)
+        {
+            // Positions position.. take the tokens before them; the step stops where the window fills.
+            int rows = Math.Min(LookaheadRows, Math.Min(_context - _filled, _upcoming.Length - position));
+            _history[_filled++] = previousToken;
+            _engine.RunRows(_upcoming.AsSpan(position - 1, rows), _rowLogits, _rowHidden);
+            (_rowsFirst, _rowsEnd, _row) = (position, position + rows, 0);
         }
         else
         {
@@ -66,7 +105,9 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IDisp
     public void Predict(TokenScores scores)
     {
         if (!_hasLogits) { scores.BeginSparse(); return; }
-        scores.UseDense(_engine.Logits, 0); // lent: unchanged until the next Step, after every update
+        // Lent: unchanged until the next Step, after every update.
+        if (_row < 0) scores.UseDense(_engine.Logits, 0);
+        else scores.UseDense(_rowLogits, _row * _engine.Logits.Length);
     }
 
     public void Update(int token) { } // the stream feeds tokens through Step

@@ -68,6 +68,19 @@ internal sealed class OrtIntegerEngine : INetworkEngine
         }
     }
 
+    public void RunRows(ReadOnlySpan<int> tokens, float[] logits, float[] hidden)
+    {
+        if (logits.Length < tokens.Length * _s.VocabSize || hidden.Length < tokens.Length * _s.DModel)
+            throw new ArgumentException("output buffers shorter than the rows");
+        // One token per call here as in Run: the graph runs one position at a time.
+        for (int r = 0; r < tokens.Length; r++)
+        {
+            Run(tokens.Slice(r, 1));
+            Logits.CopyTo(logits, r * _s.VocabSize);
+            Hidden.CopyTo(hidden, r * _s.DModel);
+        }
+    }
+
     private void Step(int token, bool output)
     {
         int heads = _s.Heads, dh = _s.HeadDim, ctx = _s.Context, p = Length;
