@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 
 namespace Lmz.Network;
@@ -28,16 +29,35 @@ internal sealed class IntegerNetworkWeights
 
     public sealed record Layer(Int8Matrix Qkv, Int8Matrix Proj, Int8Matrix Fc, Int8Matrix FcOut);
 
-    public static IntegerNetworkWeights Load(IntegerNetworkSpec spec, string dataPath)
+    public static unsafe IntegerNetworkWeights Load(IntegerNetworkSpec spec, string dataPath)
     {
-        var data = File.ReadAllBytes(dataPath);
+        // Mapped, not read: every tensor is copied into its own layout below, so reading the
+        // 10 MB whole first only faulted in fresh pages (bench/results/issue17-speedups.md).
+        long size = new FileInfo(dataPath).Length;
+        if (size == 0) throw new InvalidDataException($"{dataPath}: the file is empty");
+        using var map = MemoryMappedFile.CreateFromFile(dataPath, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = map.CreateViewAccessor(0, size, MemoryMappedFileAccess.Read);
+        byte* data = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref data);
+        try
+        {
+            return Load(spec, dataPath, data + view.PointerOffset, checked((int)size));
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+    }
+
+    private static unsafe IntegerNetworkWeights Load(IntegerNetworkSpec spec, string dataPath, byte* data, int length)
+    {
         ReadOnlySpan<byte> Raw(string name, string type, params int[] shape)
         {
             if (!spec.Tensors.TryGetValue(name, out var t)) throw new InvalidDataException($"{dataPath}: tensor {name} is missing");
             if (t.Type != type || !t.Shape.SequenceEqual(shape))
                 throw new InvalidDataException($"{dataPath}: tensor {name} is {t.Type}[{string.Join(',', t.Shape)}], expected {type}[{string.Join(',', shape)}]");
-            if (t.Offset < 0 || t.Offset + t.Length > data.Length) throw new InvalidDataException($"{dataPath}: tensor {name} lies outside the file");
-            return data.AsSpan((int)t.Offset, (int)t.Length);
+            if (t.Offset < 0 || t.Offset + t.Length > length) throw new InvalidDataException($"{dataPath}: tensor {name} lies outside the file");
+            return new ReadOnlySpan<byte>(data + t.Offset, checked((int)t.Length));
         }
         long[] Longs(string name, params int[] shape)
         {
