@@ -51,10 +51,15 @@ internal sealed unsafe class IntegerForward
 
     public IntegerNetworkSpec Spec => _s;
 
-    /// <summary>One step of the stream's pending tokens: writes its logits and hidden state.</summary>
-    public void Run(NativeIntegerEngine stream)
+    /// <summary>
+    /// One step of the stream's pending tokens: writes the last row's logits and hidden state into
+    /// the stream's, or, given <paramref name="rowLogits"/> and <paramref name="rowHidden"/>,
+    /// every row's into consecutive rows of those.
+    /// </summary>
+    public void Run(NativeIntegerEngine stream, float[]? rowLogits = null, float[]? rowHidden = null)
     {
         Layout(stream);
+        int firstOutput = rowLogits != null ? 0 : _rowCount - 1; // after the last block only these rows are needed
         for (int r = 0; r < _rowCount; r++) EmbedAndNormalize(r);
         for (int l = 0; l < _s.Layers; l++)
         {
@@ -66,12 +71,9 @@ internal sealed unsafe class IntegerForward
             Products(layer.Fc, Store.Gelu, l);
             for (int r = 0; r < _rowCount; r++) _r[r] = Quantize(_g.AsSpan(r * _ff, _ff), _q.AsSpan(r * _ff, _ff));
             Products(layer.FcOut, Store.Residual, l);
-            // After the last block only the outputs' rows are needed: the last, or every one (RunRows).
-            bool allRows = stream.RowLogits != null;
-            for (int r = l == _s.Layers - 1 && !allRows ? _rowCount - 1 : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r);
+            for (int r = l == _s.Layers - 1 ? firstOutput : 0; r < _rowCount; r++) _r[r] = LayerNormQuantize(r);
         }
-        if (stream.RowLogits is { } logits) OutputLayer(0, _rowCount, logits, stream.RowHidden!);
-        else OutputLayer(_rowCount - 1, 1, stream.Logits, stream.Hidden);
+        OutputLayer(firstOutput, _rowCount - firstOutput, rowLogits ?? stream.Logits, rowHidden ?? stream.Hidden);
     }
 
     /// <summary>Lays the stream's pending tokens out as rows.</summary>
@@ -244,7 +246,6 @@ internal sealed unsafe class IntegerForward
         _r[r] = Quantize(_scratch.Attention.AsSpan(0, _d), _q.AsSpan(r * _ff, _d));
     }
 
-    /// <summary>Row r's hidden state (its final LayerNorm) and the tied output layer's logits.</summary>
     /// <summary>
     /// The hidden states and logits of rows <paramref name="first"/>.. (<paramref name="rows"/> of
     /// them), into consecutive rows of <paramref name="hidden"/> and <paramref name="logits"/>: one

@@ -49,10 +49,6 @@ internal sealed class NativeIntegerEngine : INetworkEngine
         Run(tokens, logits, hidden);
     }
 
-    // Where the step writes every row's outputs (RunRows), or null: the last row's into Logits and Hidden.
-    internal float[]? RowLogits { get; private set; }
-    internal float[]? RowHidden { get; private set; }
-
     private void Run(ReadOnlySpan<int> tokens, float[]? rowLogits, float[]? rowHidden)
     {
         if (tokens.IsEmpty) throw new ArgumentException("no tokens to run", nameof(tokens));
@@ -61,8 +57,7 @@ internal sealed class NativeIntegerEngine : INetworkEngine
             if ((uint)t >= (uint)_s.VocabSize) throw new ArgumentOutOfRangeException(nameof(tokens), "token outside the vocabulary");
         tokens.CopyTo(PendingTokens);
         PendingCount = tokens.Length;
-        (RowLogits, RowHidden) = (rowLogits, rowHidden);
-        _forward.Run(this);
+        _forward.Run(this, rowLogits, rowHidden);
         Length += tokens.Length;
     }
 

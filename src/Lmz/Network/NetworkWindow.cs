@@ -79,19 +79,18 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IEnco
             _filled = KeepTokens + 1;
             _rowsEnd = 0;
         }
-        else if (position >= _rowsFirst && position < _rowsEnd)
+        else if (_upcoming != null && position < _upcoming.Length)
         {
-            if (_upcoming![position - 1] != previousToken) throw new InvalidOperationException("the stream's tokens are not those foreseen");
+            if (_upcoming[position - 1] != previousToken) throw new InvalidOperationException("the stream's tokens are not those foreseen");
+            if (position >= _rowsEnd)
+            {
+                // Positions position.. take the tokens before them; the step stops where the window fills.
+                int rows = Math.Min(LookaheadRows, Math.Min(_context - _filled, _upcoming.Length - position));
+                _engine.RunRows(_upcoming.AsSpan(position - 1, rows), _rowLogits, _rowHidden);
+                (_rowsFirst, _rowsEnd) = (position, position + rows);
+            }
             _history[_filled++] = previousToken;
             _row = position - _rowsFirst;
-        }
-        else if (_upcoming != null && position < _upcoming.Length && _upcoming[position - 1] == previousToken)
-        {
-            // Positions position.. take the tokens before them; the step stops where the window fills.
-            int rows = Math.Min(LookaheadRows, Math.Min(_context - _filled, _upcoming.Length - position));
-            _history[_filled++] = previousToken;
-            _engine.RunRows(_upcoming.AsSpan(position - 1, rows), _rowLogits, _rowHidden);
-            (_rowsFirst, _rowsEnd, _row) = (position, position + rows, 0);
         }
         else
         {
