@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Lmz.Bench.Corpus;
 
 /// <summary>
@@ -65,20 +63,25 @@ public static class CorpusCommand
             using var progress = new ProgressDisplay(files.Count * codecs.Count);
             for (int i = 0; i < files.Count; i++)
             {
-                foreach (var codec in codecs)
+                // Round robin: each round times every compressor once, so a slow phase of the
+                // shared machine falls on all of them alike instead of on one compressor's runs.
+                var trials = codecs.Select((codec, k) => new TimedTrial(files[i], codec, codec.Slow ? options.RepeatSlow : options.Repeat,
+                    Path.Combine(scratchRoot, $"{i}-{k}-{codec.Tool}"), options.CheckThreads)).ToList();
+                for (int round = 1; trials.Any(t => !t.Finished); round++)
                 {
-                    progress.Begin(i, files.Count, files[i], codec);
-                    string scratch = Path.Combine(scratchRoot, $"{i}-{codec.Tool}");
-                    Directory.CreateDirectory(scratch);
-                    var m = Measure(files[i], codec, codec.Slow ? options.RepeatSlow : options.Repeat, scratch, progress,
-                        options.CheckThreads);
-                    Directory.Delete(scratch, true);
-                    results.Add(m);
-                    progress.End(m);
-                    if (!m.Ok)
+                    foreach (var trial in trials.Where(t => !t.Finished))
                     {
-                        bool roundTrip = m.Error!.StartsWith(RoundTripPrefix, StringComparison.Ordinal);
-                        progress.Message($"lmz-bench: *** {(roundTrip ? "ROUND TRIP FAILED" : "RUN FAILED")}: {codec.Name} on {files[i].Label}: {(roundTrip ? m.Error[RoundTripPrefix.Length..] : m.Error)}");
+                        progress.Begin(i, files.Count, files[i], trial.Codec);
+                        trial.RunOnce(progress);
+                        if (!trial.Finished) continue;
+                        var m = trial.Result;
+                        results.Add(m);
+                        progress.End(m, trial.Elapsed);
+                        if (!m.Ok)
+                        {
+                            bool roundTrip = m.Error!.StartsWith(TimedTrial.RoundTripPrefix, StringComparison.Ordinal);
+                            progress.Message($"lmz-bench: *** {(roundTrip ? "ROUND TRIP FAILED" : "RUN FAILED")}: {trial.Codec.Name} on {files[i].Label}: {(roundTrip ? m.Error[TimedTrial.RoundTripPrefix.Length..] : m.Error)}");
+                        }
                     }
                 }
             }
@@ -112,84 +115,5 @@ public static class CorpusCommand
         return 0;
     }
 
-    private const string RoundTripPrefix = "round trip: ";
-
     private static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_.,/=:+".Contains(c)) ? a : $"'{a.Replace("'", "'\\''")}'";
-
-    /// <summary>Best-of-N compression and decompression, with every round trip compared to the input.</summary>
-    private static Measurement Measure(CorpusFile file, Codec codec, int runs, string scratch, ProgressDisplay progress, bool checkThreads)
-    {
-        bool? sameAtOneThread = null;
-        var m = new Measurement { File = file.Label, OriginalBytes = file.Length, Compressor = codec.Name };
-        double bestC = double.MaxValue, bestD = double.MaxValue;
-        long rssC = -1, rssD = -1, size = -1;
-        var paths = new RunPaths(file.Path, scratch);
-        for (int run = 1; run <= runs; run++)
-        {
-            progress.Phase($"compress {run}/{runs}");
-            var (compress, packed) = codec.Compress(paths);
-            var c = ChildProcess.Run(compress, scratch);
-            if (c.ExitCode != 0) return m with { Runs = run, Error = CommandFailed("compression", c) };
-            if (!File.Exists(packed)) return m with { Runs = run, Error = $"compression wrote no {Path.GetFileName(packed)}" };
-            if (run == 1 && checkThreads && codec.CompressOneThread != null)
-            {
-                progress.Phase("compress -T 1");
-                string single = packed + ".t1";
-                var t1 = ChildProcess.Run(codec.CompressOneThread(paths, single), scratch);
-                if (t1.ExitCode != 0) return m with { Runs = run, Error = CommandFailed("compression with -T 1", t1) };
-                sameAtOneThread = File.ReadAllBytes(single).AsSpan().SequenceEqual(File.ReadAllBytes(packed));
-                File.Delete(single);
-                if (sameAtOneThread == false) return m with { Runs = run, SameContainerAtOneThread = false, Error = "the container made with -T 1 differs from the timed run's" };
-            }
-            long thisSize = new FileInfo(packed).Length;
-            if (size >= 0 && thisSize != size) progress.Message($"lmz-bench: warning: {codec.Name} on {file.Label}: compressed size changed between runs ({size} -> {thisSize})");
-            size = size < 0 ? thisSize : size;
-
-            progress.Phase($"decompress {run}/{runs}");
-            var (decompress, restored) = codec.Decompress(paths, packed);
-            var d = ChildProcess.Run(decompress, scratch);
-            if (d.ExitCode != 0) return m with { Runs = run, CompressedBytes = size, Error = CommandFailed("decompression", d) };
-            if (CompareFiles(file.Path, restored) is { } mismatch) return m with { Runs = run, CompressedBytes = size, Error = RoundTripPrefix + mismatch };
-
-            bestC = Math.Min(bestC, c.Seconds);
-            bestD = Math.Min(bestD, d.Seconds);
-            rssC = Math.Max(rssC, c.PeakRssKib);
-            rssD = Math.Max(rssD, d.PeakRssKib);
-            File.Delete(packed);
-            if (File.Exists(restored)) File.Delete(restored);
-        }
-        return m with
-        {
-            CompressedBytes = size, CompressSeconds = bestC, DecompressSeconds = bestD,
-            CompressPeakRssKib = rssC, DecompressPeakRssKib = rssD, Runs = runs, SameContainerAtOneThread = sameAtOneThread,
-        };
-    }
-
-    private static string CommandFailed(string what, ChildResult r)
-    {
-        string tail = string.Join(" | ", r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
-        return $"{what} exited with code {r.ExitCode.ToString(CultureInfo.InvariantCulture)}" + (tail.Length > 0 ? $": {tail}" : "");
-    }
-
-    /// <summary>Null when the files are byte-identical, else where they first differ.</summary>
-    private static string? CompareFiles(string expectedPath, string actualPath)
-    {
-        if (!File.Exists(actualPath)) return $"decompression wrote no {Path.GetFileName(actualPath)}";
-        using var a = File.OpenRead(expectedPath);
-        using var b = File.OpenRead(actualPath);
-        var bufA = new byte[1 << 16];
-        var bufB = new byte[1 << 16];
-        long offset = 0;
-        while (true)
-        {
-            int na = a.ReadAtLeast(bufA, bufA.Length, throwOnEndOfStream: false);
-            int nb = b.ReadAtLeast(bufB, bufB.Length, throwOnEndOfStream: false);
-            int common = Math.Min(na, nb);
-            int diff = bufA.AsSpan(0, common).CommonPrefixLength(bufB.AsSpan(0, common));
-            if (diff < common) return $"decompressed output differs from the input at byte {offset + diff:N0}";
-            if (na != nb) return $"decompressed output has {b.Length:N0} bytes, the input {a.Length:N0}";
-            if (na == 0) return null;
-            offset += na;
-        }
-    }
 }

@@ -4,7 +4,7 @@ namespace Lmz.Bench.Corpus;
 
 /// <summary>
 /// Progress on stderr. On a terminal one status line is redrawn four times a second (file, compressor,
-/// phase, elapsed); otherwise plain lines: one when a slow step starts and one per finished measurement.
+/// phase, elapsed); otherwise plain lines: one when a slow compressor's run starts and one per finished measurement.
 /// </summary>
 public sealed class ProgressDisplay : IDisposable
 {
@@ -26,7 +26,7 @@ public sealed class ProgressDisplay : IDisposable
         if (_terminal) _timer = new Timer(_ => Redraw(), null, 250, 250);
     }
 
-    /// <summary>A (file, compressor) pair starts.</summary>
+    /// <summary>A run of a (file, compressor) pair starts.</summary>
     public void Begin(int fileIndex, int fileCount, CorpusFile file, Codec codec)
     {
         lock (_lock)
@@ -47,7 +47,8 @@ public sealed class ProgressDisplay : IDisposable
         Redraw();
     }
 
-    public void End(Measurement m)
+    /// <summary>A pair is done; <paramref name="elapsed"/> is the time its runs took in all.</summary>
+    public void End(Measurement m, TimeSpan elapsed)
     {
         lock (_lock)
         {
@@ -56,7 +57,7 @@ public sealed class ProgressDisplay : IDisposable
                 ? $"{m.CompressedBytes,10:N0} B {m.BitsPerByte,7:F4} bpb  c {m.CompressKibPerSecond,9:F1} KB/s  d {m.DecompressKibPerSecond,9:F1} KB/s"
                 : $"FAILED: {m.Error}";
             ClearLine();
-            Console.Error.WriteLine($"{Prefix()} {_status}  {result}  ({_step.Elapsed.TotalSeconds:F1} s)");
+            Console.Error.WriteLine($"{Prefix()} {_status}  {result}  ({elapsed.TotalSeconds:F1} s)");
             _phase = "";
         }
     }
