@@ -67,7 +67,7 @@ public static class CorpusCommand
                 // shared machine falls on all of them alike instead of on one compressor's runs.
                 var trials = codecs.Select((codec, k) => new TimedTrial(files[i], codec, codec.Slow ? options.RepeatSlow : options.Repeat,
                     Path.Combine(scratchRoot, $"{i}-{k}-{codec.Tool}"), options.CheckThreads)).ToList();
-                for (int round = 1; trials.Any(t => !t.Finished); round++)
+                while (trials.Any(t => !t.Finished))
                 {
                     foreach (var trial in trials.Where(t => !t.Finished))
                     {
