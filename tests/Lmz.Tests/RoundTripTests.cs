@@ -177,7 +177,8 @@ public class RoundTripTests
 
 /// <summary>
 /// The lone-chunk split: at levels 4–6 with the default chunk size, input that would
-/// be the only chunk of its group is coded as two halves so two threads can work on it. Run with
+/// be the only chunk of its group, or the end of a text input between one and two chunk sizes,
+/// is coded as two halves so two threads can work on it. Run with
 /// a bundle without the network (the rule depends on the level, not on the bundle) to stay fast.
 /// </summary>
 public sealed class LoneChunkSplitTests : IDisposable
@@ -198,12 +199,16 @@ public sealed class LoneChunkSplitTests : IDisposable
         _dir.Dispose();
     }
 
-    private List<int> ChunkLengths(byte[] data, int level, int? chunkSize = null)
+    /// <summary>The chunk lengths of <paramref name="data"/>'s container, after a checked round trip and the same container on one thread unless <paramref name="cutsOnly"/>.</summary>
+    private List<int> ChunkLengths(byte[] data, int level, int? chunkSize = null, bool cutsOnly = false)
     {
         var options = new LmzCompressionOptions { Level = level, ChunkSize = chunkSize, Model = _tokenizerOnly, Threads = 2 };
         var container = LmzCompressor.Compress(data, options);
-        Bytes.Equal(data, LmzCompressor.Decompress(container, new LmzDecompressionOptions { Model = _tokenizerOnly, Threads = 1 }));
-        Bytes.Equal(container, LmzCompressor.Compress(data, options with { Threads = 1 }));
+        if (!cutsOnly)
+        {
+            Bytes.Equal(data, LmzCompressor.Decompress(container, new LmzDecompressionOptions { Model = _tokenizerOnly, Threads = 1 }));
+            Bytes.Equal(container, LmzCompressor.Compress(data, options with { Threads = 1 }));
+        }
         return LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Select(c => c.OriginalLength).ToList();
     }
 
@@ -235,10 +240,37 @@ public sealed class LoneChunkSplitTests : IDisposable
     }
 
     [Fact]
-    public void A_tail_that_shares_its_group_with_a_full_chunk_is_not_split()
+    public void The_end_of_a_text_input_between_one_and_two_chunk_sizes_is_cut_in_halves_at_a_line_break()
     {
-        var data = Inputs.Text(LmzCompressionOptions.DefaultChunkSize + 3 * ContainerWriter.MinHalfChunk);
-        Assert.Equal(Lmz1.ExpectedChunkLengths(data, LmzCompressionOptions.DefaultChunkSize), ChunkLengths(data, level: 6));
+        const int Size = LmzCompressionOptions.DefaultChunkSize;
+        var data = Inputs.Text(Size + 3 * ContainerWriter.MinHalfChunk); // was a full chunk and a 192 KiB tail
+        var lengths = ChunkLengths(data, level: 6);
+        Assert.Equal(2, lengths.Count);
+        Assert.InRange(lengths[0], data.Length / 2 - ContainerWriter.LineBreakWindow, data.Length / 2);
+        Assert.Equal((byte)'\n', data[lengths[0] - 1]);
+        Assert.Equal(data.Length, lengths.Sum());
+
+        // Longer input: full chunks first, then the end in halves.
+        data = Inputs.Text(2 * Size + 100_000);
+        lengths = ChunkLengths(data, level: 6);
+        Assert.Equal(3, lengths.Count);
+        Assert.InRange(lengths[0], Size - ContainerWriter.LineBreakWindow, Size);
+        int rest = data.Length - lengths[0];
+        Assert.InRange(lengths[1], rest / 2 - ContainerWriter.LineBreakWindow, rest / 2);
+        Assert.Equal((byte)'\n', data[lengths[0] + lengths[1] - 1]);
+        Assert.Equal(data.Length, lengths.Sum());
+    }
+
+    [Fact]
+    public void Whole_chunk_levels_an_explicit_chunk_size_and_an_end_near_two_chunk_sizes_keep_a_full_chunk_and_its_tail()
+    {
+        const int Size = LmzCompressionOptions.DefaultChunkSize;
+        var data = Inputs.Text(Size + 3 * ContainerWriter.MinHalfChunk);
+        Assert.Equal(Lmz1.ExpectedChunkLengths(data, Size), ChunkLengths(data, level: 7, cutsOnly: true));
+        Assert.Equal(Lmz1.ExpectedChunkLengths(data, Size), ChunkLengths(data, level: 6, chunkSize: Size, cutsOnly: true));
+        // Halves would pass the chunk size: a chunk cut at a line break, then the rest.
+        data = Inputs.Text(2 * Size - ContainerWriter.LineBreakWindow);
+        Assert.Equal(Lmz1.ExpectedChunkLengths(data, Size), ChunkLengths(data, level: 6, cutsOnly: true));
     }
 
     /// <summary>Chunk lengths of one compression with the default chunk size, after a checked round trip and the same container from the given writes.</summary>

@@ -5,7 +5,7 @@ namespace Lmz.Tests;
 /// <summary>Which chunks the default level sends through the network and which to the byte mixer.</summary>
 public sealed class TextRoutingTests
 {
-    // The tail of enwik8_small after its first 1 MiB chunk: wiki markup with interlanguage links,
+    // The last 22,525 bytes of enwik8_small: wiki markup with interlanguage links,
     // whose non-ASCII letters (1% of the bytes) the tokenizer spells byte by byte.
     private static readonly Lazy<byte[]> WikiTail = new(() =>
         File.ReadAllBytes(Repo.SharedCorpusFile("enwik/enwik8_small_ws-stripped"))[1_048_526..]);

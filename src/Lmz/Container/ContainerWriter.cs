@@ -10,7 +10,9 @@ namespace Lmz.Container;
 /// With the default chunk size, a chunk that begins with a binary block (more than 1% control
 /// bytes) takes in the binary blocks after it, up to <see cref="LevelProfile.BinaryChunkBlocks"/>;
 /// binary input that ends longer than that, or that would be the only chunk of its group at a
-/// level that splits lone chunks, becomes two equal halves, so two threads share it.
+/// level that splits lone chunks, becomes two equal halves, so two threads share it. At those
+/// levels text that would be a lone chunk, or the end of a text input between one and two chunk
+/// sizes, is cut into two halves at a line break for the same reason.
 /// Cut points and groups depend only on the data, never on how it was written or on threads.
 /// </summary>
 internal sealed class ContainerWriter
@@ -71,7 +73,8 @@ internal sealed class ContainerWriter
             bool lone = SplitsLoneChunk && _cut.Count == 0;
             if (MergesBinary && BinaryRun(rest, finishing: true, rest.Length) == rest.Length)
                 Take(rest.Length > _longest || (lone && rest.Length >= 2 * MinBinaryHalf) ? rest.Length / 2 : rest.Length);
-            else if (rest.Length > size) CutChunk(finishing: true);
+            else if (rest.Length > size && !BalancesEnd(rest)) CutChunk(finishing: true);
+            else if (rest.Length > size) Take(CutPoint(rest, rest.Length / 2));
             else if (lone && rest.Length >= 2 * MinHalfChunk && ChunkCodec.FewControlBytes(rest)) Take(CutPoint(rest, rest.Length / 2));
             else Take(rest.Length);
             if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
@@ -141,6 +144,15 @@ internal sealed class ContainerWriter
         int lineBreak = data[windowStart..size].LastIndexOf((byte)'\n');
         return lineBreak >= 0 ? windowStart + lineBreak + 1 : size;
     }
+
+    /// <summary>
+    /// Whether the end of a text input, more than one chunk size but at most two, becomes two halves
+    /// cut at a line break rather than a full chunk and a shorter tail (at levels that split lone
+    /// chunks: two threads then share the end, as they share a lone chunk). Both halves stay within
+    /// the chunk size.
+    /// </summary>
+    private bool BalancesEnd(ReadOnlySpan<byte> rest) =>
+        SplitsLoneChunk && rest.Length <= 2 * (_options.EffectiveChunkSize - LineBreakWindow) && ChunkCodec.FewControlBytes(rest);
 
     private bool MergesBinary => _options.ChunkSize == null;
 
