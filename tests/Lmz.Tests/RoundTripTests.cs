@@ -274,9 +274,9 @@ public sealed class LoneChunkSplitTests : IDisposable
     }
 
     /// <summary>Chunk lengths of one compression with the default chunk size, after a checked round trip and the same container from the given writes.</summary>
-    private static List<int> DefaultChunkLengths(byte[] data, IEnumerable<int> writeSizes, int level = 1)
+    private List<int> DefaultChunkLengths(byte[] data, IEnumerable<int> writeSizes, int level = 1, LmzModelBundle? model = null)
     {
-        var options = new LmzCompressionOptions { Level = level, Threads = 2 };
+        var options = new LmzCompressionOptions { Level = level, Threads = 2, Model = model };
         var container = LmzCompressor.Compress(data, options);
         var packed = new MemoryStream();
         using (var lmz = new LmzCompressionStream(packed, options, leaveOpen: true))
@@ -290,7 +290,7 @@ public sealed class LoneChunkSplitTests : IDisposable
             }
         }
         Bytes.Equal(container, packed.ToArray());
-        Bytes.Equal(data, LmzCompressor.Decompress(container));
+        Bytes.Equal(data, LmzCompressor.Decompress(container, new LmzDecompressionOptions { Model = model }));
         return LmzContainerInfo.Read(new MemoryStream(container)).Chunks.Select(c => c.OriginalLength).ToList();
     }
 
@@ -313,13 +313,32 @@ public sealed class LoneChunkSplitTests : IDisposable
     }
 
     [Fact]
+    public void Text_the_network_test_rejects_joins_into_long_chunks_as_binary_does()
+    {
+        // DNA, as in E.coli: few control bytes, but under 2 bytes per token, so the byte mixer codes it.
+        var random = new Random(12);
+        var dna = new byte[(5 << 20) / 2];
+        foreach (ref byte b in dna.AsSpan()) b = "acgt"u8[random.Next(4)];
+        Assert.Equal([dna.Length / 2, dna.Length - dna.Length / 2], ChunkLengths(dna, level: 6, cutsOnly: true)); // a lone run: halves
+        Assert.Equal([dna.Length], ChunkLengths(dna, level: 7, cutsOnly: true));
+        // Without the network every block goes to the byte mixer, text too.
+        var text = Inputs.Text(dna.Length);
+        Assert.Equal([text.Length], ChunkLengths(text, level: 3, cutsOnly: true));
+        // The network's text at 6: chunks of up to 1 MiB cut at line breaks, the end in halves.
+        var lengths = ChunkLengths(text, level: 6, cutsOnly: true);
+        Assert.Equal(3, lengths.Count);
+        Assert.Equal((byte)'\n', text[lengths[0] - 1]);
+        Assert.Equal((byte)'\n', text[lengths[0] + lengths[1] - 1]);
+    }
+
+    [Fact]
     public void A_text_block_ends_a_binary_chunk_and_a_binary_tail_joins_it()
     {
         const int MiB = 1 << 20;
         var text = Inputs.Text(MiB + 1000);
         var binary = Bytes.Random(MiB, seed: 9);
         byte[] data = [.. binary, .. text, .. binary.AsSpan(0, 200_000)];
-        var lengths = DefaultChunkLengths(data, RandomSizes(4));
+        var lengths = DefaultChunkLengths(data, RandomSizes(4), level: 6, _tokenizerOnly);
         // The binary megabyte alone (the next block is text), then the text cut at a line break,
         // then the rest: a text block's tail with the binary bytes after it.
         Assert.Equal(MiB, lengths[0]);

@@ -266,4 +266,28 @@ public class TokenizerTests
         lines[400] = "not*base64 400";
         Assert.Throws<InvalidDataException>(() => LoadLines(lines));
     }
+
+    [Fact]
+    public void The_compressors_cut_of_long_runs_leaves_text_alone_and_still_spells_every_byte()
+    {
+        // Text has no run of 1,024 characters without whitespace: the same tokens with or without the cut.
+        var alice = Repo.Alice;
+        List<int> whole = [], cut = [];
+        Tokenizer.Encode(alice, whole);
+        Tokenizer.Encode(alice, cut, LmzTokenizer.CodingRunLimit);
+        Assert.Equal(whole, cut);
+
+        // One piece of 20,000 letters (DNA, as E.coli), with a letter outside the BMP at a cut: pieces of at most 1,024 characters, the same bytes.
+        var dna = string.Concat(Enumerable.Range(0, 20_000).Select(i => "acgt"[(i * 7 + i / 3) % 4]));
+        dna = dna[..1023] + "\U0001F600" + dna[1023..];
+        var bytes = Encoding.UTF8.GetBytes(dna);
+        List<int> ids = [];
+        Tokenizer.Encode(bytes, ids, LmzTokenizer.CodingRunLimit);
+        var spelled = new MemoryStream();
+        Tokenizer.Decode(ids.ToArray(), spelled);
+        Assert.Equal(bytes, spelled.ToArray());
+        List<int> uncut = [];
+        Tokenizer.Encode(bytes, uncut);
+        Assert.NotEqual(uncut, ids); // the cut changed the pieces
+    }
 }

@@ -52,7 +52,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             if (!incompressible[i] && neuralLevel && MayBeText(chunks[i]) && HeadLooksLikeText(tokenizer, chunks[i]))
             {
                 var ids = new List<int>(chunks[i].Length / 3);
-                tokenizer.Encode(chunks[i], ids);
+                tokenizer.Encode(chunks[i], ids, LmzTokenizer.CodingRunLimit);
                 tokens[i] = [.. ids];
                 textLike[i] = LooksLikeText(chunks[i], tokens[i].Length);
             }
@@ -259,8 +259,24 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     {
         if (chunk.Length <= 2 * TextTestHead) return true;
         var ids = new List<int>(TextTestHead / 3);
-        tokenizer.Encode(chunk.AsSpan(0, TextTestHead), ids);
+        tokenizer.Encode(chunk.AsSpan(0, TextTestHead), ids, LmzTokenizer.CodingRunLimit);
         return LooksLikeText(chunk.AsSpan(0, TextTestHead), ids.Count);
+    }
+
+    /// <summary>
+    /// Whether a block of input goes to the byte mixer (or LZ4), as far as its content shows:
+    /// binary (see <see cref="FewControlBytes"/>), any block at a level without the network, or
+    /// text whose first 64 KiB fail the network's text test. The writer joins such blocks into
+    /// longer chunks, since the byte mixer relearns at every chunk (Silesia reymont at -6: 1,035,905
+    /// bytes in 1 MiB chunks, above zpaq -m5's 956,504; bench/results/byte-runs.md).
+    /// </summary>
+    public bool CodesAsBytes(ReadOnlySpan<byte> block)
+    {
+        if (!FewControlBytes(block) || !LevelProfile.For(level).UsesNetwork) return true;
+        var head = block[..Math.Min(block.Length, TextTestHead)];
+        var ids = new List<int>(head.Length / 3);
+        bundle.Tokenizer.Encode(head, ids, LmzTokenizer.CodingRunLimit);
+        return !LooksLikeText(head, ids.Count);
     }
 
     /// <summary>Bytes below 0x20 other than tab, line feed, carriage return and form feed, and 0x7F.</summary>

@@ -7,8 +7,9 @@ namespace Lmz.Container;
 /// Writes an .lmz container incrementally: data is cut into chunks (at the last line break in
 /// the final 4 KiB before the nominal size, when one is there and more data follows), chunks
 /// are compressed a group at a time, so memory stays within a few groups whatever the input size.
-/// With the default chunk size, a chunk that begins with a binary block (more than 1% control
-/// bytes) takes in the binary blocks after it, up to <see cref="LevelProfile.BinaryChunkBlocks"/>;
+/// With the default chunk size, a chunk that begins with a block the byte mixer will code
+/// (<see cref="ChunkCodec.CodesAsBytes"/>: binary, or text the network will not take) takes in
+/// the blocks like it that follow, up to <see cref="LevelProfile.BinaryChunkBlocks"/>;
 /// binary input that ends longer than that, or that would be the only chunk of its group at a
 /// level that splits lone chunks, becomes two equal halves, so two threads share it. At those
 /// levels text that would be a lone chunk, or the end of a text input between one and two chunk
@@ -71,10 +72,11 @@ internal sealed class ContainerWriter
         {
             var rest = _pending.AsSpan(0, _pendingLength);
             bool lone = SplitsLoneChunk && _cut.Count == 0;
-            if (MergesBinary && BinaryRun(rest, finishing: true, rest.Length) == rest.Length)
+            int bytesRun = MergesBinary ? BinaryRun(rest, finishing: true, rest.Length) : 0;
+            if (bytesRun == rest.Length)
                 Take(rest.Length > _longest || (lone && rest.Length >= 2 * MinBinaryHalf) ? rest.Length / 2 : rest.Length);
-            else if (rest.Length > size && !BalancesEnd(rest)) CutChunk(finishing: true);
-            else if (rest.Length > size) Take(CutPoint(rest, rest.Length / 2));
+            else if (rest.Length > size && bytesRun == 0 && BalancesEnd(rest)) Take(CutPoint(rest, rest.Length / 2));
+            else if (rest.Length > size) CutChunk(finishing: true);
             else if (lone && rest.Length >= 2 * MinHalfChunk && ChunkCodec.FewControlBytes(rest)) Take(CutPoint(rest, rest.Length / 2));
             else Take(rest.Length);
             if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
@@ -113,9 +115,10 @@ internal sealed class ContainerWriter
     }
 
     /// <summary>
-    /// Bytes of the whole chunk-size blocks at the front of <paramref name="pending"/> that are
-    /// binary, up to <paramref name="limit"/>; the last, shorter block counts only when
-    /// <paramref name="finishing"/> (else more data follows and its class is not known yet).
+    /// Bytes of the whole chunk-size blocks at the front of <paramref name="pending"/> that go to
+    /// the byte mixer (<see cref="ChunkCodec.CodesAsBytes"/>), up to <paramref name="limit"/>; the
+    /// last, shorter block counts only when <paramref name="finishing"/> (else more data follows
+    /// and its class is not known yet).
     /// </summary>
     private int BinaryRun(ReadOnlySpan<byte> pending, bool finishing, int limit)
     {
@@ -123,11 +126,22 @@ internal sealed class ContainerWriter
         while (run < limit && run < pending.Length)
         {
             int next = Math.Min(run + size, pending.Length);
-            if ((next - run < size && !finishing) || ChunkCodec.FewControlBytes(pending[run..next])) break;
+            if ((next - run < size && !finishing) || !CodesAsBytes(pending[run..next], _taken + run)) break;
             run = next;
         }
         return run;
     }
+
+    /// <summary>The codec's route of a block starting <paramref name="start"/> bytes into the input, remembered: the text test tokenizes.</summary>
+    private bool CodesAsBytes(ReadOnlySpan<byte> block, long start)
+    {
+        if (_routes.TryGetValue(start, out var known) && known.Length == block.Length) return known.Bytes;
+        bool bytes = _codec.CodesAsBytes(block);
+        _routes[start] = (block.Length, bytes);
+        return bytes;
+    }
+
+    private readonly Dictionary<long, (int Length, bool Bytes)> _routes = [];
 
     /// <summary>Makes the first <paramref name="length"/> pending bytes a chunk.</summary>
     private void Take(int length)
@@ -135,7 +149,11 @@ internal sealed class ContainerWriter
         AddChunk(_pending.AsSpan(0, length).ToArray());
         _pending.AsSpan(length, _pendingLength - length).CopyTo(_pending);
         _pendingLength -= length;
+        _taken += length;
+        foreach (long start in _routes.Keys.Where(k => k < _taken).ToList()) _routes.Remove(start);
     }
+
+    private long _taken; // input bytes made chunks so far: where the pending bytes start
 
     /// <summary>Just after the last line break in the <see cref="LineBreakWindow"/> bytes before <paramref name="size"/>, else at it.</summary>
     private static int CutPoint(ReadOnlySpan<byte> data, int size)
@@ -152,7 +170,8 @@ internal sealed class ContainerWriter
     /// the chunk size.
     /// </summary>
     private bool BalancesEnd(ReadOnlySpan<byte> rest) =>
-        SplitsLoneChunk && rest.Length <= 2 * (_options.EffectiveChunkSize - LineBreakWindow) && ChunkCodec.FewControlBytes(rest);
+        SplitsLoneChunk && rest.Length <= 2 * (_options.EffectiveChunkSize - LineBreakWindow) && ChunkCodec.FewControlBytes(rest)
+        && !CodesAsBytes(rest[_options.EffectiveChunkSize..], _taken + _options.EffectiveChunkSize);
 
     private bool MergesBinary => _options.ChunkSize == null;
 

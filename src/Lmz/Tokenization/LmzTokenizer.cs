@@ -67,15 +67,25 @@ public sealed class LmzTokenizer
 
     public ReadOnlySpan<byte> TokenBytes(int id) => _tokenBytes[id];
 
-    /// <summary>Appends the tokens of <paramref name="data"/> to <paramref name="ids"/>.</summary>
-    public void Encode(ReadOnlySpan<byte> data, List<int> ids)
+    /// <summary>
+    /// Runs of non-whitespace characters the compressor cuts after this many (see <see cref="Encode"/>):
+    /// BPE's cost grows faster than a piece's length, so 64 KiB of E.coli, one piece, took 1.2 s
+    /// against 0.06 s for alice29.txt's first 64 KiB. Text has no such runs, so its tokens are the same.
+    /// </summary>
+    public const int CodingRunLimit = 1024;
+
+    /// <summary>
+    /// Appends the tokens of <paramref name="data"/> to <paramref name="ids"/>; every run of more
+    /// than <paramref name="runLimit"/> characters without whitespace is tokenized in pieces of that
+    /// many (decoders only spell tokens, so any cut decodes; the training data is tokenized uncut).
+    /// </summary>
+    public void Encode(ReadOnlySpan<byte> data, List<int> ids, int runLimit = int.MaxValue)
     {
         var chars = new char[data.Length];
         while (!data.IsEmpty)
         {
             var status = Utf8.ToUtf16(data, chars, out int read, out int written, replaceInvalidSequences: false, isFinalBlock: true);
-            if (written > 0)
-                ids.AddRange(_tiktoken.EncodeToIds(chars.AsSpan(0, written)));
+            if (written > 0) EncodeText(chars.AsSpan(0, written), ids, runLimit);
             data = data[read..];
             if (status == System.Buffers.OperationStatus.InvalidData)
             {
@@ -83,6 +93,21 @@ public sealed class LmzTokenizer
                 data = data[1..];
             }
         }
+    }
+
+    private void EncodeText(ReadOnlySpan<char> chars, List<int> ids, int runLimit)
+    {
+        int start = 0, run = 0;
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (char.IsWhiteSpace(chars[i])) run = 0;
+            else if (++run > runLimit && !char.IsLowSurrogate(chars[i]))
+            {
+                ids.AddRange(_tiktoken.EncodeToIds(chars[start..i]));
+                (start, run) = (i, 1);
+            }
+        }
+        ids.AddRange(_tiktoken.EncodeToIds(chars[start..]));
     }
 
     /// <summary>Writes the bytes of all <paramref name="ids"/> to <paramref name="output"/>.</summary>
