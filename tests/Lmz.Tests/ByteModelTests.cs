@@ -219,7 +219,36 @@ public sealed class ByteModelTests
         var longRow = (byte[])payload.Clone();
         (longRow[0], longRow[1]) = (0xFF, 0xFF);
         Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(longRow, data.Length, settings));
-        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(BytePayloadHeader.Size - 1)], data.Length, settings));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(BytePayloadHeader.SizeOf(settings.Revision) - 1)], data.Length, settings));
+    }
+
+    [Fact]
+    public void Revision_4_codes_a_chemical_database_smaller_at_the_network_levels_only()
+    {
+        var data = File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 512 << 10).ToArray();
+        var revision3 = ByteModelSettings.For(6, 10);
+        var revision4 = ByteModelSettings.For(6, 11);
+        Assert.Equal((3, 4), (revision3.Revision, revision4.Revision));
+        var before = ByteStreamCoder.Encode(data, revision3);
+        var after = ByteStreamCoder.Encode(data, revision4);
+        Bytes.Equal(data, ByteStreamCoder.Decode(after, data.Length, revision4));
+        Assert.True(after.Length * 100L < before.Length * 97L, $"revision 4 {after.Length} bytes, revision 3 {before.Length}");
+        // The fast levels keep revision 3's contexts in revision 4's header.
+        Assert.Equal(ByteContexts.Revision3, ByteModelSettings.For(1, 11).Contexts);
+        Assert.Equal(ByteContexts.Revision4, ByteModelSettings.For(9, 11).Contexts);
+    }
+
+    [Fact]
+    public void A_revision_4_header_naming_a_context_the_level_lacks_or_cut_short_is_invalid_data()
+    {
+        var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
+        var level6 = ByteModelSettings.For(6, 11);
+        var payload = ByteStreamCoder.Encode(data, level6);
+        Assert.Equal(ByteContexts.Order24, (ByteContexts)(payload[5] << 24) & ByteContexts.Order24); // the fourth byte of flags is written
+        Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, level6));
+        var level1 = ByteModelSettings.For(1, 11);
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload, data.Length, level1 with { TableBits = level6.TableBits }));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..5], data.Length, level6));
     }
 
     /// <summary>x86-like bytes: random code with a near call or jump every 24 bytes on average.</summary>

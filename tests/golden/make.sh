@@ -44,4 +44,6 @@ canterbury/grammar.lsp 2
 canterbury/grammar.lsp 6
 canterbury/grammar.lsp 7
 canterbury/grammar.lsp 9
+canterbury/sum 6
+calgary/obj1 7
 LIST

@@ -21,6 +21,7 @@ public static class BytesCommand
         bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode"), trial = !args.Contains("--no-trial");
         int bits = 22, piece = 0, revision = 3;
         var without = ByteContexts.None;
+        var extra = ByteContexts.None;
         long grandTotal = 0;
         var files = new List<string>();
         for (int i = 0; i < args.Length; i++)
@@ -29,11 +30,12 @@ public static class BytesCommand
             if (args[i] == "--bits") { bits = int.Parse(args[++i]); continue; }
             if (args[i] == "--piece") { piece = int.Parse(args[++i]) << 10; continue; }
             if (args[i] == "--revision") { revision = int.Parse(args[++i]); continue; }
+            if (args[i] == "--with") { extra = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             if (args[i] == "--without") { without = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             files.Add(args[i]);
         }
         if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3] [--without Context,...] [--no-trial] FILE...");
-        var all = (revision >= 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1) & ~without;
+        var all = ((revision >= 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1) | extra) & ~without;
         var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
             foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && all.HasFlag(k)))

@@ -11,7 +11,8 @@ namespace Lmz.Bytes;
 /// with it: revision 1 is format 7's model; revision 2 (format 8) adds contexts, a mixer weight
 /// set chosen by how many orders have seen their context, and the third refiner
 /// (bench/results/issue14-revision2.md); revision 3 (format 9) allows the indirect contexts and
-/// adds a weight set chosen by the column (bench/results/issue14-revision3.md).
+/// adds a weight set chosen by the column (bench/results/issue14-revision3.md); revision 4
+/// (format 11) only offers more contexts (<see cref="ByteContexts.Revision4"/>).
 /// </summary>
 internal sealed class ByteModel : IDisposable
 {
@@ -52,13 +53,14 @@ internal sealed class ByteModel : IDisposable
     private int _depth;
     private readonly ushort[]? _follow1, _follow2; // per order-1 / order-2 context: the two bytes that followed it last
     private readonly bool _columnSet; // revision 3: a fifth weight set chosen by the column
+    private readonly bool _highOrders; // a context of order 8 or more is on
     // Columns past this share the last weight set: osdb's 2 MiB head 466,471 bytes at 63, 466,124 at 255, 474,703 at 31 (session 9).
     private const int MaxColumnSet = 63;
 
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
     /// <param name="tableBits">log2 of each context table's bytes.</param>
-    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's.</param>
+    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's; 4 (format 11) is 3 with more contexts.</param>
     /// <param name="recordHint">Row length chosen by the encoder (<see cref="RecordLength.Detect"/>), or 0.</param>
     public ByteModel(int capacity, ByteContexts contexts, int tableBits, int revision, int recordHint)
     {
@@ -70,6 +72,7 @@ internal sealed class ByteModel : IDisposable
         if (contexts.HasFlag(ByteContexts.Indirect1)) _follow1 = new ushort[1 << 8];
         if (contexts.HasFlag(ByteContexts.Nesting)) _brackets = new byte[MaxNesting];
         if (contexts.HasFlag(ByteContexts.Indirect2)) _follow2 = new ushort[1 << 16];
+        _highOrders = (contexts & ByteContexts.HighOrders) != 0;
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
         _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
         _stateIndex = new int[_kinds.Length];
@@ -166,6 +169,17 @@ internal sealed class ByteModel : IDisposable
             (_previousWord, _word) = (_word, 0);
         ulong last6 = 0;
         for (int k = 6; k >= 1; k--) last6 = last6 << 8 | (uint)Byte(k);
+        Span<ulong> far = stackalloc ulong[4]; // orders 8, 12, 16 and 24
+        if (_highOrders)
+        {
+            // Bytes −7, −8, … folded into the order-6 context, nearest first.
+            ulong x = last6;
+            for (int k = 7; k <= 24; k++)
+            {
+                x = x * 0x9E3779B97F4A7C15UL + (uint)Byte(k) + 1;
+                if (k is 8 or 12 or 16 or 24) far[k switch { 8 => 0, 12 => 1, 16 => 2, _ => 3 }] = x;
+            }
+        }
         int r = RowLength;
         for (int i = 0; i < _kinds.Length; i++)
         {
@@ -177,6 +191,10 @@ internal sealed class ByteModel : IDisposable
                 ByteContexts.Order4 => last6 & 0xFFFFFFFF,
                 ByteContexts.Order5 => last6 & 0xFFFFFFFFFF,
                 ByteContexts.Order6 => last6,
+                ByteContexts.Order8 => far[0],
+                ByteContexts.Order12 => far[1],
+                ByteContexts.Order16 => far[2],
+                ByteContexts.Order24 => far[3],
                 ByteContexts.Column => (ulong)Math.Min(_position - _lineStart, 255) << 8 | (uint)c1,
                 ByteContexts.Sparse16 => (uint)(c2 | c4 << 8),
                 ByteContexts.Image16Gradient => Image16(r, gradient: true),

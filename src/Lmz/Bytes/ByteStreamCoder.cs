@@ -21,7 +21,7 @@ internal static class ByteStreamCoder
         if (settings.Revision >= 2)
         {
             header = BytePayloadHeader.Choose(data, settings);
-            header.Write(output);
+            header.Write(output, settings.Revision);
         }
         Code(data, settings, header, output, progress);
         return output.ToArray();
@@ -58,8 +58,8 @@ internal static class ByteStreamCoder
     /// <summary>Decodes <paramref name="length"/> bytes; a payload that runs out early or names contexts the settings lack is <see cref="InvalidDataException"/>.</summary>
     public static byte[] Decode(byte[] payload, int length, ByteModelSettings settings, Action<long>? progress = null)
     {
-        var header = settings.Revision >= 2 ? BytePayloadHeader.Read(payload, settings.Contexts) : new BytePayloadHeader(0, settings.Contexts);
-        var decoder = new ArithmeticDecoder(payload, settings.Revision >= 2 ? BytePayloadHeader.Size : 0);
+        var header = settings.Revision >= 2 ? BytePayloadHeader.Read(payload, settings.Contexts, settings.Revision) : new BytePayloadHeader(0, settings.Contexts);
+        var decoder = new ArithmeticDecoder(payload, BytePayloadHeader.SizeOf(settings.Revision));
         using var model = settings.Create(length, header);
         var output = new byte[length];
         for (int i = 0; i < length; i++)
@@ -93,27 +93,33 @@ internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, i
 
     /// <summary>
     /// The byte model of a level (<see cref="LevelProfile.ByteTableBits"/>) in files of format
-    /// <paramref name="formatVersion"/>: revision 1 in format 7, 2 in format 8, 3 from format 9.
+    /// <paramref name="formatVersion"/>: revision 1 in format 7, 2 in format 8, 3 in formats 9 and
+    /// 10, 4 from format 11, whose contexts are revision 3's at the fast levels 1–3 and
+    /// <see cref="ByteContexts.Revision4"/> at the levels with the network.
     /// </summary>
     public static ByteModelSettings For(int level, int formatVersion = Container.ContainerFormat.Version)
     {
-        int bits = LevelProfile.For(level).ByteTableBits;
+        var profile = LevelProfile.For(level);
+        int bits = profile.ByteTableBits;
         return formatVersion switch
         {
             <= 7 => new(ByteContexts.Revision1, bits, 1),
             8 => new(ByteContexts.Revision2, bits, 2),
-            _ => new(ByteContexts.Revision3, bits, 3),
+            9 or 10 => new(ByteContexts.Revision3, bits, 3),
+            _ => new(profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3, bits, 4),
         };
     }
 }
 
 /// <summary>
-/// The payload header of revisions 2 and 3: the row length the encoder found (16 bits, little-endian; 0 for
-/// none) and the contexts its model uses (24 bits, little-endian, flags of <see cref="ByteContexts"/>).
+/// The payload header from revision 2: the row length the encoder found (16 bits, little-endian; 0 for
+/// none) and the contexts its model uses (flags of <see cref="ByteContexts"/>, little-endian: 24
+/// bits in revisions 2 and 3, 32 from revision 4).
 /// </summary>
 internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts)
 {
-    public const int Size = 5;
+    /// <summary>Bytes of the header in a payload of <paramref name="revision"/> (none before revision 2).</summary>
+    public static int SizeOf(int revision) => revision < 2 ? 0 : revision < 4 ? 5 : 6;
 
     /// <summary>
     /// Contexts that each cost a little on tables and images (kennedy.xls, ptt5) but pay on code
@@ -152,15 +158,19 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
         return without * 50 < with * 49 ? table : full;
     }
 
-    public void Write(Stream output) =>
-        output.Write([(byte)Row, (byte)(Row >> 8), (byte)Contexts, (byte)((int)Contexts >> 8), (byte)((int)Contexts >> 16)]);
+    public void Write(Stream output, int revision)
+    {
+        Span<byte> header = [(byte)Row, (byte)(Row >> 8), (byte)Contexts, (byte)((int)Contexts >> 8), (byte)((int)Contexts >> 16), (byte)((int)Contexts >> 24)];
+        output.Write(header[..SizeOf(revision)]);
+    }
 
     /// <summary>Parses the header; one that is cut short, or names contexts outside <paramref name="allowed"/> or a longer row than the encoder finds, is invalid data.</summary>
-    public static BytePayloadHeader Read(ReadOnlySpan<byte> payload, ByteContexts allowed)
+    public static BytePayloadHeader Read(ReadOnlySpan<byte> payload, ByteContexts allowed, int revision)
     {
-        if (payload.Length < Size) throw new InvalidDataException("the byte-model payload is shorter than its header");
+        int size = SizeOf(revision);
+        if (payload.Length < size) throw new InvalidDataException("the byte-model payload is shorter than its header");
         int row = payload[0] | payload[1] << 8;
-        var contexts = (ByteContexts)(payload[2] | payload[3] << 8 | payload[4] << 16);
+        var contexts = (ByteContexts)(payload[2] | payload[3] << 8 | payload[4] << 16 | (size > 5 ? payload[5] << 24 : 0));
         if ((contexts & ~allowed) != 0 || row > RecordLength.MaxDetected)
             throw new InvalidDataException($"the byte-model header names contexts {(int)contexts:x} or row length {row} that this level does not have");
         return new BytePayloadHeader(row, contexts);
