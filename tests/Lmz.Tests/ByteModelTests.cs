@@ -251,6 +251,23 @@ public sealed class ByteModelTests
         Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..5], data.Length, level6));
     }
 
+    [Fact]
+    public void The_codec_names_revision_4s_text_contexts_for_text_chunks_only()
+    {
+        var codec = new ChunkCodec(LmzModelBundle.Default, 6, 2, Lmz.Network.NetworkEngineKind.Native);
+        ByteContexts Named(byte[] chunk)
+        {
+            var encoded = Assert.Single(codec.CompressGroup([chunk], CancellationToken.None));
+            Assert.Equal(ChunkMethod.Bytes, encoded.Record.Method);
+            return (ByteContexts)BitConverter.ToInt32(encoded.Payload, 2);
+        }
+        // Binary (sum: 38 KB of a SPARC executable): revision 3's contexts.
+        Assert.Equal(ByteContexts.None, Named(File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"))) & ByteContexts.TextRevision4);
+        // Text the network does not take (DNA): the text contexts too.
+        var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 100_000).ToArray();
+        Assert.Equal(ByteContexts.TextRevision4, Named(dna) & ByteContexts.TextRevision4);
+    }
+
     /// <summary>x86-like bytes: random code with a near call or jump every 24 bytes on average.</summary>
     private static byte[] CallDense(int length, int seed)
     {

@@ -62,10 +62,13 @@ internal enum ByteContexts
     Order24 = 1 << 26,
     /// <summary>The orders above 6.</summary>
     HighOrders = Order8 | Order12 | Order16 | Order24,
+    /// <summary>What revision 4 adds: contexts for text, which the encoder names for chunks of text only.</summary>
+    TextRevision4 = WordPair | Nesting | Above | HighOrders,
     /// <summary>
     /// Every context of revision 4 (format 11), which levels 4–9 offer: revision 3's, the hybrid's
     /// text contexts and the high orders. `bench bytes` on 2 MiB heads: Silesia nci 7.8% smaller,
-    /// reymont 3.9%, osdb 0.1%, ptt5 1.4% larger, about a quarter slower (bench/results/byte-runs.md).
+    /// reymont 3.9%, but binaries mixed (ptt5 1.4% larger, obj2 0.3% smaller) and about a quarter
+    /// slower, so the encoder names them for text chunks only (bench/results/byte-runs.md).
     /// </summary>
-    Revision4 = Revision3 | WordPair | Nesting | Above | HighOrders,
+    Revision4 = Revision3 | TextRevision4,
 }

@@ -65,7 +65,9 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
                     input = (byte[])input.Clone();
                     X86CallFilter.Forward(input);
                 }
-                bytePayload[i] = ByteStreamCoder.Encode(input, byteModel, byteProgress);
+                // Revision 4's text contexts cost binaries (ptt5 1.4%, bench/results/byte-runs.md): text chunks only.
+                var settings = FewControlBytes(chunks[i]) ? byteModel : byteModel with { Contexts = byteModel.Contexts & ~ByteContexts.TextRevision4 };
+                bytePayload[i] = ByteStreamCoder.Encode(input, settings, byteProgress);
             }
             lz4[i] = CompressLz4(chunks[i]);
         });
