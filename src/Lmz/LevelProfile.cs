@@ -54,7 +54,8 @@ public enum LevelNetwork
 /// 22 bits 0.1265 / 2.1510, 24 bits 0.1259 / 2.1422.
 /// </param>
 /// <param name="BinaryChunkBlocks">
-/// With the default chunk size, how many chunk sizes of binary input one chunk may take in (the
+/// With the default chunk size, how many chunk sizes of binary input, or of text the byte model
+/// codes (<see cref="Container.ChunkCodec.CodesAsBytes"/>), one chunk may take in (the
 /// byte model relearns at each chunk; at most <see cref="Container.ContainerFormat.MaxBinaryChunkBlocks"/>).
 /// Levels 1–6: 8, so a 10 MB database is two 5 MB halves for two threads; 7–9: 16, for ratio.
 /// Silesia osdb (session 9, format 9): at -6 2,214,616 bytes in chunks of 4 MiB and two 2.9 MB
