@@ -332,6 +332,19 @@ public sealed class LoneChunkSplitTests : IDisposable
     }
 
     [Fact]
+    public void Blocks_whose_head_reads_as_text_but_whole_does_not_join_too()
+    {
+        // Each 1 MiB block: 70 KiB of prose (its head passes the text test), then letters in no
+        // words (under 2 bytes per token, as most of Silesia xml's first 3 MiB): the whole fails.
+        var random = new Random(13);
+        var block = new byte[1 << 20];
+        Repo.Alice.AsSpan(0, 70 << 10).CopyTo(block);
+        for (int i = 70 << 10; i < block.Length; i++) block[i] = (byte)('a' + random.Next(26));
+        byte[] data = [.. block, .. block, .. block];
+        Assert.Equal([data.Length / 2, data.Length / 2], ChunkLengths(data, level: 6, cutsOnly: true)); // one run, a lone one: halves
+    }
+
+    [Fact]
     public void A_text_block_ends_a_binary_chunk_and_a_binary_tail_joins_it()
     {
         const int MiB = 1 << 20;

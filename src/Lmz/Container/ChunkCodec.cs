@@ -268,17 +268,22 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     /// <summary>
     /// Whether a block of input goes to the byte mixer (or LZ4), as far as its content shows:
     /// binary (see <see cref="FewControlBytes"/>), any block at a level without the network, or
-    /// text whose first 64 KiB fail the network's text test. The writer joins such blocks into
-    /// longer chunks, since the byte mixer relearns at every chunk (Silesia reymont at -6: 1,035,905
-    /// bytes in 1 MiB chunks, above zpaq -m5's 956,504; bench/results/byte-runs.md).
+    /// text that fails the network's text test, on its first 64 KiB or, as a chunk would, whole.
+    /// The writer joins such blocks into longer chunks, since the byte mixer relearns at every
+    /// chunk (Silesia reymont at -6: 1,035,905 bytes in 1 MiB chunks, above zpaq -m5's 956,504;
+    /// bench/results/byte-runs.md).
     /// </summary>
     public bool CodesAsBytes(ReadOnlySpan<byte> block)
     {
         if (!FewControlBytes(block) || !LevelProfile.For(level).UsesNetwork) return true;
         var head = block[..Math.Min(block.Length, TextTestHead)];
-        var ids = new List<int>(head.Length / 3);
+        var ids = new List<int>(block.Length / 3);
         bundle.Tokenizer.Encode(head, ids, LmzTokenizer.CodingRunLimit);
-        return !LooksLikeText(head, ids.Count);
+        if (!LooksLikeText(head, ids.Count)) return true;
+        if (head.Length == block.Length) return false;
+        ids.Clear();
+        bundle.Tokenizer.Encode(block, ids, LmzTokenizer.CodingRunLimit);
+        return !LooksLikeText(block, ids.Count);
     }
 
     /// <summary>Bytes below 0x20 other than tab, line feed, carriage return and form feed, and 0x7F.</summary>
