@@ -43,9 +43,9 @@ public enum LevelNetwork
 /// stream's steps run one after another). Levels 4–6 do; 7–9 spend the
 /// time for ratio. Session 5 (float network): alice29.txt -6 18.6 / 19.4 KB/s in two halves
 /// against 11.0–11.8 / 11.5–12.0 whole, at 1.6759 against 1.6452 bpb (each half relearns).
-/// The same levels cut the end of a text input between one and two chunk sizes into halves
-/// (session 18, enwik8_small -6: 31 / 44 s and 217,808 bytes, against 69 / 84 s and 214,205
-/// as a full chunk and a 22 KB tail).
+/// The same levels cut text that would be a group's only full chunk and a shorter tail into
+/// halves (session 18, enwik8_small -6: 31 / 44 s and 217,808 bytes, against 69 / 84 s and
+/// 214,205 as a full chunk and a 22 KB tail).
 /// </param>
 /// <param name="ByteTableBits">
 /// log2 of the bytes of each context table of the byte-level mixer (chunk method "bytes"): its
