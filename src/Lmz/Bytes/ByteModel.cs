@@ -169,7 +169,7 @@ internal sealed class ByteModel : IDisposable
             (_previousWord, _word) = (_word, 0);
         ulong last6 = 0;
         for (int k = 6; k >= 1; k--) last6 = last6 << 8 | (uint)Byte(k);
-        Span<ulong> far = stackalloc ulong[4]; // orders 8, 12, 16 and 24
+        ulong x8 = 0, x12 = 0, x16 = 0, x24 = 0; // orders 8, 12, 16 and 24
         if (_highOrders)
         {
             // Bytes −7, −8, … folded into the order-6 context, nearest first.
@@ -177,8 +177,11 @@ internal sealed class ByteModel : IDisposable
             for (int k = 7; k <= 24; k++)
             {
                 x = x * 0x9E3779B97F4A7C15UL + (uint)Byte(k) + 1;
-                if (k is 8 or 12 or 16 or 24) far[k switch { 8 => 0, 12 => 1, 16 => 2, _ => 3 }] = x;
+                if (k == 8) x8 = x;
+                else if (k == 12) x12 = x;
+                else if (k == 16) x16 = x;
             }
+            x24 = x;
         }
         int r = RowLength;
         for (int i = 0; i < _kinds.Length; i++)
@@ -191,10 +194,10 @@ internal sealed class ByteModel : IDisposable
                 ByteContexts.Order4 => last6 & 0xFFFFFFFF,
                 ByteContexts.Order5 => last6 & 0xFFFFFFFFFF,
                 ByteContexts.Order6 => last6,
-                ByteContexts.Order8 => far[0],
-                ByteContexts.Order12 => far[1],
-                ByteContexts.Order16 => far[2],
-                ByteContexts.Order24 => far[3],
+                ByteContexts.Order8 => x8,
+                ByteContexts.Order12 => x12,
+                ByteContexts.Order16 => x16,
+                ByteContexts.Order24 => x24,
                 ByteContexts.Column => (ulong)Math.Min(_position - _lineStart, 255) << 8 | (uint)c1,
                 ByteContexts.Sparse16 => (uint)(c2 | c4 << 8),
                 ByteContexts.Image16Gradient => Image16(r, gradient: true),

@@ -259,10 +259,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     /// </summary>
     private static bool HeadLooksLikeText(LmzTokenizer tokenizer, byte[] chunk)
     {
-        if (chunk.Length <= 2 * TextTestHead) return true;
-        var ids = new List<int>(TextTestHead / 3);
-        tokenizer.Encode(chunk.AsSpan(0, TextTestHead), ids, LmzTokenizer.CodingRunLimit);
-        return LooksLikeText(chunk.AsSpan(0, TextTestHead), ids.Count);
+        return chunk.Length <= 2 * TextTestHead || TokensLookLikeText(tokenizer, chunk.AsSpan(0, TextTestHead));
     }
 
     /// <summary>
@@ -276,14 +273,16 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     public bool CodesAsBytes(ReadOnlySpan<byte> block)
     {
         if (!FewControlBytes(block) || !LevelProfile.For(level).UsesNetwork) return true;
-        var head = block[..Math.Min(block.Length, TextTestHead)];
-        var ids = new List<int>(block.Length / 3);
-        bundle.Tokenizer.Encode(head, ids, LmzTokenizer.CodingRunLimit);
-        if (!LooksLikeText(head, ids.Count)) return true;
-        if (head.Length == block.Length) return false;
-        ids.Clear();
-        bundle.Tokenizer.Encode(block, ids, LmzTokenizer.CodingRunLimit);
-        return !LooksLikeText(block, ids.Count);
+        return !(TokensLookLikeText(bundle.Tokenizer, block[..Math.Min(block.Length, TextTestHead)])
+            && (block.Length <= TextTestHead || TokensLookLikeText(bundle.Tokenizer, block)));
+    }
+
+    /// <summary><see cref="LooksLikeText"/> of <paramref name="data"/> with its tokens counted.</summary>
+    private static bool TokensLookLikeText(LmzTokenizer tokenizer, ReadOnlySpan<byte> data)
+    {
+        var ids = new List<int>(data.Length / 3);
+        tokenizer.Encode(data, ids, LmzTokenizer.CodingRunLimit);
+        return LooksLikeText(data, ids.Count);
     }
 
     /// <summary>Bytes below 0x20 other than tab, line feed, carriage return and form feed, and 0x7F.</summary>
