@@ -12,7 +12,7 @@ public sealed class ByteModelTests
     {
         Gen.Byte.Select(Gen.Int[0, 1]).Sample((state, bit) =>
         {
-            byte next = BitHistory.Update(state, bit);
+            byte next = BitHistory.Fading[state * 2 + bit];
             int seen = bit == 1 ? BitHistory.Ones(state) : BitHistory.Zeros(state);
             int other = bit == 1 ? BitHistory.Zeros(state) : BitHistory.Ones(state);
             int seenAfter = bit == 1 ? BitHistory.Ones(next) : BitHistory.Zeros(next);
@@ -26,9 +26,28 @@ public sealed class ByteModelTests
     public void A_run_of_one_bit_value_reaches_the_certain_state_and_stays()
     {
         byte state = 0;
-        for (int i = 0; i < 40; i++) state = BitHistory.Update(state, 1);
+        for (int i = 0; i < 40; i++) state = BitHistory.Fading[state * 2 + 1];
         Assert.Equal(15, BitHistory.Ones(state));
         Assert.Equal(0, BitHistory.Zeros(state));
+    }
+
+    [Fact]
+    public void Halving_bit_history_keeps_both_counts_and_halves_them_when_one_would_pass_15()
+    {
+        Gen.Byte.Select(Gen.Int[0, 1]).Sample((state, bit) =>
+        {
+            byte next = BitHistory.Halving[state * 2 + bit];
+            int seen = bit == 1 ? BitHistory.Ones(state) : BitHistory.Zeros(state);
+            int other = bit == 1 ? BitHistory.Zeros(state) : BitHistory.Ones(state);
+            int seenAfter = bit == 1 ? BitHistory.Ones(next) : BitHistory.Zeros(next);
+            int otherAfter = bit == 1 ? BitHistory.Zeros(next) : BitHistory.Ones(next);
+            Assert.Equal(seen < 15 ? (seen + 1, other) : (8, (other + 1) / 2), (seenAfter, otherAfter));
+        });
+        // 30 ones then 10 zeros: the ones still outnumber the zeros (fading counts would say 2 against 10).
+        byte s = 0;
+        for (int i = 0; i < 30; i++) s = BitHistory.Halving[s * 2 + 1];
+        for (int i = 0; i < 10; i++) s = BitHistory.Halving[s * 2];
+        Assert.True(BitHistory.Ones(s) > BitHistory.Zeros(s), $"{BitHistory.Ones(s)} ones, {BitHistory.Zeros(s)} zeros");
     }
 
     [Fact]
@@ -252,7 +271,49 @@ public sealed class ByteModelTests
     }
 
     [Fact]
-    public void The_codec_names_revision_4s_text_contexts_for_text_chunks_only()
+    public void Revision_5_codes_DNA_smaller_and_everything_else_as_revision_4()
+    {
+        var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 512 << 10).ToArray();
+        var revision4 = ByteModelSettings.For(6, 11);
+        var revision5 = ByteModelSettings.For(6, 12);
+        Assert.Equal((4, 5), (revision4.Revision, revision5.Revision));
+        var before = ByteStreamCoder.Encode(dna, revision4);
+        var after = ByteStreamCoder.Encode(dna, revision5);
+        Assert.Equal(ByteContexts.NucleotideContexts, (ByteContexts)BitConverter.ToInt32(after, 2));
+        Bytes.Equal(dna, ByteStreamCoder.Decode(after, dna.Length, revision5));
+        Assert.True(after.Length * 1000L < before.Length * 995L, $"revision 5 {after.Length} bytes, revision 4 {before.Length}");
+        // Anything else gets none of the nucleotide model: the same payload as revision 4's, byte for byte.
+        foreach (var other in new[] { File.ReadAllBytes(Repo.CorpusFile("canterbury/sum")), File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 128 << 10).ToArray() })
+            Bytes.Equal(ByteStreamCoder.Encode(other, revision4), ByteStreamCoder.Encode(other, revision5));
+        // The fast levels offer it too, over revision 3's contexts.
+        Assert.Equal(ByteContexts.Revision3 | ByteContexts.Nucleotides, ByteModelSettings.For(1, 12).Contexts);
+    }
+
+    [Fact]
+    public void A_format_11_header_naming_the_nucleotide_model_is_invalid_data()
+    {
+        var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 20_000).ToArray();
+        var payload = ByteStreamCoder.Encode(dna, ByteModelSettings.For(6, 12));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload, dna.Length, ByteModelSettings.For(6, 11)));
+        Bytes.Equal(dna, ByteStreamCoder.Decode(payload, dna.Length, ByteModelSettings.For(6, 12)));
+    }
+
+    [Fact]
+    public void Nucleotides_are_nine_tenths_bases_in_either_case()
+    {
+        Assert.True(BytePayloadHeader.LooksLikeNucleotides(File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 4096)));
+        Assert.False(BytePayloadHeader.LooksLikeNucleotides(File.ReadAllBytes(Repo.CorpusFile("canterbury/alice29.txt"))));
+        Assert.False(BytePayloadHeader.LooksLikeNucleotides([]));
+        // FASTA: a header line, lines of 60 bases in both cases, a run of N.
+        var fasta = ">chr1 test\n"u8.ToArray().Concat(Enumerable.Range(0, 100).SelectMany(i => Enumerable.Range(0, 60).Select(j => (byte)"ACGTacgt"[(i * 7 + j * j) % 8]).Append((byte)'\n'))).ToArray();
+        Assert.True(BytePayloadHeader.LooksLikeNucleotides(fasta));
+        byte[] Mix(int bases) => [.. Enumerable.Repeat((byte)'g', bases), .. Enumerable.Repeat((byte)'N', 100 - bases)];
+        Assert.True(BytePayloadHeader.LooksLikeNucleotides(Mix(90)));
+        Assert.False(BytePayloadHeader.LooksLikeNucleotides(Mix(89)));
+    }
+
+    [Fact]
+    public void The_codec_names_text_contexts_for_text_chunks_and_the_nucleotide_model_for_DNA_only()
     {
         var codec = new ChunkCodec(LmzModelBundle.Default, 6, 2, Lmz.Network.NetworkEngineKind.Native);
         ByteContexts Named(byte[] chunk)
@@ -263,9 +324,13 @@ public sealed class ByteModelTests
         }
         // Binary (sum: 38 KB of a SPARC executable): revision 3's contexts.
         Assert.Equal(ByteContexts.None, Named(File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"))) & ByteContexts.TextRevision4);
-        // Text the network does not take (DNA): the text contexts too.
+        // Text the network does not take (a chemical database): the text contexts too.
+        var nci = File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 100_000).ToArray();
+        Assert.Equal(ByteContexts.TextRevision4, Named(nci) & ByteContexts.TextRevision4);
+        Assert.Equal(ByteContexts.None, Named(nci) & ByteContexts.Nucleotides);
+        // DNA: the nucleotide model and its contexts.
         var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 100_000).ToArray();
-        Assert.Equal(ByteContexts.TextRevision4, Named(dna) & ByteContexts.TextRevision4);
+        Assert.Equal(ByteContexts.NucleotideContexts, Named(dna));
     }
 
     /// <summary>x86-like bytes: random code with a near call or jump every 24 bytes on average.</summary>

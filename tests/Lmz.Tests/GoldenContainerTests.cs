@@ -89,6 +89,18 @@ public sealed class GoldenContainerTests
         Assert.True(flags.HasFlag(ByteContexts.Indirect1 | ByteContexts.Indirect2), $"contexts {flags}");
     }
 
+    [Fact]
+    public void The_version_12_set_holds_byte_chunks_of_the_nucleotide_model_at_levels_2_and_6()
+    {
+        int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
+        foreach (var (level, contexts) in new[] { (2, ByteContexts.NucleotideContexts & ByteContexts.Revision5 & ~ByteContexts.HighOrders), (6, ByteContexts.NucleotideContexts) })
+        {
+            var dna = Read(All().Single(g => g.Version == "v12" && g.Level == level && g.Container.StartsWith("E.coli.", StringComparison.Ordinal)));
+            Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(dna.Info.Chunks).Method);
+            Assert.Equal(contexts, (ByteContexts)BitConverter.ToInt32(dna.Container, payload + 2));
+        }
+    }
+
     private static (byte[] Container, LmzContainerInfo Info) Read(Golden golden)
     {
         var container = File.ReadAllBytes(golden.Path);

@@ -46,4 +46,6 @@ canterbury/grammar.lsp 7
 canterbury/grammar.lsp 9
 canterbury/sum 6
 calgary/obj1 7
+large/E.coli 2 20000
+large/E.coli 6 20000
 LIST

@@ -9,8 +9,8 @@ namespace Lmz.Bench.Dev;
 /// (one stream, one thread): size, bits per byte, speed both ways, and a round-trip check.
 /// --ablate adds a row per context with that context switched off. --piece N codes the file as
 /// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
-/// the decode and its check. --revision 1, 2 or 3 runs format 7, 8 or 9–10's model (default: the
-/// newest, 4, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --no-trial keeps the encoder from trying to leave out
+/// the decode and its check. --revision 1, 2, 3 or 4 runs format 7, 8, 9–10 or 11's model (default: the
+/// newest, 5, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --no-trial keeps the encoder from trying to leave out
 /// BytePayloadHeader.TableTrial on a sample (as it does for chunks from 256 KiB). A last line
 /// totals the payloads of every file.
 /// </summary>
@@ -19,7 +19,7 @@ public static class BytesCommand
     public static int Run(string[] args)
     {
         bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode"), trial = !args.Contains("--no-trial");
-        int bits = 22, piece = 0, revision = 4;
+        int bits = 22, piece = 0, revision = 5;
         var without = ByteContexts.None;
         var extra = ByteContexts.None;
         long grandTotal = 0;
@@ -34,8 +34,8 @@ public static class BytesCommand
             if (args[i] == "--without") { without = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             files.Add(args[i]);
         }
-        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3|4] [--with Context,...] [--without Context,...] [--no-trial] FILE...");
-        var all = ((revision >= 4 ? ByteContexts.Revision4 : revision == 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1) | extra) & ~without;
+        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3|4|5] [--with Context,...] [--without Context,...] [--no-trial] FILE...");
+        var all = ((revision >= 5 ? ByteContexts.Revision5 : revision == 4 ? ByteContexts.Revision4 : revision == 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1) | extra) & ~without;
         var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
             foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && all.HasFlag(k)))

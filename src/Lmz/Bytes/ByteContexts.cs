@@ -71,4 +71,19 @@ internal enum ByteContexts
     /// slower, so the encoder names them for text chunks only (bench/results/byte-runs.md).
     /// </summary>
     Revision4 = Revision3 | TextRevision4,
+    /// <summary>The reverse-complement match model (revision 5; DNA's inverted repeats, <see cref="ReverseComplementMatchModel"/>).</summary>
+    ReverseComplement = 1 << 27,
+    /// <summary>A second match model that needs 20 matching bytes (revision 5; long repeats where every short context recurs, as in DNA).</summary>
+    LongMatch = 1 << 28,
+    /// <summary>Bit histories that halve rather than fade (<see cref="BitHistory.Halving"/>) and a mixer that learns at a fifth of the rate (revision 5; statistics that do not drift).</summary>
+    Stationary = 1 << 29,
+    /// <summary>What revision 5 adds: a model of nucleotide sequences, which the encoder names for chunks of DNA only.</summary>
+    Nucleotides = ReverseComplement | LongMatch | Stationary,
+    /// <summary>Every context of revision 5 (format 12): revision 4's and <see cref="Nucleotides"/>.</summary>
+    Revision5 = Revision4 | Nucleotides,
+    /// <summary>
+    /// What the encoder names for a chunk of DNA: orders 2–16 and <see cref="Nucleotides"/>. The
+    /// word, column, sparse, indirect and other orders only cost there (bench/results/byte-runs.md).
+    /// </summary>
+    NucleotideContexts = Order2 | Order3 | Order4 | Order5 | Order6 | Order8 | Order12 | Order16 | Nucleotides,
 }

@@ -12,16 +12,21 @@ namespace Lmz.Bytes;
 /// set chosen by how many orders have seen their context, and the third refiner
 /// (bench/results/issue14-revision2.md); revision 3 (format 9) allows the indirect contexts and
 /// adds a weight set chosen by the column (bench/results/issue14-revision3.md); revision 4
-/// (format 11) only offers more contexts (<see cref="ByteContexts.Revision4"/>).
+/// (format 11) only offers more contexts (<see cref="ByteContexts.Revision4"/>), and revision 5
+/// (format 12) the model of DNA (<see cref="ByteContexts.Nucleotides"/>).
 /// </summary>
 internal sealed class ByteModel : IDisposable
 {
-    // Mixer inputs besides one per hashed context: a bias, order 0, order 1, the match model's two, the pixels.
+    // Mixer inputs besides one per hashed context and two per extra match model: a bias, order 0, order 1, the match model's two, the pixels.
     private const int FixedInputs = 6;
 
+    // Flags that name models, not hashed contexts.
+    private const ByteContexts Unhashed = ByteContexts.Pixels | ByteContexts.Nucleotides;
+
     // Learning rates of the mixer's two layers, measured with `bench bytes` (session 7): layer 1
-    // at 10 against 4–16 and layer 2 at 2 against 4–6 (bench/results/issue14-bytes.md).
-    private const int MixerRate = 10, FinalMixerRate = 2;
+    // at 10 against 4–16 and layer 2 at 2 against 4–6 (bench/results/issue14-bytes.md). Stationary
+    // data takes layer 1 at 2: E.coli's first MiB 0.2% smaller than at 10 (2, 3, 4, 6 and 16 tried).
+    private const int MixerRate = 10, StationaryMixerRate = 2, FinalMixerRate = 2;
     private readonly byte[] _history;
     private readonly ContextSlots[] _slots;
     private readonly AdaptiveProbability _stateMaps; // per context its 256 histories: [context·256 + state]
@@ -35,6 +40,9 @@ internal sealed class ByteModel : IDisposable
     private readonly bool _pixelContext;
     private AdaptiveProbability? _pixels; // 4 MiB: made when a record length first appears
     private readonly ByteMatchModel _match;
+    private readonly ByteMatchModel? _longMatch;
+    private readonly ReverseComplementMatchModel? _complement;
+    private readonly byte[] _nextState; // BitHistory's transitions: fading or halving
     private readonly RecordLength _record = new();
     private readonly int _recordHint; // the encoder's row length, 0: the online detection's
     private readonly ProbabilityRefiner? _refine2;
@@ -60,13 +68,13 @@ internal sealed class ByteModel : IDisposable
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
     /// <param name="tableBits">log2 of each context table's bytes.</param>
-    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's; 4 (format 11) is 3 with more contexts.</param>
+    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's; 4 (format 11) and 5 (format 12) are 3 with more contexts.</param>
     /// <param name="recordHint">Row length chosen by the encoder (<see cref="RecordLength.Detect"/>), or 0.</param>
     public ByteModel(int capacity, ByteContexts contexts, int tableBits, int revision, int recordHint)
     {
         _history = new byte[Math.Max(capacity, 1)];
         _recordHint = recordHint;
-        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && k != ByteContexts.Pixels && contexts.HasFlag(k))];
+        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && (k & Unhashed) == 0 && contexts.HasFlag(k))];
         _orderContexts = [.. _kinds.Select((k, i) => (k, i)).Where(x => x.k is ByteContexts.Order2 or ByteContexts.Order3 or ByteContexts.Order4 or ByteContexts.Order6).Select(x => x.i)];
         _pixelContext = contexts.HasFlag(ByteContexts.Pixels);
         if (contexts.HasFlag(ByteContexts.Indirect1)) _follow1 = new ushort[1 << 8];
@@ -79,7 +87,13 @@ internal sealed class ByteModel : IDisposable
         _tables = [.. _slots.Select(s => s.Table)];
         _hashes = new uint[_kinds.Length];
         _offsets = new int[_kinds.Length];
-        _match = new ByteMatchModel(Math.Clamp(tableBits - 2, 16, 22));
+        int matchBits = Math.Clamp(tableBits - 2, 16, 22);
+        _match = new ByteMatchModel(matchBits);
+        // Of second match models of minimum length 12 and 20, 20 coded E.coli smaller (1,109,845 bytes against 1,110,064).
+        if (contexts.HasFlag(ByteContexts.LongMatch)) _longMatch = new ByteMatchModel(matchBits, 20);
+        if (contexts.HasFlag(ByteContexts.ReverseComplement)) _complement = new ReverseComplementMatchModel(matchBits);
+        bool stationary = contexts.HasFlag(ByteContexts.Stationary);
+        _nextState = stationary ? BitHistory.Halving : BitHistory.Fading;
         int[] weightSets = revision switch
         {
             1 => [256, 4 * 8, 256 * 8],
@@ -87,7 +101,8 @@ internal sealed class ByteModel : IDisposable
             _ => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8],
         };
         _columnSet = revision >= 3;
-        _mixer = new BitMixer(FixedInputs + _kinds.Length, weightSets, 8, MixerRate, FinalMixerRate, 1 << 14);
+        int inputs = FixedInputs + _kinds.Length + (_longMatch != null ? 2 : 0) + (_complement != null ? 2 : 0);
+        _mixer = new BitMixer(inputs, weightSets, 8, stationary ? StationaryMixerRate : MixerRate, FinalMixerRate, 1 << 14);
         if (revision >= 2) _refine2 = new ProbabilityRefiner(1 << 16);
         HashContexts();
         FindSlots();
@@ -119,6 +134,8 @@ internal sealed class ByteModel : IDisposable
         _partial = _partial << 1 | bit;
         _bitIndex++;
         _match.Update(bit);
+        _longMatch?.Update(bit);
+        _complement?.Update(bit);
         if (_bitIndex == 8)
         {
             byte value = (byte)_partial;
@@ -126,6 +143,8 @@ internal sealed class ByteModel : IDisposable
             if (value is (byte)'\n' or 0) (_previousLineStart, _lineStart) = (_lineStart, _position);
             if (_brackets != null) Nest(value);
             _match.ByteDone(_history, _position);
+            _longMatch?.ByteDone(_history, _position);
+            _complement?.ByteDone(_history, _position);
             _record.ByteDone(value, _position);
             RecordFollowers(value);
             (_partial, _bitIndex) = (1, 0);
@@ -138,11 +157,12 @@ internal sealed class ByteModel : IDisposable
         _stateMaps.Update(_stateIndex, bit);
         var tables = _tables;
         var offsets = _offsets;
+        var next = _nextState;
         int oldNode = _node;
         for (int i = 0; i < tables.Length && i < offsets.Length; i++) // both bounds: the JIT drops the range checks
         {
             ref byte state = ref tables[i][offsets[i] + oldNode];
-            state = BitHistory.Update(state, bit);
+            state = next[state * 2 + bit];
         }
         if (_pixelsUsed) _pixels!.Update(bit);
         _order0.Update(bit);
@@ -284,6 +304,8 @@ internal sealed class ByteModel : IDisposable
         _mixer.Add(Logistic.Stretch(_order0.P(_partial)));
         _mixer.Add(Logistic.Stretch(_order1.P(c1 << 8 | _partial)));
         _match.Predict(_history, _partial, _bitIndex, _mixer);
+        _longMatch?.Predict(_history, _partial, _bitIndex, _mixer);
+        _complement?.Predict(_history, _partial, _bitIndex, _mixer);
         int r = RowLength;
         _pixelsUsed = _pixelContext && r > 0;
         if (_pixelsUsed) _pixels ??= new AdaptiveProbability(1 << 20, 255);

@@ -94,8 +94,9 @@ internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, i
     /// <summary>
     /// The byte model of a level (<see cref="LevelProfile.ByteTableBits"/>) in files of format
     /// <paramref name="formatVersion"/>: revision 1 in format 7, 2 in format 8, 3 in formats 9 and
-    /// 10, 4 from format 11, whose contexts are revision 3's at the fast levels 1–3 and
-    /// <see cref="ByteContexts.Revision4"/> at the levels with the network.
+    /// 10, 4 in format 11, whose contexts are revision 3's at the fast levels 1–3 and
+    /// <see cref="ByteContexts.Revision4"/> at the levels with the network, and 5 from format 12,
+    /// which adds <see cref="ByteContexts.Nucleotides"/> at every level.
     /// </summary>
     public static ByteModelSettings For(int level, int formatVersion = Container.ContainerFormat.Version)
     {
@@ -106,7 +107,8 @@ internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, i
             <= 7 => new(ByteContexts.Revision1, bits, 1),
             8 => new(ByteContexts.Revision2, bits, 2),
             9 or 10 => new(ByteContexts.Revision3, bits, 3),
-            _ => new(profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3, bits, 4),
+            11 => new(profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3, bits, 4),
+            _ => new((profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3) | ByteContexts.Nucleotides, bits, 5),
         };
     }
 }
@@ -138,11 +140,18 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
     /// <summary>
     /// The encoder's choice for <paramref name="data"/> among the contexts of <paramref name="settings"/>:
     /// the row length, and from revision 3, for a long chunk, whether its sample codes at least 2%
-    /// smaller without <see cref="TableTrial"/>. The choice is only the encoder's: the header names it.
+    /// smaller without <see cref="TableTrial"/>; from revision 5, for DNA, only
+    /// <see cref="ByteContexts.NucleotideContexts"/>, and for anything else none of
+    /// <see cref="ByteContexts.Nucleotides"/>. The choice is only the encoder's: the header names it.
     /// </summary>
     public static BytePayloadHeader Choose(ReadOnlySpan<byte> data, ByteModelSettings settings)
     {
         var offered = settings.Contexts;
+        if ((offered & ByteContexts.Nucleotides) != 0)
+        {
+            if (LooksLikeNucleotides(data)) return new BytePayloadHeader(0, offered & ByteContexts.NucleotideContexts);
+            offered &= ~ByteContexts.Nucleotides;
+        }
         int row = RecordLength.Detect(data);
         // The 16-bit image contexts only pay with a row length to read the row above from.
         if (row == 0 || (row & 1) != 0) offered &= ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours);
@@ -156,6 +165,14 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
         // smaller while the whole chunk is 0.4-2.3% larger (issue14-revision3.md).
         long without = ByteStreamCoder.CodedLength(sample, small, table), with = ByteStreamCoder.CodedLength(sample, small, full);
         return without * 50 < with * 49 ? table : full;
+    }
+
+    /// <summary>DNA: at least 90% of the bytes are A, C, G or T (either case); FASTA's line feeds, headers and runs of N fit under the rest.</summary>
+    public static bool LooksLikeNucleotides(ReadOnlySpan<byte> data)
+    {
+        long bases = 0;
+        foreach (byte b in data) if ((b | 0x20) is (byte)'a' or (byte)'c' or (byte)'g' or (byte)'t') bases++;
+        return data.Length > 0 && bases * 10 >= data.Length * 9L;
     }
 
     public void Write(Stream output, int revision)
