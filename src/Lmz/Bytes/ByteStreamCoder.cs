@@ -166,7 +166,8 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
     /// </summary>
     private static BytePayloadHeader StationaryTrial(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader chosen)
     {
-        if (!settings.Trial || data.Length < TrialMinimum) return chosen;
+        // Text never took it (nci, reymont, xml), so chunks named revision 4's text contexts skip the trial's 3 s of CPU.
+        if (!settings.Trial || data.Length < TrialMinimum || (chosen.Contexts & ByteContexts.TextRevision4) != 0) return chosen;
         int length = Math.Min(StationaryTrialBytes, data.Length / 2);
         var sample = data.Slice((data.Length - length) / 2, length);
         var small = settings with { TableBits = Math.Min(settings.TableBits, StationaryTrialTableBits) };
