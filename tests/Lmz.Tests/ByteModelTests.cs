@@ -10,17 +10,21 @@ public sealed class ByteModelTests
     [Fact]
     public void Bit_history_counts_the_seen_bit_up_to_15_and_fades_the_other_above_2()
     {
+        EachTransition(BitHistory.Fading, (seen, other) => (Math.Min(seen + 1, 15), other > 2 ? 2 + (other - 2) / 2 : other));
+    }
+
+    /// <summary>
+    /// Checks every (state, bit) of <paramref name="table"/> against <paramref name="expected"/>, which
+    /// maps the counts of the seen bit and of the other bit before to both counts after.
+    /// </summary>
+    private static void EachTransition(byte[] table, Func<int, int, (int Seen, int Other)> expected) =>
         Gen.Byte.Select(Gen.Int[0, 1]).Sample((state, bit) =>
         {
-            byte next = BitHistory.Fading[state * 2 + bit];
-            int seen = bit == 1 ? BitHistory.Ones(state) : BitHistory.Zeros(state);
-            int other = bit == 1 ? BitHistory.Zeros(state) : BitHistory.Ones(state);
-            int seenAfter = bit == 1 ? BitHistory.Ones(next) : BitHistory.Zeros(next);
-            int otherAfter = bit == 1 ? BitHistory.Zeros(next) : BitHistory.Ones(next);
-            Assert.Equal(Math.Min(seen + 1, 15), seenAfter);
-            Assert.Equal(other > 2 ? 2 + (other - 2) / 2 : other, otherAfter);
+            byte next = table[state * 2 + bit];
+            int Seen(byte s) => bit == 1 ? BitHistory.Ones(s) : BitHistory.Zeros(s);
+            int Other(byte s) => bit == 1 ? BitHistory.Zeros(s) : BitHistory.Ones(s);
+            Assert.Equal(expected(Seen(state), Other(state)), (Seen(next), Other(next)));
         });
-    }
 
     [Fact]
     public void A_run_of_one_bit_value_reaches_the_certain_state_and_stays()
@@ -34,15 +38,7 @@ public sealed class ByteModelTests
     [Fact]
     public void Halving_bit_history_keeps_both_counts_and_halves_them_when_one_would_pass_15()
     {
-        Gen.Byte.Select(Gen.Int[0, 1]).Sample((state, bit) =>
-        {
-            byte next = BitHistory.Halving[state * 2 + bit];
-            int seen = bit == 1 ? BitHistory.Ones(state) : BitHistory.Zeros(state);
-            int other = bit == 1 ? BitHistory.Zeros(state) : BitHistory.Ones(state);
-            int seenAfter = bit == 1 ? BitHistory.Ones(next) : BitHistory.Zeros(next);
-            int otherAfter = bit == 1 ? BitHistory.Zeros(next) : BitHistory.Ones(next);
-            Assert.Equal(seen < 15 ? (seen + 1, other) : (8, (other + 1) / 2), (seenAfter, otherAfter));
-        });
+        EachTransition(BitHistory.Halving, (seen, other) => seen < 15 ? (seen + 1, other) : (8, (other + 1) / 2));
         // 30 ones then 10 zeros: the ones still outnumber the zeros (fading counts would say 2 against 10).
         byte s = 0;
         for (int i = 0; i < 30; i++) s = BitHistory.Halving[s * 2 + 1];
