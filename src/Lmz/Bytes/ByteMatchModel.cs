@@ -42,7 +42,7 @@ internal sealed class ByteMatchModel
         else _length = 0;
         if (position < _minLength) return;
         uint h = 0;
-        for (int i = position - _minLength; i < position; i++) h = (h + history[i] + 1) * 0x2F0F3A35u;
+        for (int i = position - _minLength; i < position; i++) h = HashStep(h, history[i]);
         int slot = (int)(h >> 8) & _mask;
         if (_length == 0)
         {
@@ -62,6 +62,9 @@ internal sealed class ByteMatchModel
         _inputs.Predict(_length > 0 ? history[_pointer] : -1, _length, partial, bitIndex, mixer);
 
     public void Update(int bit) => _inputs.Update(bit);
+
+    /// <summary>One byte more of the string hash both match models index their tables by.</summary>
+    public static uint HashStep(uint h, int b) => (h + (uint)b + 1) * 0x2F0F3A35u;
 
     /// <summary>A small context for the mixer's weight set: 0 no match, 1–3 by length.</summary>
     public int State => _inputs.Expected < 0 ? 0 : _length < 16 ? 1 : _length < 64 ? 2 : 3;

@@ -37,8 +37,8 @@ internal sealed class ReverseComplementMatchModel
         else _length = 0;
         if (position < MinLength) return;
         uint forward = 0, reverse = 0;
-        for (int i = position - MinLength; i < position; i++) forward = (forward + history[i] + 1) * 0x2F0F3A35u;
-        for (int i = position - 1; i >= position - MinLength; i--) reverse = (reverse + Complement[history[i]] + 1) * 0x2F0F3A35u;
+        for (int i = position - MinLength; i < position; i++) forward = ByteMatchModel.HashStep(forward, history[i]);
+        for (int i = position - 1; i >= position - MinLength; i--) reverse = ByteMatchModel.HashStep(reverse, Complement[history[i]]);
         if (_length == 0)
         {
             int start = _starts[(int)(reverse >> 8) & _mask] - 1;

@@ -257,10 +257,8 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     /// bytes, under <see cref="MayBeText"/>'s bound; tokenizing two of them at once peaked at 438 MiB
     /// at -6, session 8).
     /// </summary>
-    private static bool HeadLooksLikeText(LmzTokenizer tokenizer, byte[] chunk)
-    {
-        return chunk.Length <= 2 * TextTestHead || TokensLookLikeText(tokenizer, chunk.AsSpan(0, TextTestHead));
-    }
+    private static bool HeadLooksLikeText(LmzTokenizer tokenizer, byte[] chunk) =>
+        chunk.Length <= 2 * TextTestHead || TokensLookLikeText(tokenizer, chunk.AsSpan(0, TextTestHead));
 
     /// <summary>
     /// Whether a block of input goes to the byte mixer (or LZ4), as far as its content shows:
