@@ -51,22 +51,23 @@ internal static class ModelCatalog
     /// <summary>
     /// The bundle whose fingerprint is <paramref name="fingerprint"/>: <paramref name="preferred"/>
     /// or the default bundle when they match, else the first match in <see cref="BundleDirectories"/>.
+    /// A file names the first 16 bytes of a bundle's fingerprint (formats 6–12) or the first 8 (from 13).
     /// </summary>
     public static LmzModelBundle Find(byte[] fingerprint, LmzModelBundle? preferred, IReadOnlyList<string> extra)
     {
-        if (preferred != null && preferred.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return preferred;
+        if (preferred != null && preferred.Fingerprint.AsSpan().StartsWith(fingerprint)) return preferred;
         LmzModelBundle? fallback = null;
         if (preferred == null && File.Exists(Path.Combine(LmzModelBundle.DefaultDirectory(), LmzModelBundle.TokenizerFile)))
         {
             fallback = LmzModelBundle.Default;
-            if (fallback.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return fallback;
+            if (fallback.Fingerprint.AsSpan().StartsWith(fingerprint)) return fallback;
         }
         var searched = new List<string>();
         foreach (var dir in BundleDirectories(extra))
         {
             searched.Add(dir);
             var bundle = Loaded.GetOrAdd(Path.GetFullPath(dir), LmzModelBundle.Load);
-            if (bundle.Fingerprint.AsSpan().SequenceEqual(fingerprint)) return bundle;
+            if (bundle.Fingerprint.AsSpan().StartsWith(fingerprint)) return bundle;
         }
         throw new InvalidDataException(
             $"the file was compressed with model bundle {Convert.ToHexStringLower(fingerprint)}, which is not installed here " +

@@ -27,19 +27,17 @@ public class CorruptionTests
 
     private static Region[] Layout(byte[] container)
     {
+        var map = ContainerEdits.Parse(container);
         var regions = new Region[container.Length];
-        int pos = 0;
-        for (; pos < ContainerFormat.FileHeaderSize; pos++) regions[pos] = new Region("header", -1);
-        int chunk = 0;
-        while (container[pos] != (byte)ChunkMethod.End)
+        for (int pos = 0; pos < map.HeaderLength; pos++) regions[pos] = new Region("header", -1);
+        for (int chunk = 0; chunk < map.Chunks.Count; chunk++)
         {
-            int payload = BinaryPrimitives.ReadInt32LittleEndian(container.AsSpan(pos + 5));
-            for (int i = 0; i < ContainerFormat.RecordSize; i++) regions[pos++] = new Region("record", chunk);
-            for (int i = 0; i < payload; i++) regions[pos++] = new Region("payload", chunk);
-            chunk++;
+            var part = map.Chunks[chunk];
+            for (int pos = part.RecordStart; pos < part.PayloadStart; pos++) regions[pos] = new Region("record", chunk);
+            for (int pos = part.PayloadStart; pos < part.End; pos++) regions[pos] = new Region("payload", chunk);
         }
-        for (int i = 0; i < ContainerFormat.RecordSize; i++) regions[pos++] = new Region("end", chunk);
-        Assert.Equal(container.Length, pos);
+        for (int pos = map.EndStart; pos < container.Length; pos++) regions[pos] = new Region("end", map.Chunks.Count);
+        Assert.All(regions, Assert.NotNull);
         return regions;
     }
 
@@ -139,7 +137,7 @@ public class CorruptionTests
             var ex = DecodeExpectingFailure(container[..length], path, what);
             if (ex is not InvalidDataException) { failures.Add($"{what}: {ex.GetType().Name}: {ex.Message}"); continue; }
             // Cut inside a record or payload: the message names that chunk.
-            if (length > ContainerFormat.FileHeaderSize && layout[length].Kind is "record" or "payload"
+            if (layout[length].Kind is "record" or "payload"
                 && !ex.Message.Contains($"chunk {layout[length].Chunk}", StringComparison.Ordinal))
                 failures.Add($"{what}: message does not name chunk {layout[length].Chunk}: {ex.Message}");
         }
@@ -147,7 +145,7 @@ public class CorruptionTests
     }
 
     [Fact]
-    public void Container_info_rejects_every_truncation_and_every_corrupt_header_or_record_byte()
+    public void Container_info_rejects_every_truncation_and_every_corrupt_byte_but_the_content_hash()
     {
         var container = Small.Value.Container;
         var layout = Layout(container);
@@ -156,9 +154,10 @@ public class CorruptionTests
             Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream(container[..length])));
             Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new NonSeekableStream(container[..length])));
         }
-        for (int pos = 0; pos < container.Length; pos++)
+        // From format 13 a record's check covers its payload, so Info reads payloads too. The end
+        // record's XxHash64 (its last 8 bytes) is a hash of the decoded content: only decoding checks it.
+        for (int pos = 0; pos < container.Length - 8; pos++)
         {
-            if (layout[pos].Kind == "payload") continue; // payloads are not read by Info
             var corrupt = (byte[])container.Clone();
             corrupt[pos] ^= 0xFF;
             Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream(corrupt)));
@@ -211,8 +210,7 @@ public class CorruptionTests
     public void Unsupported_version_is_named()
     {
         var corrupt = (byte[])Small.Value.Container.Clone();
-        corrupt[4] = 2; // the previous format: the mixer summed in index order
-        RewriteHeaderCrc(corrupt);
+        corrupt[4] = 2; // the format whose mixer summed in index order: refused before its checksum is read
         var ex = DecodeExpectingFailure(corrupt, Route.Compressor, "version 2");
         AssertInvalidData(ex, "version 2");
         Assert.Contains("version 2", ex.Message);
@@ -247,29 +245,18 @@ public class CorruptionTests
 
         // A file of a bundle that is not installed is refused, naming it; given its folder, it decodes.
         var made = LmzCompressor.Compress(Small.Value.Original, Options.Level1(4096) with { Model = other });
-        Assert.Equal(other.FingerprintHex, LmzContainerInfo.Read(new MemoryStream(made)).ModelFingerprint);
+        // The file names the fingerprint's first 8 bytes (format 13 on).
+        string named = LmzContainerInfo.Read(new MemoryStream(made)).ModelFingerprint;
+        Assert.Equal(other.FingerprintHex[..(2 * ContainerFormat.CompactFingerprintSize)], named);
         var missing = Assert.Throws<InvalidDataException>(() => LmzCompressor.Decompress(made, Options.Decode()));
-        Assert.Contains(other.FingerprintHex, missing.Message);
+        Assert.Contains(named, missing.Message);
         Assert.Contains("not installed", missing.Message);
         Bytes.Equal(Small.Value.Original, LmzCompressor.Decompress(made, new LmzDecompressionOptions { ModelDirectories = [bundleDir] }));
         Bytes.Equal(Small.Value.Original, LmzCompressor.Decompress(made, new LmzDecompressionOptions { ModelDirectories = [dir.Path] })); // a folder of bundles
         Bytes.Equal(Small.Value.Original, LmzCompressor.Decompress(made, new LmzDecompressionOptions { Model = other }));
     }
 
-    // ---- crafted containers: inconsistent fields with valid checksums ----
-
-    private static void RewriteHeaderCrc(byte[] c) =>
-        BinaryPrimitives.WriteUInt32LittleEndian(c.AsSpan(32), Crc32.HashToUInt32(c.AsSpan(0, 32)));
-
-    private static void RewriteRecordCrc(byte[] c, int recordStart) =>
-        BinaryPrimitives.WriteUInt32LittleEndian(c.AsSpan(recordStart + 21), Crc32.HashToUInt32(c.AsSpan(recordStart, 21)));
-
-    private static int RecordStart(byte[] container, int chunk)
-    {
-        int pos = ContainerFormat.FileHeaderSize;
-        for (int i = 0; i < chunk; i++) pos += ContainerFormat.RecordSize + BinaryPrimitives.ReadInt32LittleEndian(container.AsSpan(pos + 5));
-        return pos;
-    }
+    // ---- crafted containers: inconsistent fields with valid checksums (ContainerEdits) ----
 
     private static void AssertCraftedFails(byte[] crafted, string what, string? mustContain = null)
     {
@@ -290,46 +277,56 @@ public class CorruptionTests
     [InlineData(9, "network specification")]
     public void A_header_whose_level_was_changed_fails(int level, string expected)
     {
-        var crafted = (byte[])Small.Value.Container.Clone();
-        crafted[5] = (byte)level;
-        RewriteHeaderCrc(crafted);
+        var crafted = ContainerEdits.WithHeader(Small.Value.Container, h => h with { Level = (byte)level });
         AssertCraftedFails(crafted, $"level {level}", expected);
     }
 
     [Fact]
     public void A_header_with_an_invalid_chunk_size_fails()
     {
-        foreach (int size in new[] { 0, 4095, -1, (64 << 20) + 1 })
+        foreach (int size in new[] { 0, 4095, (64 << 20) + 1, Varint.MaxValue })
         {
-            var crafted = (byte[])Small.Value.Container.Clone();
-            BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(8), size);
-            RewriteHeaderCrc(crafted);
+            var crafted = ContainerEdits.WithHeader(Small.Value.Container, h => h with { ChunkSize = size });
             AssertCraftedFails(crafted, $"chunk size {size}", "chunk size");
         }
     }
+
+    /// <summary>2,000 bytes of alice29.txt at level 7: one chunk of text tokens over the trie (method 7).</summary>
+    private static readonly Lazy<(byte[] Original, byte[] Container)> Hybrid = new(() =>
+    {
+        var original = Repo.Alice.AsSpan(1000, 2000).ToArray();
+        return (original, LmzCompressor.Compress(original, new LmzCompressionOptions { Level = 7, Threads = 1 }));
+    });
 
     [Theory]
     [InlineData(1)]
     [InlineData(-1)]
     [InlineData(500)]
+    [InlineData(2001)]
     public void A_record_with_a_wrong_token_count_fails_naming_the_chunk(int delta)
     {
-        var crafted = (byte[])Small.Value.Container.Clone();
-        int r = RecordStart(crafted, 1);
-        int count = BinaryPrimitives.ReadInt32LittleEndian(crafted.AsSpan(r + 9));
-        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 9), count + delta);
-        RewriteRecordCrc(crafted, r);
-        AssertCraftedFails(crafted, $"token count {delta:+0;-0}", "chunk 1");
+        Assert.Equal(ChunkMethod.TokenHybrid, ContainerEdits.Parse(Hybrid.Value.Container).Chunks[0].Record.Method);
+        var crafted = ContainerEdits.WithChunk(Hybrid.Value.Container, 0, r => r with { TokenCount = r.TokenCount + delta });
+        AssertCraftedFails(crafted, $"token count {delta:+0;-0}", "chunk 0");
+    }
+
+    [Fact]
+    public void A_byte_chunk_whose_record_carries_a_token_count_fails_naming_the_chunk()
+    {
+        // Compact records write no count for byte chunks: one written anyway is read as the next field.
+        var part = ContainerEdits.Parse(Small.Value.Container).Chunks[1];
+        Assert.Equal(ChunkMethod.Bytes, part.Record.Method);
+        var container = Small.Value.Container;
+        var record = part.Record.ToBytes(container.AsSpan(part.PayloadStart, part.PayloadLength));
+        int lengths = record.Length - 8;
+        byte[] crafted = [.. container.AsSpan(0, part.RecordStart), .. record.AsSpan(0, lengths), 1, .. record.AsSpan(lengths), .. container.AsSpan(part.PayloadStart)];
+        AssertCraftedFails(crafted, "a token count in a byte chunk's record", "chunk 1");
     }
 
     [Fact]
     public void A_record_with_a_wrong_original_length_fails_naming_the_chunk()
     {
-        var crafted = (byte[])Small.Value.Container.Clone();
-        int r = RecordStart(crafted, 0);
-        int length = BinaryPrimitives.ReadInt32LittleEndian(crafted.AsSpan(r + 1));
-        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 1), length - 1);
-        RewriteRecordCrc(crafted, r);
+        var crafted = ContainerEdits.WithChunk(Small.Value.Container, 0, r => r with { OriginalLength = r.OriginalLength - 1 });
         AssertCraftedFails(crafted, "original length - 1", "chunk 0");
     }
 
@@ -338,12 +335,7 @@ public class CorruptionTests
     {
         // Level 7 codes text over the trie with the byte model, in one chunk; a record claiming fewer bytes
         // leaves the decoder with tokens past the end: invalid data naming chunk 0, never a crash.
-        var original = Repo.Alice.AsSpan(1000, 2000).ToArray();
-        var crafted = LmzCompressor.Compress(original, new LmzCompressionOptions { Level = 7, Threads = 1 });
-        int r = RecordStart(crafted, 0);
-        Assert.Equal((byte)ChunkMethod.TokenHybrid, crafted[r]);
-        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 1), 1000);
-        RewriteRecordCrc(crafted, r);
+        var crafted = ContainerEdits.WithChunk(Hybrid.Value.Container, 0, r => r with { OriginalLength = 1000 });
         AssertCraftedFails(crafted, "original length 1000", "chunk 0");
     }
 
@@ -355,11 +347,8 @@ public class CorruptionTests
     [InlineData(ChunkMethod.TokenHybrid)]
     public void A_byte_mixer_chunk_relabelled_with_another_method_fails_naming_the_chunk(ChunkMethod method)
     {
-        var crafted = (byte[])Small.Value.Container.Clone();
-        int r = RecordStart(crafted, 1);
-        Assert.Equal((byte)ChunkMethod.Bytes, crafted[r]);
-        crafted[r] = (byte)method;
-        RewriteRecordCrc(crafted, r);
+        Assert.Equal(ChunkMethod.Bytes, ContainerEdits.Parse(Small.Value.Container).Chunks[1].Record.Method);
+        var crafted = ContainerEdits.WithChunk(Small.Value.Container, 1, r => r with { Method = method });
         AssertCraftedFails(crafted, $"relabelled {method}", "chunk 1");
     }
 
@@ -398,13 +387,11 @@ public class CorruptionTests
     [InlineData(-1)]
     public void A_token_payload_altered_with_its_checksum_recomputed_fails_naming_the_chunk_or_decodes_correctly(int offset)
     {
-        var crafted = (byte[])Small.Value.Container.Clone();
-        int r = RecordStart(crafted, 1);
-        int length = BinaryPrimitives.ReadInt32LittleEndian(crafted.AsSpan(r + 5));
-        int at = r + ContainerFormat.RecordSize + (offset >= 0 ? offset : length + offset);
-        crafted[at] ^= 0x5A;
-        BinaryPrimitives.WriteUInt32LittleEndian(crafted.AsSpan(r + 17), Crc32.HashToUInt32(crafted.AsSpan(r + ContainerFormat.RecordSize, length)));
-        RewriteRecordCrc(crafted, r);
+        var crafted = ContainerEdits.WithChunk(Small.Value.Container, 1, r => r, payload =>
+        {
+            payload[offset >= 0 ? offset : payload.Length + offset] ^= 0x5A;
+            return payload;
+        });
         AssertCraftedRejectedOrHarmless(crafted, $"payload byte {offset} altered", "chunk 1");
     }
 
@@ -414,14 +401,7 @@ public class CorruptionTests
     [InlineData(40)]
     public void A_token_payload_shortened_with_lengths_and_checksums_recomputed_fails_naming_the_chunk_or_decodes_correctly(int cut)
     {
-        var container = Small.Value.Container;
-        int r = RecordStart(container, 1);
-        int length = BinaryPrimitives.ReadInt32LittleEndian(container.AsSpan(r + 5));
-        int payload = r + ContainerFormat.RecordSize;
-        byte[] crafted = [.. container.AsSpan(0, payload + length - cut), .. container.AsSpan(payload + length)];
-        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 5), length - cut);
-        BinaryPrimitives.WriteUInt32LittleEndian(crafted.AsSpan(r + 17), Crc32.HashToUInt32(crafted.AsSpan(payload, length - cut)));
-        RewriteRecordCrc(crafted, r);
+        var crafted = ContainerEdits.WithChunk(Small.Value.Container, 1, r => r with { PayloadLength = r.PayloadLength - cut }, payload => payload[..^cut]);
         AssertCraftedRejectedOrHarmless(crafted, $"payload cut by {cut}", "chunk 1");
     }
 
@@ -430,34 +410,45 @@ public class CorruptionTests
     {
         // Random bytes are stored; claim one more original byte than the payload holds.
         var container = LmzCompressor.Compress(Bytes.Random(3000, 77), Options.Level1(4096));
-        var crafted = (byte[])container.Clone();
-        int r = RecordStart(crafted, 0);
-        Assert.Equal((byte)ChunkMethod.Stored, crafted[r]);
-        BinaryPrimitives.WriteInt32LittleEndian(crafted.AsSpan(r + 1), 3001);
-        RewriteRecordCrc(crafted, r);
+        Assert.Equal(ChunkMethod.Stored, ContainerEdits.Parse(container).Chunks[0].Record.Method);
+        var crafted = ContainerEdits.WithChunk(container, 0, r => r with { OriginalLength = 3001 });
         AssertCraftedFails(crafted, "stored length mismatch", "chunk 0");
     }
 
     [Fact]
-    public void An_end_record_with_a_wrong_chunk_count_or_length_or_hash_fails()
+    public void An_end_record_with_a_wrong_hash_or_none_fails()
     {
         var container = Small.Value.Container;
-        int end = container.Length - ContainerFormat.RecordSize;
-        foreach (var (offset, what) in new[] { (17, "chunk count"), (1, "total length"), (9, "content hash") })
+        Assert.Equal(ContainerFormat.MaxEndSize, container.Length - ContainerEdits.Parse(container).EndStart);
+        for (int bit = 0; bit < 64; bit += 9)
         {
             var crafted = (byte[])container.Clone();
-            crafted[end + offset] ^= 1;
-            RewriteRecordCrc(crafted, end);
-            AssertCraftedFails(crafted, what);
+            crafted[^(8 - bit / 8)] ^= (byte)(1 << (bit % 8));
+            AssertCraftedFails(crafted, $"hash bit {bit}", "whole-content checksum");
         }
+        AssertCraftedFails(container[..^8], "a two-chunk file's end record without its hash", "truncated end record");
+    }
+
+    [Fact]
+    public void A_one_chunk_file_ends_with_the_end_mark_alone_and_a_hash_after_it_is_trailing_garbage()
+    {
+        var original = Repo.Alice[..3000];
+        var container = LmzCompressor.Compress(original, Options.Level1(4096));
+        var map = ContainerEdits.Parse(container);
+        Assert.Single(map.Chunks);
+        Assert.Equal(1, container.Length - map.EndStart);
+        Bytes.Equal(original, LmzCompressor.Decompress(container, Options.Decode()));
+        var withHash = (byte[])[.. container, .. BitConverter.GetBytes(XxHash64.HashToUInt64(original))];
+        foreach (var path in Enum.GetValues<Route>())
+            Assert.Contains("trailing garbage", DecodeExpectingFailure(withHash, path, $"hash after a one-chunk file ({path})").Message);
     }
 
     [Fact]
     public void A_container_with_a_chunk_removed_fails()
     {
         var container = Small.Value.Container;
-        int r1 = RecordStart(container, 1), end = RecordStart(container, 2);
-        byte[] crafted = [.. container.AsSpan(0, r1), .. container.AsSpan(end)];
+        var map = ContainerEdits.Parse(container);
+        byte[] crafted = [.. container.AsSpan(0, map.Chunks[1].RecordStart), .. container.AsSpan(map.EndStart)];
         AssertCraftedFails(crafted, "chunk 1 removed");
     }
 }

@@ -248,8 +248,7 @@ public sealed class NetworkTests
     {
         var data = Repo.Alice.AsSpan(0, 3000).ToArray();
         var container = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1 });
-        BinaryPrimitives.WriteUInt32LittleEndian(container.AsSpan(28), InferenceFingerprint.For(6) ^ 0x5A5A5A5A);
-        BinaryPrimitives.WriteUInt32LittleEndian(container.AsSpan(32), ContainerFormat.Crc(container.AsSpan(0, 32)));
+        container = ContainerEdits.WithHeader(container, h => h with { InferenceFingerprint = InferenceFingerprint.For(6) ^ 0x5A5A5A5A });
         var error = Assert.Throws<InvalidDataException>(() => LmzCompressor.Decompress(container));
         Assert.Contains("network specification", error.Message);
     }

@@ -91,20 +91,14 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (x86[i] ? ChunkMethod.BytesX86 : ChunkMethod.Bytes, bits);
             if (tokenPayload[i] is { } coded && coded.Length < payload.Length) (method, payload) = (textMethod, coded);
             int tokenCount = method == textMethod ? tokens[i].Length : 0;
-            result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount,
-                ContainerFormat.Crc(original), ContainerFormat.Crc(payload)), payload);
+            result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount, ContainerFormat.Crc(original), 0), payload);
         }
         return result;
     }
 
-    /// <summary>Decodes a group; <paramref name="firstIndex"/> numbers the chunks in error messages.</summary>
+    /// <summary>Decodes a group whose payloads <see cref="ContainerParser"/> has checked; <paramref name="firstIndex"/> numbers the chunks in error messages.</summary>
     public byte[][] DecompressGroup(IReadOnlyList<Encoded> group, int firstIndex, CancellationToken cancellationToken, Action<long>? progress = null)
     {
-        for (int i = 0; i < group.Count; i++)
-        {
-            if (ContainerFormat.Crc(group[i].Payload) != group[i].Record.PayloadCrc)
-                throw ChunkRecord.Corrupt(firstIndex + i, "payload checksum mismatch (the file is corrupt)");
-        }
         var output = new byte[group.Count][];
         var byteProgress = Locked(progress);
         var members = Enumerable.Range(0, group.Count)

@@ -42,10 +42,7 @@ internal sealed class ContainerWriter
             : options.EffectiveChunkSize;
         // Two of the longest chunks: the end of a binary input can be cut into equal halves.
         _pending = new byte[(MergesBinary ? 2 * _longest : _longest) + 1];
-        uint inference = InferenceFingerprint.For(options.Level);
-        Span<byte> header = stackalloc byte[ContainerFormat.FileHeaderSize];
-        new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, inference).Write(header);
-        _pendingHeader = header.ToArray();
+        _pendingHeader = new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, InferenceFingerprint.For(options.Level)).ToBytes();
     }
 
     private byte[]? _pendingHeader;
@@ -82,9 +79,7 @@ internal sealed class ContainerWriter
             if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
         }
         await FlushGroupAsync(useAsync, cancellationToken);
-        var end = new byte[ContainerFormat.RecordSize];
-        new EndRecord(_totalIn, _contentHash.GetCurrentHashAsUInt64(), _chunkCount).Write(end);
-        await WriteOutAsync(end, useAsync, cancellationToken);
+        await WriteOutAsync(EndRecord.ToBytes(_contentHash.GetCurrentHashAsUInt64(), _chunkCount), useAsync, cancellationToken);
         if (useAsync) await _output.FlushAsync(cancellationToken); else _output.Flush();
     }
 
@@ -206,11 +201,9 @@ internal sealed class ContainerWriter
             coded = Math.Min(groupBytes, coded + bytes);
             progress.Report(new LmzProgress(groupStart + coded, _totalOut));
         });
-        var record = new byte[ContainerFormat.RecordSize];
         foreach (var chunk in encoded)
         {
-            chunk.Record.Write(record);
-            await WriteOutAsync(record, useAsync, cancellationToken);
+            await WriteOutAsync(chunk.Record.ToBytes(chunk.Payload), useAsync, cancellationToken);
             await WriteOutAsync(chunk.Payload, useAsync, cancellationToken);
             _totalIn += chunk.Record.OriginalLength;
         }

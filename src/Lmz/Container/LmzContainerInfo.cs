@@ -24,64 +24,55 @@ public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFing
     public static IReadOnlyList<LmzContainerInfo> ReadAll(Stream input)
     {
         var members = new List<LmzContainerInfo>();
-        var header = new byte[ContainerFormat.FileHeaderSize];
-        int n = input.ReadAtLeast(header, header.Length, false);
-        while (true)
+        var parser = new ContainerParser(input);
+        do
         {
             try
             {
-                if (n < header.Length) throw new InvalidDataException("truncated file header");
-                members.Add(ReadMember(input, header));
+                members.Add(ReadMember(parser));
             }
             catch (InvalidDataException exception) when (members.Count > 0)
             {
                 throw new InvalidDataException($"member {members.Count + 1}: {exception.Message}", exception);
             }
-            n = input.ReadAtLeast(header, header.Length, false);
-            if (n == 0) return members;
-            if (!ContainerFormat.StartsMember(header.AsSpan(0, n)))
-                throw new InvalidDataException($"{(members.Count > 1 ? $"member {members.Count}: " : "")}trailing garbage after the end record");
+        }
+        while (NextMember(parser, members.Count));
+        return members;
+    }
+
+    private static bool NextMember(ContainerParser parser, int members)
+    {
+        try
+        {
+            return parser.NextMemberAsync(useAsync: false, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        catch (InvalidDataException exception) when (members > 1)
+        {
+            throw new InvalidDataException($"member {members}: {exception.Message}", exception);
         }
     }
 
-    private static LmzContainerInfo ReadMember(Stream input, byte[] header)
+    /// <summary>
+    /// One member's header and records. Payloads of formats 6–12 are skipped unread; from format 13
+    /// a record's check covers its payload, so the payload is read through the check.
+    /// </summary>
+    private static LmzContainerInfo ReadMember(ContainerParser parser)
     {
-        var file = FileHeader.Read(header);
+        long start = parser.BytesRead;
+        var file = parser.ReadHeaderAsync(useAsync: false, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         var chunks = new List<LmzChunkInfo>();
-        long compressed = header.Length;
-        var record = new byte[ContainerFormat.RecordSize];
+        long original = 0;
         while (true)
         {
-            if (input.ReadAtLeast(record, record.Length, false) < record.Length) throw new InvalidDataException($"chunk {chunks.Count}: truncated record");
-            compressed += record.Length;
-            if (record[0] == (byte)ChunkMethod.End)
+            var item = parser.ReadItemAsync(file, chunks.Count, readPayload: false, useAsync: false, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if (item.End is { } end)
             {
-                var end = EndRecord.Read(record);
-                if (end.ChunkCount != chunks.Count) throw new InvalidDataException($"end record lists {end.ChunkCount} chunks but the file holds {chunks.Count}");
+                if (end.ChunkCount is { } count && count != chunks.Count) throw new InvalidDataException($"end record lists {count} chunks but the file holds {chunks.Count}");
                 return new LmzContainerInfo(file.Level, file.ChunkSize, Convert.ToHexStringLower(file.ModelFingerprint), file.InferenceFingerprint,
-                    chunks, end.TotalLength, compressed);
+                    chunks, end.TotalLength ?? original, parser.BytesRead - start);
             }
-            var chunk = ChunkRecord.Read(record, chunks.Count, file.ChunkSize, file.Version);
-            Skip(input, chunk.PayloadLength, chunks.Count);
-            compressed += chunk.PayloadLength;
-            chunks.Add(new LmzChunkInfo(chunk.Method.ToString(), chunk.OriginalLength, chunk.PayloadLength + ContainerFormat.RecordSize, chunk.TokenCount));
-        }
-    }
-
-    private static void Skip(Stream input, int count, int index)
-    {
-        if (input.CanSeek)
-        {
-            if (input.Position + count > input.Length) throw ChunkRecord.Corrupt(index, "truncated payload");
-            input.Seek(count, SeekOrigin.Current);
-            return;
-        }
-        var buffer = new byte[Math.Min(count, 1 << 16)];
-        while (count > 0)
-        {
-            int n = input.Read(buffer, 0, Math.Min(buffer.Length, count));
-            if (n == 0) throw ChunkRecord.Corrupt(index, "truncated payload");
-            count -= n;
+            original += item.Record.OriginalLength;
+            chunks.Add(new LmzChunkInfo(item.Record.Method.ToString(), item.Record.OriginalLength, item.StoredLength, item.Record.TokenCount));
         }
     }
 }

@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+
+namespace Lmz.Container;
+
+/// <summary>
+/// The file header: format version, level, nominal chunk size, model bundle fingerprint and
+/// inference fingerprint, checked by a CRC-32. Formats 6–12 wrote 36 fixed bytes; from
+/// <see cref="ContainerFormat.CompactVersion"/> the chunk size is a varint and the fingerprint
+/// 8 bytes, 25 bytes in all at the default chunk size (docs/FORMAT.md).
+/// </summary>
+public sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerprint, uint InferenceFingerprint)
+{
+    /// <summary>The format version: what this lmz writes, or what the file was written with.</summary>
+    public byte Version { get; init; } = ContainerFormat.Version;
+
+    /// <summary>Where a header's fields after magic, version and level begin.</summary>
+    internal const int FixedPrefix = 6;
+
+    /// <summary>The compact header's bytes, as this lmz writes it.</summary>
+    public byte[] ToBytes()
+    {
+        if (Version < ContainerFormat.CompactVersion) throw new InvalidOperationException($"this lmz writes format {ContainerFormat.Version}, not {Version}");
+        Span<byte> h = stackalloc byte[ContainerFormat.MaxHeaderSize];
+        ContainerFormat.Magic.CopyTo(h);
+        h[4] = Version;
+        h[5] = Level;
+        int at = FixedPrefix + Varint.Write(h[FixedPrefix..], ChunkSize);
+        ModelFingerprint.AsSpan(0, ContainerFormat.CompactFingerprintSize).CopyTo(h[at..]);
+        at += ContainerFormat.CompactFingerprintSize;
+        BinaryPrimitives.WriteUInt32LittleEndian(h[at..], InferenceFingerprint);
+        at += 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(h[at..], ContainerFormat.Crc(h[..at]));
+        return h[..(at + 4)].ToArray();
+    }
+
+    /// <summary>Throws unless the magic is there and the version is one this lmz reads; <paramref name="h"/> holds at least the magic.</summary>
+    internal static void CheckStart(ReadOnlySpan<byte> h)
+    {
+        if (h.Length < ContainerFormat.Magic.Length || !h[..4].SequenceEqual(ContainerFormat.Magic))
+            throw new InvalidDataException("not an lmz file (bad magic)");
+        if (h.Length < FixedPrefix) throw new InvalidDataException("truncated file header");
+        if (h[4] is < ContainerFormat.MinReadableVersion or > ContainerFormat.Version)
+            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads versions {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version})");
+    }
+
+    /// <summary>Parses the 36-byte header of formats 6–12 (<see cref="CheckStart"/> has passed).</summary>
+    internal static FileHeader ReadFixed(ReadOnlySpan<byte> h)
+    {
+        CheckCrc(h[..ContainerFormat.FileHeaderSize]);
+        return Checked(h[4], h[5], BinaryPrimitives.ReadInt32LittleEndian(h[8..]), h[12..28].ToArray(), BinaryPrimitives.ReadUInt32LittleEndian(h[28..]));
+    }
+
+    /// <summary>Bytes of a compact header after its chunk size's varint.</summary>
+    internal const int CompactTail = ContainerFormat.CompactFingerprintSize + 4 + 4;
+
+    /// <summary>Parses a whole compact header (<see cref="CheckStart"/> has passed).</summary>
+    internal static FileHeader ReadCompact(ReadOnlySpan<byte> h)
+    {
+        CheckCrc(h);
+        int chunkSize = 0, at = FixedPrefix;
+        while (!Varint.Add(ref chunkSize, h[at], at - FixedPrefix, "file header's chunk size")) at++;
+        at++;
+        var fingerprint = h.Slice(at, ContainerFormat.CompactFingerprintSize).ToArray();
+        return Checked(h[4], h[5], chunkSize, fingerprint, BinaryPrimitives.ReadUInt32LittleEndian(h[(at + ContainerFormat.CompactFingerprintSize)..]));
+    }
+
+    private static void CheckCrc(ReadOnlySpan<byte> h)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(h[^4..]) != ContainerFormat.Crc(h[..^4]))
+            throw new InvalidDataException("file header checksum mismatch (corrupt header)");
+    }
+
+    private static FileHeader Checked(byte version, byte level, int chunkSize, byte[] fingerprint, uint inference)
+    {
+        if (level is < LmzCompressionOptions.MinLevel or > LmzCompressionOptions.MaxLevel)
+            throw new InvalidDataException($"file header names an invalid level {level}");
+        if (chunkSize < LmzCompressionOptions.MinChunkSize || chunkSize > LmzCompressionOptions.MaxChunkSize)
+            throw new InvalidDataException($"file header names an invalid chunk size {chunkSize}");
+        return new FileHeader(level, chunkSize, fingerprint, inference) { Version = version };
+    }
+}
