@@ -101,6 +101,24 @@ public sealed class GoldenContainerTests
         }
     }
 
+    [Fact]
+    public void The_version_13_set_holds_compact_containers_ending_with_the_content_hash_only_after_two_chunks_or_more()
+    {
+        var v13 = All().Where(g => g.Version == "v13").ToList();
+        Assert.Contains(v13, g => Read(g).Info.Chunks.Count >= 2);
+        foreach (var golden in v13)
+        {
+            var (container, info) = Read(golden);
+            var map = ContainerEdits.Parse(container);
+            Assert.Equal(13, map.Header.Version);
+            // 4 + 1 + 1 + the chunk size's varint (3 bytes for the default, 2 for 4096) + 8 + 4 + 4
+            Assert.Equal(22 + Container.Varint.Write(new byte[Container.Varint.MaxBytes], info.ChunkSize), map.HeaderLength);
+            int end = container.Length - map.EndStart;
+            Assert.Equal(info.Chunks.Count >= 2 ? Container.ContainerFormat.MaxEndSize : 1, end);
+            Assert.Equal(container.Length, map.HeaderLength + info.Chunks.Sum(c => c.StoredLength) + end);
+        }
+    }
+
     private static (byte[] Container, LmzContainerInfo Info) Read(Golden golden)
     {
         var container = File.ReadAllBytes(golden.Path);

@@ -16,26 +16,30 @@ mkdir -p "$out"
 manifest=$out/MANIFEST.tsv
 [ -f "$manifest" ] || printf 'container\tsource\tlevel\tsource_sha256\n' > "$manifest"
 # A line "FILE LEVEL" takes corpora/FILE; "FILE LEVEL LENGTH" the first LENGTH bytes of
-# ../shared/corpora/FILE (a file too large to commit), recorded as source FILE:LENGTH.
+# ../shared/corpora/FILE (a file too large to commit), recorded as source FILE:LENGTH; a fourth
+# field CHUNK codes with --chunk-size CHUNK (named .cCHUNK; LENGTH "-" then means the whole file).
 sample=$(mktemp)
 trap 'rm -f "$sample"' EXIT
 # The default bundle's fingerprint (the line `lmz -vV` marks as the one that compresses).
 bundle=$("$lmz" -vV | sed -n 's/^  \([0-9a-f]\{8\}\)[0-9a-f]* .*(compresses)$/\1/p')
 [ -n "$bundle" ] || { echo "cannot read the bundle fingerprint" >&2; exit 1; }
-while read -r source level length; do
+while read -r source level length chunk; do
+  options=()
+  if [ "$length" = - ]; then length=; fi
   if [ -n "$length" ]; then
     head -c "$length" "../shared/corpora/$source" > "$sample"
     input=$sample; name=$(basename "$source").$length.$level; source=$source:$length
   else
     input=corpora/$source; name=$(basename "$source").$level
   fi
+  if [ -n "$chunk" ]; then options=(--chunk-size "$chunk"); name=$name.c$chunk; fi
   # the first bundle's containers of this version were named without it
   if [ -f "$out/$name.lmz" ] && "$lmz" -l -v "$out/$name.lmz" | grep -q " model $bundle"; then
     echo "kept $out/$name.lmz"; continue
   fi
   name=$name.$bundle.lmz
   [ -f "$out/$name" ] && { echo "kept $out/$name"; continue; }
-  "$lmz" -q -T 2 "-$level" -c "$input" > "$out/$name"
+  "$lmz" -q -T 2 "-$level" "${options[@]}" -c "$input" > "$out/$name"
   printf '%s\t%s\t%s\t%s\n' "$name" "$source" "$level" "$(sha256sum "$input" | cut -d' ' -f1)" >> "$manifest"
   echo "wrote $out/$name ($(stat -c %s "$out/$name") bytes)"
 done <<'LIST'
@@ -48,4 +52,5 @@ canterbury/sum 6
 calgary/obj1 7
 large/E.coli 2 20000
 large/E.coli 6 20000
+canterbury/xargs.1 6 - 4096
 LIST
