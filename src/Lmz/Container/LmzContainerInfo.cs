@@ -10,8 +10,9 @@ public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFing
     public double BitsPerByte => UncompressedLength == 0 ? 0 : CompressedLength * 8.0 / UncompressedLength;
 
     /// <summary>
-    /// Reads the header and every record of the one container <paramref name="input"/> holds,
-    /// skipping payloads; checks record checksums only. Several containers back to back: use <see cref="ReadAll"/>.
+    /// Reads the header and every record of the one container <paramref name="input"/> holds and
+    /// checks them, decoding nothing: payloads are skipped (formats 6–12) or only run through their
+    /// record's check (from 13). Several containers back to back: use <see cref="ReadAll"/>.
     /// </summary>
     public static LmzContainerInfo Read(Stream input)
     {
@@ -52,10 +53,7 @@ public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFing
         }
     }
 
-    /// <summary>
-    /// One member's header and records. Payloads of formats 6–12 are skipped unread; from format 13
-    /// a record's check covers its payload, so the payload is read through the check.
-    /// </summary>
+    /// <summary>One member's header and records.</summary>
     private static LmzContainerInfo ReadMember(ContainerParser parser)
     {
         long start = parser.BytesRead;
