@@ -340,13 +340,15 @@ public class CorruptionTests
     }
 
     [Theory]
-    [InlineData(ChunkMethod.Stored)]
-    [InlineData(ChunkMethod.Lz4)]
-    [InlineData(ChunkMethod.TokenPredictors)]
-    [InlineData(ChunkMethod.TokenNeural)]
-    [InlineData(ChunkMethod.TokenHybrid)]
-    public void A_byte_mixer_chunk_relabelled_with_another_method_fails_naming_the_chunk(ChunkMethod method)
+    [InlineData((byte)ChunkMethod.Stored)]
+    [InlineData((byte)ChunkMethod.Lz4)]
+    [InlineData((byte)ChunkMethod.TokenPredictors)]
+    [InlineData((byte)ChunkMethod.TokenNeural)]
+    [InlineData((byte)ChunkMethod.TokenHybrid)]
+    public void A_byte_mixer_chunk_relabelled_with_another_method_fails_naming_the_chunk(byte methodByte)
     {
+        var method = (ChunkMethod)methodByte; // the container's types are internal
+
         Assert.Equal(ChunkMethod.Bytes, ContainerEdits.Parse(Small.Value.Container).Chunks[1].Record.Method);
         var crafted = ContainerEdits.WithChunk(Small.Value.Container, 1, r => r with { Method = method });
         AssertCraftedFails(crafted, $"relabelled {method}", "chunk 1");

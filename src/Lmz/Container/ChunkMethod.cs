@@ -1,7 +1,7 @@
 namespace Lmz.Container;
 
 /// <summary>How one chunk's payload is coded (byte 0 of its record; 0 marks the end record).</summary>
-public enum ChunkMethod : byte
+internal enum ChunkMethod : byte
 {
     End = 0,
     /// <summary>The original bytes, unchanged.</summary>

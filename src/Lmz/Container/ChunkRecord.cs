@@ -10,7 +10,7 @@ namespace Lmz.Container;
 /// the lengths are varints and one CRC-32 checks the record together with its payload.
 /// <see cref="PayloadCrc"/> is the payload's own CRC-32 in formats 6–12 and unused after them.
 /// </summary>
-public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength, int PayloadLength, int TokenCount, uint OriginalCrc, uint PayloadCrc)
+internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength, int PayloadLength, int TokenCount, uint OriginalCrc, uint PayloadCrc)
 {
     /// <summary>The compact record's bytes, whose last four check them and <paramref name="payload"/>.</summary>
     public byte[] ToBytes(ReadOnlySpan<byte> payload)
@@ -83,7 +83,7 @@ public readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength
 /// and, when the file holds two chunks or more, the XxHash64 (one chunk's own CRC-32 checks every
 /// byte already, and no chunks hold none); the reader counts chunks and bytes itself. Null fields are not in the record.
 /// </summary>
-public readonly record struct EndRecord(long? TotalLength, ulong? ContentHash, int? ChunkCount)
+internal readonly record struct EndRecord(long? TotalLength, ulong? ContentHash, int? ChunkCount)
 {
     /// <summary>The compact end record of a file of <paramref name="chunkCount"/> chunks.</summary>
     public static byte[] ToBytes(ulong contentHash, int chunkCount)

@@ -8,7 +8,7 @@ namespace Lmz.Container;
 /// <see cref="ContainerFormat.CompactVersion"/> the chunk size is a varint and the fingerprint
 /// 8 bytes, 25 bytes in all at the default chunk size (docs/FORMAT.md).
 /// </summary>
-public sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerprint, uint InferenceFingerprint)
+internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerprint, uint InferenceFingerprint)
 {
     /// <summary>The format version: what this lmz writes, or what the file was written with.</summary>
     public byte Version { get; init; } = ContainerFormat.Version;
