@@ -91,7 +91,7 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
             if (bytePayload[i] is { } bits && bits.Length < payload.Length) (method, payload) = (x86[i] ? ChunkMethod.BytesX86 : ChunkMethod.Bytes, bits);
             if (tokenPayload[i] is { } coded && coded.Length < payload.Length) (method, payload) = (textMethod, coded);
             int tokenCount = method == textMethod ? tokens[i].Length : 0;
-            result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount, ContainerFormat.Crc(original), 0), payload);
+            result[i] = new Encoded(new ChunkRecord(method, original.Length, payload.Length, tokenCount, ContainerFormat.Crc(original)), payload);
         }
         return result;
     }

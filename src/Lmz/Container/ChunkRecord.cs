@@ -8,9 +8,8 @@ namespace Lmz.Container;
 /// (token methods only) and the CRC-32 of the original bytes. Formats 6–12 wrote 25 fixed bytes
 /// with a CRC-32 of the payload and one of the record; from <see cref="ContainerFormat.CompactVersion"/>
 /// the lengths are varints and one CRC-32 checks the record together with its payload.
-/// <see cref="PayloadCrc"/> is the payload's own CRC-32 in formats 6–12 and unused after them.
 /// </summary>
-internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength, int PayloadLength, int TokenCount, uint OriginalCrc, uint PayloadCrc)
+internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength, int PayloadLength, int TokenCount, uint OriginalCrc)
 {
     /// <summary>The compact record's bytes, whose last four check them and <paramref name="payload"/>.</summary>
     public byte[] ToBytes(ReadOnlySpan<byte> payload)
@@ -35,13 +34,17 @@ internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLeng
         return crc.GetCurrentHashAsUInt32();
     }
 
-    /// <summary>Parses a 25-byte chunk record of a file of format 6–12; <paramref name="index"/> only names the chunk in errors.</summary>
-    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize, byte version)
+    /// <summary>
+    /// Parses a 25-byte chunk record of a file of format 6–12, whose payload has a CRC-32 of its own
+    /// (<paramref name="payloadCrc"/>); <paramref name="index"/> only names the chunk in errors.
+    /// </summary>
+    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize, byte version, out uint payloadCrc)
     {
         if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
             throw Corrupt(index, "record checksum mismatch");
+        payloadCrc = BinaryPrimitives.ReadUInt32LittleEndian(r[17..]);
         return Checked(new ChunkRecord(CheckMethod(r[0], index, version), BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
-            BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..]), BinaryPrimitives.ReadUInt32LittleEndian(r[17..])), index, chunkSize, version);
+            BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..])), index, chunkSize, version);
     }
 
     /// <summary>The method byte <paramref name="b"/> of chunk <paramref name="index"/>, if format <paramref name="version"/> has it.</summary>

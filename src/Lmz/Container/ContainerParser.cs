@@ -49,13 +49,13 @@ internal sealed class ContainerParser(Stream input)
         var r = _record.AsMemory(0, ContainerFormat.RecordSize);
         await ReadExactAsync(r, $"chunk {index}: truncated record", useAsync, cancellationToken);
         if (_record[0] == (byte)ChunkMethod.End) return new Item(default, null, ContainerFormat.RecordSize, EndRecord.Read(r.Span));
-        var record = ChunkRecord.Read(r.Span, index, header.ChunkSize, header.Version);
+        var record = ChunkRecord.Read(r.Span, index, header.ChunkSize, header.Version, out uint payloadCrc);
         byte[]? payload = null;
         if (readPayload)
         {
             payload = new byte[record.PayloadLength];
             await ReadExactAsync(payload, $"chunk {index}: truncated payload", useAsync, cancellationToken);
-            if (ContainerFormat.Crc(payload) != record.PayloadCrc)
+            if (ContainerFormat.Crc(payload) != payloadCrc)
                 throw ChunkRecord.Corrupt(index, "payload checksum mismatch (the file is corrupt)");
         }
         else await SkipAsync(record.PayloadLength, null, index, useAsync, cancellationToken);
@@ -80,7 +80,7 @@ internal sealed class ContainerParser(Stream input)
         await ReadRecordBytesAsync(8, truncated, useAsync, cancellationToken);
         uint originalCrc = BinaryPrimitives.ReadUInt32LittleEndian(_record.AsSpan(_recordLength - 8));
         uint check = BinaryPrimitives.ReadUInt32LittleEndian(_record.AsSpan(_recordLength - 4));
-        var record = ChunkRecord.Checked(new ChunkRecord(method, original, payloadLength, tokens, originalCrc, 0), index, header.ChunkSize, header.Version);
+        var record = ChunkRecord.Checked(new ChunkRecord(method, original, payloadLength, tokens, originalCrc), index, header.ChunkSize, header.Version);
         var crc = new Crc32();
         crc.Append(_record.AsSpan(0, _recordLength - 4));
         byte[]? payload = null;

@@ -57,9 +57,8 @@ internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerp
     internal static FileHeader ReadCompact(ReadOnlySpan<byte> h)
     {
         CheckCrc(h);
-        int chunkSize = 0, at = FixedPrefix;
-        while (!Varint.Add(ref chunkSize, h[at], at - FixedPrefix, "file header's chunk size")) at++;
-        at++;
+        int chunkSize = Varint.Read(h[FixedPrefix..], out int length, "file header's chunk size");
+        int at = FixedPrefix + length;
         var fingerprint = h.Slice(at, ContainerFormat.CompactFingerprintSize).ToArray();
         return Checked(h[4], h[5], chunkSize, fingerprint, BinaryPrimitives.ReadUInt32LittleEndian(h[(at + ContainerFormat.CompactFingerprintSize)..]));
     }

@@ -27,6 +27,14 @@ internal static class Varint
         return n;
     }
 
+    /// <summary>The varint <paramref name="bytes"/> begins with, and in <paramref name="length"/> how many bytes it takes.</summary>
+    public static int Read(ReadOnlySpan<byte> bytes, out int length, string what)
+    {
+        int value = 0;
+        for (length = 1; !Add(ref value, bytes[length - 1], length - 1, what); length++) { }
+        return value;
+    }
+
     /// <summary>
     /// Adds byte number <paramref name="index"/> (from 0) of a varint to <paramref name="value"/>;
     /// returns whether it was the last. Throws <see cref="InvalidDataException"/> with
