@@ -14,7 +14,9 @@ namespace Lmz.Bench.Dev;
 /// (<see cref="TokenByteMixer"/>); with --ablate also the hybrid with each byte-context group
 /// switched off. The ensemble's decisions along each token's path are cached in /tmp/lmz-hybrid
 /// (per file and level), so variants rerun without the network. With H_BREAKDOWN set, each file
-/// also prints its byte-bit costs by depth in the token, tokens alone against the hybrid.
+/// also prints its byte-bit costs by depth in the token, tokens alone against the hybrid; with
+/// H_DUMP=DIR each variant writes each byte's cost in bits (float32, the end decision before a
+/// byte counted with it) to DIR/FILE.rREVISION.CONTEXTS.f32, to compare with another coder's.
 /// hybrid --ensembles SPEC,SPEC... FILE...: the same two numbers for token ensembles of the
 /// `ablate` command's specs (which parts of the ensemble still pay under the hybrid); the
 /// network is run once per file and replayed (level 6's window), the decisions cached per spec.
@@ -35,6 +37,9 @@ public static class HybridCommand
         ("nesting", ByteContexts.Nesting),
         ("above", ByteContexts.Above),
         ("indirect", ByteContexts.Indirect1 | ByteContexts.Indirect2),
+        ("indent", ByteContexts.Indent),
+        ("identifier", ByteContexts.Identifier),
+        ("syntax", ByteContexts.Syntax | ByteContexts.ParentSyntax),
     ];
 
     public static int Run(string[] args)
@@ -44,19 +49,25 @@ public static class HybridCommand
         args = [.. args.Where(a => a != "--ablate")];
         if (args.Length < 2) return AblateCommand.Fail("usage: hybrid [--ablate] LEVEL FILE...");
         int level = int.Parse(args[0]);
-        var variants = new List<(string Name, ByteContexts Contexts)> { ("hybrid", TokenByteMixer.TextContexts) };
-        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", TokenByteMixer.TextContexts & ~g.Contexts)));
+        var shipped = TokenByteMixer.ContextsOf(TokenByteMixer.CodeRevision);
+        var variants = new List<(string Name, int Revision, ByteContexts Contexts)>
+        {
+            ("revision 1", 1, TokenByteMixer.ContextsOf(1)),
+            ("hybrid", TokenByteMixer.CodeRevision, shipped),
+        };
+        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", TokenByteMixer.CodeRevision, shipped & ~g.Contexts)));
         var totals = new double[variants.Count + 1];
         long allBytes = 0;
         Console.WriteLine($"{"file",-14} {"tokens",8} " + string.Join(" ", variants.Select(v => $"{v.Name,11}")) + "   (bpb, ideal code lengths)");
         foreach (var file in args[1..])
         {
             var data = File.ReadAllBytes(file);
+            FileName = file;
             var decisions = Decisions(level, file, data);
             double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
             var row = new List<double> { tokens };
             double endBits = 0;
-            foreach (var (_, contexts) in variants) row.Add(Simulate(data, decisions, contexts, ref endBits));
+            foreach (var (_, revision, contexts) in variants) row.Add(Simulate(data, decisions, revision, contexts, ref endBits));
             double endTokens = decisions.Where(d => d.Kind == TrieDecision.End).Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
             for (int i = 0; i < row.Count; i++) totals[i] += row[i];
             allBytes += data.Length;
@@ -102,7 +113,7 @@ public static class HybridCommand
                 var decisions = Decisions($"E{spec}", file, data, () =>
                     ((TokenEnsemble)Ablation.CreateModel(spec, bundle, Ablation.Record(spec, bundle, file, [.. ids]), out _), null));
                 double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
-                double endBits = 0, hybrid = Simulate(data, decisions, TokenByteMixer.TextContexts, ref endBits);
+                double endBits = 0, hybrid = Simulate(data, decisions, TokenByteMixer.CodeRevision, TokenByteMixer.ContextsOf(TokenByteMixer.CodeRevision), ref endBits);
                 totals[s, 0] += tokens;
                 totals[s, 1] += hybrid;
                 line += $"{tokens / data.Length,13:F4} /{hybrid / data.Length,7:F4}";
@@ -119,6 +130,8 @@ public static class HybridCommand
     private static Decision[] Decisions(int level, string file, byte[] data) => Decisions($"L{level}", file, data, () =>
     {
         var bundle = LmzModelBundle.Default;
+        if (LevelProfile.For(level).Network == LevelNetwork.Learning) // level 9: the network learns as it codes, with its own rows
+            return ((ITokenDistribution)EnsembleProfile.CreateNeural(level, bundle, Environment.ProcessorCount, NetworkEngineKind.Native), null);
         var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
         return ((TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window), window);
     });
@@ -127,7 +140,7 @@ public static class HybridCommand
     /// The decisions of a token model along each token's trie path, cached in /tmp/lmz-hybrid
     /// under key and the bundle's fingerprint; create gives the model and the live network window it reads, if any.
     /// </summary>
-    private static Decision[] Decisions(string key, string file, byte[] data, Func<(TokenEnsemble Model, NetworkWindow? Window)> create)
+    private static Decision[] Decisions(string key, string file, byte[] data, Func<(ITokenDistribution Model, NetworkWindow? Window)> create)
     {
         Directory.CreateDirectory("/tmp/lmz-hybrid");
         var bundle = LmzModelBundle.Default;
@@ -139,6 +152,7 @@ public static class HybridCommand
         var trie = bundle.Trie;
         var (model, window) = create();
         using var owned = window;
+        using var disposable = model as IDisposable;
         var cumulative = new uint[trie.Count + 1];
         var list = new List<Decision>();
         var sink = new RecordingSink(list);
@@ -158,15 +172,19 @@ public static class HybridCommand
         return array;
     }
 
+    private static string FileName = "";
+
     private static double[,]? Breakdown = Environment.GetEnvironmentVariable("H_BREAKDOWN") != null ? new double[3, 3] : null;
 
     private static double Cost(int p, int bit) => Math.Log2(4096.0 / (bit == 1 ? p : 4096 - p));
 
     /// <summary>Replays the decisions through the hybrid's mixer over the file's bytes; returns the bits.</summary>
-    private static double Simulate(byte[] data, Decision[] decisions, ByteContexts contexts, ref double endBits)
+    private static double Simulate(byte[] data, Decision[] decisions, int revision, ByteContexts contexts, ref double endBits)
     {
         endBits = 0;
-        using var mixer = new TokenByteMixer(data.Length, contexts, 22);
+        string? dumpDir = Environment.GetEnvironmentVariable("H_DUMP");
+        var perByte = dumpDir != null ? new float[data.Length + 1] : null;
+        using var mixer = new TokenByteMixer(data.Length, revision, 22, contexts);
         var trie = LmzModelBundle.Default.Trie;
         double bits = 0;
         int r = 0;
@@ -180,6 +198,7 @@ public static class HybridCommand
                 double cost = Cost(mixer.PredictEnd(d.Depth, d.One, d.Total), d.Bit);
                 bits += cost;
                 endBits += cost;
+                if (perByte != null) perByte[pos] += (float)cost;
                 mixer.LearnEnd(d.Bit);
             }
             if (pos == data.Length) break;
@@ -191,6 +210,7 @@ public static class HybridCommand
                     var d = decisions[r++];
                     double c = Cost(mixer.PredictBit(d.Depth, k, d.One, d.Total), bit);
                     bits += c;
+                    if (perByte != null) perByte[pos] += (float)c;
                     if (Breakdown != null)
                     {
                         int cat = Math.Min((int)d.Depth, 2);
@@ -202,6 +222,11 @@ public static class HybridCommand
                 }
                 else mixer.Implied(bit);
             }
+        }
+        if (perByte != null)
+        {
+            Directory.CreateDirectory(dumpDir!);
+            File.WriteAllBytes(Path.Combine(dumpDir!, $"{Path.GetFileName(FileName)}.r{revision}.{(long)contexts:X}.f32"), MemoryMarshal.AsBytes(perByte.AsSpan(0, data.Length)).ToArray());
         }
         if (r != decisions.Length) throw new InvalidOperationException($"replayed {r} of {decisions.Length} decisions");
         if (Breakdown != null)

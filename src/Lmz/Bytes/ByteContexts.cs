@@ -1,8 +1,11 @@
 namespace Lmz.Bytes;
 
-/// <summary>The hashed contexts of the byte model; each can be switched off for ablation.</summary>
+/// <summary>
+/// The hashed contexts of the byte model; each can be switched off for ablation. A byte payload's
+/// header names its contexts in 32 bits: the flags from bit 32 up are the hybrid's alone.
+/// </summary>
 [Flags]
-internal enum ByteContexts
+internal enum ByteContexts : long
 {
     None = 0,
     Order2 = 1 << 0,
@@ -86,4 +89,14 @@ internal enum ByteContexts
     /// word, column, sparse, indirect and other orders only cost there (bench/results/byte-runs.md).
     /// </summary>
     NucleotideContexts = Order2 | Order3 | Order4 | Order5 | Order6 | Order8 | Order12 | Order16 | Nucleotides,
+    /// <summary>Code layout (revision 6, the hybrid's byte model in format 14): <see cref="CodeLayout.Indent"/>.</summary>
+    Indent = 1L << 32,
+    /// <summary>The identifier so far: letters, digits, '_', '-' and '*' (revision 6).</summary>
+    Identifier = 1L << 33,
+    /// <summary>The innermost list's first identifier and the element index, with the identifier so far (revision 6; <see cref="CodeLayout.Syntax"/>).</summary>
+    Syntax = 1L << 34,
+    /// <summary>The same with the enclosing list's first identifier (revision 6).</summary>
+    ParentSyntax = 1L << 35,
+    /// <summary>What revision 6 adds for the hybrid: the contexts of <see cref="CodeLayout"/>.</summary>
+    CodeContexts = Indent | Identifier | Syntax | ParentSyntax,
 }

@@ -13,7 +13,10 @@ namespace Lmz.Bytes;
 /// (bench/results/issue14-revision2.md); revision 3 (format 9) allows the indirect contexts and
 /// adds a weight set chosen by the column (bench/results/issue14-revision3.md); revision 4
 /// (format 11) only offers more contexts (<see cref="ByteContexts.Revision4"/>), and revision 5
-/// (format 12) the model of DNA (<see cref="ByteContexts.Nucleotides"/>).
+/// (format 12) the model of DNA (<see cref="ByteContexts.Nucleotides"/>). Revision 6 (format 14)
+/// is the hybrid's alone: the code contexts (<see cref="CodeLayout"/>), a second input per context
+/// while its history has seen one bit value only, a weight set by <see cref="CodeLayout.Selector"/>,
+/// and faster learning (bench/results/issue15-hybrid.md, session 21).
 /// </summary>
 internal sealed class ByteModel : IDisposable
 {
@@ -27,6 +30,10 @@ internal sealed class ByteModel : IDisposable
     // at 10 against 4–16 and layer 2 at 2 against 4–6 (bench/results/issue14-bytes.md). Stationary
     // data takes layer 1 at 2: E.coli's first MiB 0.2% smaller than at 10 (2, 3, 4, 6 and 16 tried).
     private const int MixerRate = 10, StationaryMixerRate = 2, FinalMixerRate = 2;
+    // Revision 6 (the hybrid's): layer 1 at 24 and state maps that keep adapting at 1/128.5.
+    // Nine text files, ideal lengths: layer 1 at 14 −0.08%, 18 −0.13%, 24 and 28 −0.15%, 36 −0.13%,
+    // 48 −0.08% against 10; limits 255 and 127 −0.02% and −0.04% against 1023.
+    private const int CodeMixerRate = 24, CodeStateLimit = 127;
     private readonly byte[] _history;
     private readonly ContextSlots[] _slots;
     private readonly AdaptiveProbability _stateMaps; // per context its 256 histories: [context·256 + state]
@@ -45,6 +52,8 @@ internal sealed class ByteModel : IDisposable
     private readonly byte[] _nextState; // BitHistory's transitions: fading or halving
     private readonly RecordLength _record = new();
     private readonly int _recordHint; // the encoder's row length, 0: the online detection's
+    private readonly CodeLayout? _layout; // revision 6 or a code context
+    private readonly bool _oneSided;      // revision 6: each context's input again while its history is one-sided
     private readonly ProbabilityRefiner? _refine2;
     private readonly int[] _orderContexts; // indices of orders 2, 3, 4 and 6 among the contexts
     private readonly BitMixer _mixer;
@@ -68,21 +77,23 @@ internal sealed class ByteModel : IDisposable
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
     /// <param name="tableBits">log2 of each context table's bytes.</param>
-    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's; 4 (format 11) and 5 (format 12) are 3 with more contexts.</param>
+    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's; 4 (format 11) and 5 (format 12) are 3 with more contexts; 6: the hybrid's in format 14.</param>
     /// <param name="recordHint">Row length chosen by the encoder (<see cref="RecordLength.Detect"/>), or 0.</param>
     public ByteModel(int capacity, ByteContexts contexts, int tableBits, int revision, int recordHint)
     {
         _history = new byte[Math.Max(capacity, 1)];
         _recordHint = recordHint;
-        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && (k & Unhashed) == 0 && contexts.HasFlag(k))];
+        _kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((ulong)k) && (k & Unhashed) == 0 && contexts.HasFlag(k))];
         _orderContexts = [.. _kinds.Select((k, i) => (k, i)).Where(x => x.k is ByteContexts.Order2 or ByteContexts.Order3 or ByteContexts.Order4 or ByteContexts.Order6).Select(x => x.i)];
         _pixelContext = contexts.HasFlag(ByteContexts.Pixels);
         if (contexts.HasFlag(ByteContexts.Indirect1)) _follow1 = new ushort[1 << 8];
         if (contexts.HasFlag(ByteContexts.Nesting)) _brackets = new byte[MaxNesting];
         if (contexts.HasFlag(ByteContexts.Indirect2)) _follow2 = new ushort[1 << 16];
+        if (revision >= 6 || (contexts & ByteContexts.CodeContexts) != 0) _layout = new CodeLayout();
+        _oneSided = revision >= 6;
         _highOrders = (contexts & ByteContexts.HighOrders) != 0;
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
-        _stateMaps = new AdaptiveProbability(256 * _kinds.Length, 1023);
+        _stateMaps = new AdaptiveProbability(256 * _kinds.Length, revision >= 6 ? CodeStateLimit : 1023);
         _stateIndex = new int[_kinds.Length];
         _tables = [.. _slots.Select(s => s.Table)];
         _hashes = new uint[_kinds.Length];
@@ -98,11 +109,13 @@ internal sealed class ByteModel : IDisposable
         {
             1 => [256, 4 * 8, 256 * 8],
             2 => [256, 4 * 8, 256 * 8, 6 * 8],
-            _ => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8],
+            <= 5 => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8],
+            _ => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8, CodeLayout.Selectors * 8],
         };
         _columnSet = revision >= 3;
-        int inputs = FixedInputs + _kinds.Length + (_longMatch != null ? 2 : 0) + (_complement != null ? 2 : 0);
-        _mixer = new BitMixer(inputs, weightSets, 8, stationary ? StationaryMixerRate : MixerRate, FinalMixerRate, 1 << 14);
+        int inputs = FixedInputs + _kinds.Length * (_oneSided ? 2 : 1) + (_longMatch != null ? 2 : 0) + (_complement != null ? 2 : 0);
+        int rate = stationary ? StationaryMixerRate : revision >= 6 ? CodeMixerRate : MixerRate;
+        _mixer = new BitMixer(inputs, weightSets, 8, rate, FinalMixerRate, 1 << 14);
         if (revision >= 2) _refine2 = new ProbabilityRefiner(1 << 16);
         HashContexts();
         FindSlots();
@@ -120,6 +133,9 @@ internal sealed class ByteModel : IDisposable
 
     /// <summary>p(next bit = 1) of the mixer before the refinement stages, 12 bits.</summary>
     public int MixerP => _mixer.P;
+
+    /// <summary>The code layout of the bytes so far (revision 6 or a code context), else null.</summary>
+    public CodeLayout? Layout => _layout;
 
     /// <summary>The match model's current length in bytes (0: no match).</summary>
     public int MatchLength => _match.Length;
@@ -142,6 +158,7 @@ internal sealed class ByteModel : IDisposable
             _history[_position++] = value;
             if (value is (byte)'\n' or 0) (_previousLineStart, _lineStart) = (_lineStart, _position);
             if (_brackets != null) Nest(value);
+            _layout?.ByteDone(value);
             _match.ByteDone(_history, _position);
             _longMatch?.ByteDone(_history, _position);
             _complement?.ByteDone(_history, _position);
@@ -232,6 +249,10 @@ internal sealed class ByteModel : IDisposable
                 ByteContexts.Indirect2 => (ulong)(c2 << 8 | c1) << 16 | _follow2![c2 << 8 | c1],
                 ByteContexts.WordPair => (ulong)_word << 32 ^ _previousWord ^ (_word == 0 ? (ulong)c1 << 56 : 0),
                 ByteContexts.Nesting => (ulong)(_depth == 0 ? 0 : _brackets![Math.Min(_depth, MaxNesting) - 1]) << 16 | (uint)Math.Min(_depth, 31) << 8 | (uint)c1,
+                ByteContexts.Indent => _layout!.Indent(c1),
+                ByteContexts.Identifier => _layout!.Identifier,
+                ByteContexts.Syntax => _layout!.Syntax,
+                ByteContexts.ParentSyntax => _layout!.ParentSyntax,
                 ByteContexts.Above => (ulong)Above() << 16 | (uint)Math.Min(_position - _lineStart, 255) << 8 | (uint)c1,
                 ByteContexts.RecordAboveLeft => r == 0 ? 1UL << 40 | (uint)c1 : (ulong)r << 16 | (uint)Byte(r) << 8 | (uint)c1,
                 _ => 0,
@@ -316,7 +337,9 @@ internal sealed class ByteModel : IDisposable
         var stateIndex = _stateIndex;
         for (int i = 0; i < tables.Length && i < offsets.Length && i < stateIndex.Length; i++) // every bound: no range checks
             stateIndex[i] = i << 8 | tables[i][offsets[i] + node];
-        _stateMaps.PeekStretched(stateIndex, _mixer.AddRange(stateIndex.Length));
+        var stretched = _mixer.AddRange(stateIndex.Length);
+        _stateMaps.PeekStretched(stateIndex, stretched);
+        if (_oneSided) AddOneSided(stretched);
         _mixer.Select(0, _partial);
         _mixer.Select(1, _match.State * 8 + _bitIndex);
         _mixer.Select(2, c1 * 8 + _bitIndex);
@@ -327,6 +350,7 @@ internal sealed class ByteModel : IDisposable
             _mixer.Select(3, (_match.State != 0 ? 5 : seen) * 8 + _bitIndex);
         }
         if (_columnSet) _mixer.Select(4, Math.Min(_position - _lineStart, MaxColumnSet) * 8 + _bitIndex);
+        if (_oneSided) _mixer.Select(5, _layout!.Selector * 8 + _bitIndex);
         _mixer.Mix(_bitIndex);
         int p = _mixer.P;
         int a = _refine0.Refine(p, _partial);
@@ -338,6 +362,23 @@ internal sealed class ByteModel : IDisposable
         }
         int c = _refine2.Refine(p, Order2Hash(c1) << 8 | _partial);
         _pFinal = Math.Clamp((p + a + b + c + 2) >> 2, 1, 4095);
+    }
+
+    /// <summary>
+    /// Revision 6: each context's stretched input again at half weight while its history has seen
+    /// one bit value only (0 otherwise): there the state map's average understates how sure the
+    /// context is. Nine text files, ideal lengths: −0.15%, progl −0.24% (session 21).
+    /// </summary>
+    private void AddOneSided(ReadOnlySpan<int> stretched)
+    {
+        var extra = _mixer.AddRange(stretched.Length);
+        var stateIndex = _stateIndex;
+        for (int i = 0; i < extra.Length && i < stretched.Length && i < stateIndex.Length; i++)
+        {
+            byte state = (byte)stateIndex[i];
+            bool oneSided = state != 0 && (BitHistory.Zeros(state) == 0 || BitHistory.Ones(state) == 0);
+            extra[i] = oneSided ? stretched[i] >> 1 : 0;
+        }
     }
 
     /// <summary>7 pixels above centred on the next bit's column, 5 two rows above, and the 7 to its left.</summary>

@@ -214,9 +214,9 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
         int size = SizeOf(revision);
         if (payload.Length < size) throw new InvalidDataException("the byte-model payload is shorter than its header");
         int row = payload[0] | payload[1] << 8;
-        var contexts = (ByteContexts)(payload[2] | payload[3] << 8 | payload[4] << 16 | (size > 5 ? payload[5] << 24 : 0));
+        var contexts = (ByteContexts)(uint)(payload[2] | payload[3] << 8 | payload[4] << 16 | (size > 5 ? payload[5] << 24 : 0));
         if ((contexts & ~allowed) != 0 || row > RecordLength.MaxDetected)
-            throw new InvalidDataException($"the byte-model header names contexts {(int)contexts:x} or row length {row} that this level does not have");
+            throw new InvalidDataException($"the byte-model header names contexts {(long)contexts:x} or row length {row} that this level does not have");
         return new BytePayloadHeader(row, contexts);
     }
 }

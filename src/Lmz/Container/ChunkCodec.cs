@@ -193,7 +193,8 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
         int networkThreads = Math.Max(1, threads / Math.Min(threads, methods.Count));
         var tokens = EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine);
         if (methods[stream] != ChunkMethod.TokenHybrid) return tokens;
-        return new HybridTokenModel((ITokenDistribution)tokens, bundle.Trie, lengths[stream], LevelProfile.For(level).ByteTableBits);
+        int revision = formatVersion >= 14 ? TokenByteMixer.CodeRevision : 1;
+        return new HybridTokenModel((ITokenDistribution)tokens, bundle.Trie, lengths[stream], LevelProfile.For(level).ByteTableBits, revision);
     }
 
     /// <summary>The progress callback made safe to call from the chunks' threads.</summary>

@@ -22,13 +22,14 @@ internal sealed class HybridTokenModel : ITokenCodingModel, IEncoderLookahead, I
     /// <param name="trie">The vocabulary of <paramref name="tokens"/> as a trie.</param>
     /// <param name="length">Bytes the stream's tokens spell.</param>
     /// <param name="tableBits">log2 of each byte-model context table's bytes.</param>
-    public HybridTokenModel(ITokenDistribution tokens, TokenTrie trie, int length, int tableBits)
+    /// <param name="revision">The mixer's revision (<see cref="TokenByteMixer"/>): 1 in formats 10–13, 2 from format 14.</param>
+    public HybridTokenModel(ITokenDistribution tokens, TokenTrie trie, int length, int tableBits, int revision)
     {
         _tokens = tokens;
         _trie = trie;
         _length = length;
         // Room for one token past the length: a corrupt payload is caught at the token's end.
-        _mixer = new TokenByteMixer(length + trie.MaxLength, TokenByteMixer.TextContexts, tableBits);
+        _mixer = new TokenByteMixer(length + trie.MaxLength, revision, tableBits);
         _cumulative = new uint[trie.Count + 1];
     }
 
