@@ -119,6 +119,26 @@ public sealed class GoldenContainerTests
         }
     }
 
+    [Fact]
+    public void The_version_14_set_codes_lisp_smaller_than_version_13_and_byte_chunks_with_the_same_payloads()
+    {
+        Golden Of(string version, string prefix) => All().Single(g => g.Version == version && g.Container.StartsWith(prefix, StringComparison.Ordinal));
+        foreach (var prefix in new[] { "grammar.lsp.6.", "grammar.lsp.7.", "grammar.lsp.9." })
+        {
+            var (before, _) = Read(Of("v13", prefix));
+            var (after, info) = Read(Of("v14", prefix));
+            Assert.Equal(nameof(Container.ChunkMethod.TokenHybrid), Assert.Single(info.Chunks).Method);
+            Assert.True(after.Length < before.Length, $"{prefix}: {after.Length} B in version 14, {before.Length} B in 13");
+        }
+        // The byte coder is format 13's: the same payload, in a container that names version 14.
+        var (old, _) = Read(Of("v13", "obj1.7."));
+        var (code, _) = Read(Of("v14", "obj1.7."));
+        var (oldMap, map) = (ContainerEdits.Parse(old), ContainerEdits.Parse(code));
+        Assert.Equal(14, map.Header.Version);
+        var (oldChunk, chunk) = (Assert.Single(oldMap.Chunks), Assert.Single(map.Chunks));
+        Assert.Equal(old.AsSpan(oldChunk.PayloadStart, oldChunk.PayloadLength), code.AsSpan(chunk.PayloadStart, chunk.PayloadLength));
+    }
+
     private static (byte[] Container, LmzContainerInfo Info) Read(Golden golden)
     {
         var container = File.ReadAllBytes(golden.Path);

@@ -53,4 +53,5 @@ calgary/obj1 7
 large/E.coli 2 20000
 large/E.coli 6 20000
 canterbury/xargs.1 6 - 4096
+calgary/progl 6
 LIST

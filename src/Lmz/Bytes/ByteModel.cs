@@ -137,6 +137,9 @@ internal sealed class ByteModel : IDisposable
     /// <summary>The code layout of the bytes so far (revision 6 or a code context), else null.</summary>
     public CodeLayout? Layout => _layout;
 
+    /// <summary>The match model's state for a mixer's weight set: 0 no match, 1–3 by length.</summary>
+    public int MatchState => _match.State;
+
     /// <summary>The match model's current length in bytes (0: no match).</summary>
     public int MatchLength => _match.Length;
 
