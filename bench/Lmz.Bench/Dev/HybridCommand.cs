@@ -67,7 +67,14 @@ public static class HybridCommand
             double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
             var row = new List<double> { tokens };
             double endBits = 0;
-            foreach (var (_, revision, contexts) in variants) row.Add(Simulate(data, decisions, revision, contexts, ref endBits));
+            var seconds = new List<double>();
+            foreach (var (_, revision, contexts) in variants)
+            {
+                var clock = Stopwatch.StartNew();
+                row.Add(Simulate(data, decisions, revision, contexts, ref endBits));
+                seconds.Add(clock.Elapsed.TotalSeconds);
+            }
+            Console.Error.WriteLine($"{Path.GetFileName(file)}: seconds per variant {string.Join(" ", seconds.Select(t => t.ToString("F2")))}");
             double endTokens = decisions.Where(d => d.Kind == TrieDecision.End).Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
             for (int i = 0; i < row.Count; i++) totals[i] += row[i];
             allBytes += data.Length;
