@@ -17,6 +17,7 @@ return command switch
     "bytes" => BytesCommand.Run(rest),
     "tokens" => TokensCommand.Run(rest),
     "hybrid" => HybridCommand.Run(rest),
+    "costs" => CostCompareCommand.Run(rest),
     "adaptive" => AdaptiveCommand.Run(rest),
     "micro" => MicroCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),

@@ -36,6 +36,10 @@ public static class Usage
           profile LEVEL FILE [T]   microseconds per token in the network step, prediction and coding of one stream
           tokens FILE OUT.u16       the file's token ids as little-endian uint16 (offline experiments)
           adaptive FILE [RATE]     bits per byte of level 9's learning network alone (no ensemble)
+          hybrid [--ablate] LEVEL FILES...
+                                   ideal bits per byte of the hybrid's revisions (and without each byte-context
+                                   group); H_DUMP=DIR writes each byte's cost (float32) per variant
+          costs FILE A.f32 B.f32   where two coders' per-byte costs differ, by kind of byte and by eighth of FILE
           netstep                  integer network us/step per engine and kernel path (1 thread)
         """;
 

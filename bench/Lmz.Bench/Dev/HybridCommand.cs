@@ -25,11 +25,10 @@ public static class HybridCommand
 {
     private readonly record struct Decision(int Position, byte Depth, byte Kind, byte Bit, uint One, uint Total);
 
-    /// <summary>Groups of byte contexts switched off together for the ablation.</summary>
+    /// <summary>Groups of byte contexts switched off together for the ablation (of revision 2's contexts: orders 2–6 are not among them).</summary>
     private static readonly (string Name, ByteContexts Contexts)[] Groups =
     [
-        ("orders 1-3", ByteContexts.Order1 | ByteContexts.Order2 | ByteContexts.Order3),
-        ("orders 4-6", ByteContexts.Order4 | ByteContexts.Order5 | ByteContexts.Order6),
+        ("order 1", ByteContexts.Order1),
         ("word", ByteContexts.Word),
         ("sparse", ByteContexts.Skip1 | ByteContexts.Skip1Pair | ByteContexts.Skip3 | ByteContexts.Sparse16),
         ("column", ByteContexts.Column),
