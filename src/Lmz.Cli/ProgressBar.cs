@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Lmz.Cli;
 
 /// <summary>
@@ -15,22 +13,26 @@ public sealed class ProgressBar : IProgress<LmzProgress>, IDisposable
     private readonly long? _inputLength;
     private readonly bool _decompressing;
     private readonly int _width;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _start;
     private readonly Lock _lock = new();
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
     private LmzProgress _last;
     private TimeSpan? _lastDraw;
     private int _drawnLength;
     private bool _disposed;
 
-    public ProgressBar(TextWriter error, string name, long? inputLength, bool decompressing, int width = 0)
+    /// <param name="time">The clock and the redraw timer; the system's unless a test drives them.</param>
+    public ProgressBar(TextWriter error, string name, long? inputLength, bool decompressing, int width = 0, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _start = _time.GetTimestamp();
         _error = error;
         _name = name;
         _inputLength = inputLength;
         _decompressing = decompressing;
         _width = width > 0 ? width : TerminalWidth();
-        _timer = new Timer(_ => Draw(), null, Interval, Interval);
+        _timer = _time.CreateTimer(_ => Draw(), null, Interval, Interval);
     }
 
     /// <summary>A bar only when stderr is a terminal and neither -q nor --no-progress was given.</summary>
@@ -49,7 +51,7 @@ public sealed class ProgressBar : IProgress<LmzProgress>, IDisposable
         LmzProgress progress;
         lock (_lock) progress = _last;
         long done = _decompressing ? progress.CompressedBytes : progress.UncompressedBytes;
-        double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
+        double seconds = Math.Max(Elapsed.TotalSeconds, 1e-3);
         double speed = done / seconds;
         string line = $"{_name}: {Bytes(done)}";
         if (_inputLength is > 0 and var total)
@@ -62,12 +64,14 @@ public sealed class ProgressBar : IProgress<LmzProgress>, IDisposable
         return line.Length < _width ? line : line[..Math.Max(0, _width - 1)];
     }
 
+    private TimeSpan Elapsed => _time.GetElapsedTime(_start);
+
     private void Draw()
     {
         lock (_lock)
         {
             if (_disposed) return;
-            var now = _clock.Elapsed;
+            var now = Elapsed;
             if (_lastDraw is { } last && now - last < Interval) return;
             _lastDraw = now;
             string line = Render();

@@ -103,6 +103,20 @@ public sealed class DecompressTests : IDisposable
     }
 
     [Fact]
+    public void A_file_from_a_newer_lmz_says_so_in_one_line_and_leaves_no_output()
+    {
+        var (container, _) = Compressed("grammar.lsp");
+        var bytes = File.ReadAllBytes(container);
+        bytes[4] = 15; // the version byte: one past the newest this lmz writes
+        File.WriteAllBytes(container, bytes);
+
+        var result = Cli.Expect(1, "-d", container);
+
+        Assert.Equal($"lmz: {container}: made by a newer lmz (format 15); this lmz reads formats 6–14" + Environment.NewLine, result.Error);
+        Assert.Equal(["grammar.lsp.lmz"], _files.Names());
+    }
+
+    [Fact]
     public void Data_that_is_not_lmz_is_an_error()
     {
         string fake = _files.Copy("xargs.1", "fake.lmz");
@@ -153,7 +167,7 @@ public sealed class DecompressTests : IDisposable
     [Fact]
     public void Stdin_to_stdout_round_trips_in_process()
     {
-        var original = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "grammar.lsp"));
+        var original = File.ReadAllBytes(TestFiles.CorpusFile("grammar.lsp"));
 
         var packed = Cli.Run(["-1"], stdin: original);
         var unpacked = Cli.Run(["-d", "-"], stdin: packed.Stdout);
@@ -166,7 +180,7 @@ public sealed class DecompressTests : IDisposable
     [Fact]
     public void Stdin_can_be_written_to_a_named_output()
     {
-        var original = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "grammar.lsp"));
+        var original = File.ReadAllBytes(TestFiles.CorpusFile("grammar.lsp"));
         string target = _files.PathOf("from-stdin.lmz");
 
         var result = Cli.Run(["-1", "-o", target], stdin: original);

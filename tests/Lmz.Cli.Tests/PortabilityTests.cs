@@ -18,32 +18,19 @@ public sealed class PortabilityTests : IDisposable
 
     private static (int ExitCode, byte[] Stdout, string Error) Run(string? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = Child.Lmz(args);
         if (environment != null)
         {
             var (name, value) = (environment.Split('=')[0], environment.Split('=')[1]);
             info.Environment[name] = value;
         }
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Lmz.Cli.dll"));
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        var stdout = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(600_000), "lmz did not finish");
-        copy.Wait();
-        return (process.ExitCode, stdout.ToArray(), error.Result);
+        return Child.Run(info, TimeSpan.FromMinutes(10));
     }
 
     private string Sample()
     {
         // 6,000 bytes of alice29.txt: one chunk at the default level, past several re-primes.
-        var alice = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "alice29.txt"));
+        var alice = File.ReadAllBytes(TestFiles.CorpusFile("alice29.txt"));
         return _files.Write("sample.txt", alice.AsSpan(20000, 6000).ToArray());
     }
 

@@ -9,37 +9,16 @@ public sealed class ProcessTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Lmz.Cli.dll"));
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-    }
+    private static Process Start(params string[] args) =>
+        Process.Start(Child.Lmz(args)) ?? throw new InvalidOperationException("could not start dotnet");
 
-    private static (int ExitCode, byte[] Stdout, string Error) Pipe(byte[] input, params string[] args)
-    {
-        using var process = Start(args);
-        var stdout = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardInput.BaseStream.Write(input);
-        process.StandardInput.Close();
-        Assert.True(process.WaitForExit(120_000), "lmz did not finish");
-        copy.Wait();
-        return (process.ExitCode, stdout.ToArray(), error.Result);
-    }
+    private static (int ExitCode, byte[] Stdout, string Error) Pipe(byte[] input, params string[] args) =>
+        Child.Run(Child.Lmz(args), TimeSpan.FromMinutes(2), input);
 
     [Fact]
     public void Stdin_to_stdout_round_trips()
     {
-        var original = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "xargs.1"));
+        var original = File.ReadAllBytes(TestFiles.CorpusFile("xargs.1"));
 
         var packed = Pipe(original, "-1");
         var unpacked = Pipe(packed.Stdout, "-d");
@@ -73,10 +52,10 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task Sigint_deletes_the_temp_file_and_exits_130()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "POSIX signals and /proc are Linux's here");
         // Eight copies of alice29.txt at -6 on one thread: about a minute and a half of work, so
         // the signal lands mid-compression even when a busy test run notices the temp file late.
-        var alice = File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "alice29.txt"));
+        var alice = File.ReadAllBytes(TestFiles.CorpusFile("alice29.txt"));
         string source = _files.Write("big.txt", [.. Enumerable.Repeat(alice, 8).SelectMany(copy => copy)]);
         using var process = Start("-6", "-T", "1", source);
         try
@@ -89,7 +68,7 @@ public sealed class ProcessTests : IDisposable
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no temp file appeared");
                 await Task.Delay(20);
             }
-            await Task.Delay(300);
+            // The signal handlers are installed before any output is opened (Program.Main), so the temp file is the cue.
 
             Assert.False(process.HasExited, "lmz finished before the signal was sent");
             Signal(process, "INT");
@@ -100,20 +79,19 @@ public sealed class ProcessTests : IDisposable
                 Signal(process, "TERM");
             }
 
-            Assert.True(process.WaitForExit(30_000), "lmz ignored the signal");
+            Child.WaitOrKill(process, TimeSpan.FromSeconds(30), "lmz after the signal");
             Assert.Equal("lmz: interrupted", (await error).Trim());
             Assert.Equal(130, process.ExitCode);
         }
         finally
         {
-            if (!process.HasExited) process.Kill(); // a failed assertion must not leave a minute of work running
+            if (!process.HasExited) process.Kill(entireProcessTree: true); // a failed assertion must not leave a minute of work running
         }
         Assert.Equal(["big.txt"], _files.Names());
     }
 
     private static void Signal(Process process, string name)
     {
-        using var kill = Process.Start("kill", [$"-{name}", process.Id.ToString()]) ?? throw new InvalidOperationException("could not run kill");
-        kill.WaitForExit();
+        Assert.Equal(0, Child.Run(new ProcessStartInfo("kill", [$"-{name}", process.Id.ToString()]), TimeSpan.FromSeconds(30)).ExitCode);
     }
 }

@@ -64,12 +64,29 @@ public sealed class ProgressBarTests : IDisposable
     public void Dispose_clears_what_was_drawn()
     {
         var error = new StringWriter();
-        var bar = new ProgressBar(error, "x", null, decompressing: false, width: 80);
+        var bar = new ProgressBar(error, "x", null, decompressing: false, width: 80, time: new ManualTime());
         bar.Report(new LmzProgress(10, 5));
         string drawn = error.ToString();
 
         bar.Dispose();
 
         Assert.Equal(drawn + "\r" + new string(' ', drawn.Length - 1) + "\r", error.ToString());
+    }
+
+    [Fact]
+    public void The_timer_redraws_the_elapsed_time_between_reports_and_stops_at_dispose()
+    {
+        var error = new StringWriter();
+        var time = new ManualTime();
+        var bar = new ProgressBar(error, "x", null, decompressing: false, width: 80, time: time);
+        bar.Report(new LmzProgress(10, 5));
+        time.Advance(TimeSpan.FromSeconds(62));
+        string redrawn = error.ToString();
+        bar.Dispose();
+        string cleared = error.ToString();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["\rx: 10 B  9.8 KiB/s  0:00", "\rx: 10 B  0 B/s  1:02"], redrawn.Split('\r').Skip(1).Select(line => "\r" + line));
+        Assert.Equal(cleared, error.ToString());
     }
 }

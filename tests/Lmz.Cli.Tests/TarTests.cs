@@ -17,11 +17,11 @@ public sealed class TarTests : IDisposable
     [InlineData("lmz -9")] // -9 codes at about 1 KB/s: the tree stays a few KB (tar pads it to 10 KB of mostly zeros)
     public void Tar_round_trips_a_directory_through_lmz(string program)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists("/usr/bin/tar") && !File.Exists("/bin/tar")) return;
+        Assert.SkipWhen(OperatingSystem.IsWindows() || !File.Exists("/usr/bin/tar") && !File.Exists("/bin/tar"), "needs GNU tar on a POSIX system");
         string tree = _files.PathOf("tree");
         Directory.CreateDirectory(Path.Combine(tree, "sub"));
-        File.Copy(Path.Combine(TestFiles.CorpusDirectory, "grammar.lsp"), Path.Combine(tree, "grammar.lsp"));
-        File.WriteAllBytes(Path.Combine(tree, "sub", "xargs.head"), File.ReadAllBytes(Path.Combine(TestFiles.CorpusDirectory, "xargs.1"))[..1500]);
+        File.Copy(TestFiles.CorpusFile("grammar.lsp"), Path.Combine(tree, "grammar.lsp"));
+        File.WriteAllBytes(Path.Combine(tree, "sub", "xargs.head"), File.ReadAllBytes(TestFiles.CorpusFile("xargs.1"))[..1500]);
         string archive = _files.PathOf("tree.tar.lmz");
         string output = _files.PathOf("out");
         Directory.CreateDirectory(output);
@@ -37,11 +37,9 @@ public sealed class TarTests : IDisposable
 
     private static void Tar(params string[] args)
     {
-        var info = new ProcessStartInfo("tar", args) { RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("tar", args);
         info.Environment["PATH"] = AppContext.BaseDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        using var process = Process.Start(info)!;
-        string error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(300_000), "tar did not finish");
-        Assert.True(process.ExitCode == 0, $"tar {string.Join(' ', args)} exited {process.ExitCode}: {error}");
+        var (exitCode, _, error) = Child.Run(info, TimeSpan.FromMinutes(5));
+        Assert.True(exitCode == 0, $"tar {string.Join(' ', args)} exited {exitCode}: {error}");
     }
 }

@@ -21,7 +21,9 @@ public sealed class WriteFailureTests : IDisposable
         string disk = _files.PathOf("full");
         Directory.CreateDirectory(disk);
         // A 16 KiB tmpfs needs root (CI and developers here run as root); elsewhere the test has nothing to run on.
-        if (!OperatingSystem.IsLinux() || Run("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", disk) != 0) return;
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "needs Linux's tmpfs for a full disk");
+        var (mounted, _, why) = Child.Run(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", disk]), TimeSpan.FromSeconds(30));
+        Assert.SkipWhen(mounted != 0, $"needs a 16 KiB tmpfs, which could not be mounted here (root only): {why.Trim()}");
         try
         {
             string source = Incompressible();
@@ -35,23 +37,20 @@ public sealed class WriteFailureTests : IDisposable
         }
         finally
         {
-            Run("umount", disk);
+            Child.Run(new ProcessStartInfo("umount", [disk]), TimeSpan.FromSeconds(30));
         }
     }
 
     [Fact]
     public void A_full_standard_output_is_named_stdout()
     {
-        if (!File.Exists("/dev/full")) return;
+        Assert.SkipUnless(File.Exists("/dev/full"), "needs /dev/full, which this system lacks");
         string source = Incompressible();
         string lmz = Path.Combine(AppContext.BaseDirectory, "Lmz.Cli.dll");
 
-        var info = new ProcessStartInfo("sh", ["-c", "exec dotnet \"$0\" -1 -c \"$1\" > /dev/full", lmz, source]) { RedirectStandardError = true };
-        using var process = Process.Start(info)!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        var (exitCode, _, error) = Child.Run(new ProcessStartInfo("sh", ["-c", "exec dotnet \"$0\" -1 -c \"$1\" > /dev/full", lmz, source]), TimeSpan.FromMinutes(2));
 
-        Assert.Equal((1, "lmz: stdout: No space left on device\n"), (process.ExitCode, error));
+        Assert.Equal((1, "lmz: stdout: No space left on device\n"), (exitCode, error));
     }
 
     [Fact]
@@ -68,13 +67,5 @@ public sealed class WriteFailureTests : IDisposable
     private sealed class FailingStream : MemoryStream
     {
         public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("No space left on device : '/disk/.out.lmz.tmp-1a2b3c4d'");
-    }
-
-    private static int Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var process = Process.Start(info)!;
-        process.WaitForExit();
-        return process.ExitCode;
     }
 }

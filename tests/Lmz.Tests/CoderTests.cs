@@ -1,5 +1,4 @@
 using Lmz.Coding;
-using Xunit.Abstractions;
 
 namespace Lmz.Tests;
 

@@ -1,6 +1,5 @@
 using Lmz.Coding;
 using Lmz.Modeling;
-using Xunit.Abstractions;
 
 namespace Lmz.Tests;
 

@@ -39,8 +39,10 @@ internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerp
         if (h.Length < ContainerFormat.Magic.Length || !h[..4].SequenceEqual(ContainerFormat.Magic))
             throw new InvalidDataException("not an lmz file (bad magic)");
         if (h.Length < FixedPrefix) throw new InvalidDataException("truncated file header");
-        if (h[4] is < ContainerFormat.MinReadableVersion or > ContainerFormat.Version)
-            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads versions {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version})");
+        if (h[4] > ContainerFormat.Version)
+            throw new InvalidDataException($"made by a newer lmz (format {h[4]}); this lmz reads formats {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version}");
+        if (h[4] < ContainerFormat.MinReadableVersion)
+            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads formats {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version})");
     }
 
     /// <summary>Parses the 36-byte header of formats 6–12 (<see cref="CheckStart"/> has passed).</summary>
