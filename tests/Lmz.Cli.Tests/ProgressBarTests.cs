@@ -78,7 +78,7 @@ public sealed class ProgressBarTests : IDisposable
     {
         var error = new StringWriter();
         var time = new ManualTime();
-        var bar = new ProgressBar(error, "x", null, decompressing: false, width: 80, time: time);
+        var bar = new ProgressBar(error, "x", null, decompressing: false, width: 80, time: time); // a shorter line is padded over the longer one
         bar.Report(new LmzProgress(10, 5));
         time.Advance(TimeSpan.FromSeconds(62));
         string redrawn = error.ToString();
@@ -86,7 +86,7 @@ public sealed class ProgressBarTests : IDisposable
         string cleared = error.ToString();
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(["\rx: 10 B  9.8 KiB/s  0:00", "\rx: 10 B  0 B/s  1:02"], redrawn.Split('\r').Skip(1).Select(line => "\r" + line));
+        Assert.Equal(["\rx: 10 B  9.8 KiB/s  0:00", "\rx: 10 B  0 B/s  1:02    "], redrawn.Split('\r').Skip(1).Select(line => "\r" + line));
         Assert.Equal(cleared, error.ToString());
     }
 }
