@@ -28,6 +28,7 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
             if (settings.Mode == CliMode.List) new ContainerLister(settings, inputs, console, _diagnostics).Run();
             else
             {
+                if (settings.Verbose && settings.Mode == CliMode.Compress) ReportLoweredThreads();
                 var job = new FileJob(settings, console, _diagnostics);
                 foreach (var input in inputs) job.Run(input);
             }
@@ -63,6 +64,16 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
                 _diagnostics.Error($"{directory}: {e.Message}");
             }
         }
+    }
+
+    /// <summary>-v: says so when the library will code fewer chunks at once than -T asks, for want of memory.</summary>
+    private void ReportLoweredThreads()
+    {
+        var options = new LmzCompressionOptions { Level = settings.Level, Threads = settings.EffectiveThreads, ChunkSize = settings.ChunkSize };
+        int threads = options.EffectiveThreads;
+        if (threads >= options.Threads) return;
+        string available = ProgressBar.Bytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        console.Error.WriteLine($"lmz: -T {options.Threads} lowered to {threads}: coding {options.Threads} chunks at once at -{settings.Level} would need more than the {available} this process may use");
     }
 
     public static string Version =>

@@ -32,6 +32,18 @@ public sealed record LmzCompressionOptions
     public int EffectiveChunkSize => ChunkSize ?? DefaultChunkSize;
 
     /// <summary>
+    /// The threads compression uses: <see cref="Threads"/>, lowered (to one at the least) where that
+    /// many chunks coded at once would not fit in the memory this process may use, its physical
+    /// memory or a container's limit (docs/THREADS.md). The output is the same either way.
+    /// </summary>
+    public int EffectiveThreads => ThreadBudget.Fit(Level, Threads, LongestChunk, ThreadBudget.AvailableBytes);
+
+    /// <summary>The longest chunk written: with the default chunk size, binary runs merge up to the level's <see cref="LevelProfile.BinaryChunkBlocks"/> chunk sizes.</summary>
+    internal int LongestChunk => ChunkSize == null
+        ? Math.Min(Container.ChunkRecord.MaxChunkLength(DefaultChunkSize, Container.ContainerFormat.Version), DefaultChunkSize * LevelProfile.For(Level).BinaryChunkBlocks)
+        : EffectiveChunkSize;
+
+    /// <summary>
     /// 1 MiB at every level. Measured on alice29.txt at level 6 (two threads): 64 KiB chunks, which
     /// let the transformer batch three streams, took as long (37.1 s vs 37.3 s) and cost 2.9% more
     /// bits (1.767 vs 1.717 bpb), because the online predictors relearn at every chunk.

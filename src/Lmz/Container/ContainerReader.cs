@@ -121,6 +121,8 @@ internal sealed class ContainerReader
         if (_header.InferenceFingerprint != InferenceFingerprint.For(_header.Level))
             throw new InvalidDataException(
                 $"the file's network specification (inference fingerprint {_header.InferenceFingerprint:x8}) is not the one this lmz computes at level {_header.Level} ({InferenceFingerprint.For(_header.Level):x8})");
-        _codec = new ChunkCodec(bundle, _header.Level, Math.Max(1, _options.Threads), _options.Engine, _header.Version).Prepare();
+        int longest = ChunkRecord.MaxChunkLength(_header.ChunkSize, _header.Version);
+        int threads = ThreadBudget.Fit(_header.Level, Math.Max(1, _options.Threads), longest, ThreadBudget.AvailableBytes);
+        _codec = new ChunkCodec(bundle, _header.Level, threads, _options.Engine, _header.Version).Prepare();
     }
 }

@@ -36,10 +36,8 @@ internal sealed class ContainerWriter
         _output = output;
         _options = options;
         var bundle = options.Model ?? LmzModelBundle.Default;
-        _codec = new ChunkCodec(bundle, options.Level, options.Threads, options.Engine).Prepare();
-        _longest = MergesBinary
-            ? Math.Min(ChunkRecord.MaxChunkLength(options.EffectiveChunkSize, ContainerFormat.Version), options.EffectiveChunkSize * LevelProfile.For(options.Level).BinaryChunkBlocks)
-            : options.EffectiveChunkSize;
+        _codec = new ChunkCodec(bundle, options.Level, options.EffectiveThreads, options.Engine).Prepare();
+        _longest = options.LongestChunk;
         // Two of the longest chunks: the end of a binary input can be cut into equal halves.
         _pending = new byte[(MergesBinary ? 2 * _longest : _longest) + 1];
         _pendingHeader = new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, InferenceFingerprint.For(options.Level)).ToBytes();
