@@ -7,9 +7,16 @@
 #   arm64-root/                Debian 12's arm64 C, C++, OpenSSL, zlib and ICU libraries, the root
 #                              qemu-aarch64 runs lmz's linux-arm64 executable in.
 #   bash bench/install-qemu.sh        (DEBIAN_MIRROR=URL picks another mirror)
+# The mirror is the one this machine's apt already uses for Debian's main archive.
 set -euo pipefail
 cd "$(dirname "$0")"
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+apt_mirror() { # the first Debian archive URI of the apt sources (deb822 .sources files, then one-line lists)
+  { sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n'
+    sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\).*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+  } | grep -E '/debian/?$' | head -n 1 || true
+}
+mirror=${DEBIAN_MIRROR:-$(apt_mirror)}
+[ -n "$mirror" ] || { echo "install-qemu: no Debian mirror in /etc/apt/sources.list*; set DEBIAN_MIRROR=URL" >&2; exit 1; }
 target=.qemu
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

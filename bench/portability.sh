@@ -7,6 +7,7 @@
 #   bash bench/portability.sh [BYTES] [LEVEL]     (defaults: 6000 bytes of alice29.txt, level 6)
 #   TARGETS=arm64 ENGINES=native bash bench/portability.sh 1500    (default: haswell arm64; native onnxruntime)
 #   SAMPLE=corpora/calgary/obj1 bash bench/portability.sh 21504    (another file: binary goes to the byte mixer)
+#   SAMPLE="corpora/canterbury/alice29.txt corpora/calgary/obj1" ...  (several files, each cut to BYTES, in one run)
 # Needs `bash bench/install-qemu.sh` once (qemu-user 10 and the arm64 root, into bench/.qemu;
 # QEMU_X64=PATH picks another qemu-x86_64). Debian 12's qemu 7.2 crashes .NET however it is run
 # (bench/results/portability-qemu.md). Emulation is 30-50x slower, so the input is small.
@@ -34,8 +35,8 @@ dotnet build src/Lmz.Cli -c Release -v q >/dev/null
 dll=src/Lmz.Cli/bin/Release/net10.0/Lmz.Cli.dll
 dotnet_bin=$(readlink -f "$(command -v dotnet)")
 [[ " $targets " == *" arm64 "* ]] && dotnet publish src/Lmz.Cli -p:PublishProfile=linux-arm64 -o "$work/arm64" -v q >/dev/null
-sample=${SAMPLE:-corpora/canterbury/alice29.txt}
-head -c "$bytes" "$sample" > "$work/sample"
+read -r -a samples <<<"${SAMPLE:-corpora/canterbury/alice29.txt}"
+for i in "${!samples[@]}"; do head -c "$bytes" "${samples[$i]}" > "$work/sample$i"; done
 native() { dotnet "$dll" "$@"; }
 # .NET writes JIT code through a second, writable mapping of its code pages (W^X), which qemu-user
 # does not see as a write to code it has translated: it goes on running stale code and the process
@@ -59,19 +60,22 @@ for target in $targets; do
     arm64) echo "arm64: $("$tools/qemu-aarch64" --version | head -n 1)" ;;
   esac
 done
-echo "input: $bytes bytes of $sample, level $level"
-for engine in $engines; do
-  timed native -$level -T 1 --engine $engine -c "$work/sample" > "$work/host.$engine.lmz"
-  for target in $targets; do
-    name="$engine on $target"
-    timed emulated $target "$work/$target.$engine.lmz" -$level -T 1 --engine $engine -c "$work/sample" || { echo "FAIL  $name: the emulated run exited $?"; status=1; }
-    check "$name: the emulated container equals the host's" "$work/host.$engine.lmz" "$work/$target.$engine.lmz"
-    timed emulated $target "$work/host-to-$target.$engine" -d -T 1 --engine $engine -c "$work/host.$engine.lmz" || { echo "FAIL  $name: the emulated run exited $?"; status=1; }
-    check "$name: the host's container decodes" "$work/sample" "$work/host-to-$target.$engine"
-    timed native -d -T 1 --engine $engine -c "$work/$target.$engine.lmz" > "$work/$target-to-host.$engine"
-    check "$name: its container decodes on the host" "$work/sample" "$work/$target-to-host.$engine"
+for i in "${!samples[@]}"; do
+  s="$work/sample$i"
+  echo "input: $bytes bytes of ${samples[$i]}, level $level"
+  for engine in $engines; do
+    timed native -$level -T 1 --engine $engine -c "$s" > "$s.host.$engine.lmz"
+    for target in $targets; do
+      name="$engine on $target"
+      timed emulated $target "$s.$target.$engine.lmz" -$level -T 1 --engine $engine -c "$s" || { echo "FAIL  $name: the emulated run exited $?"; status=1; }
+      check "$name: the emulated container equals the host's" "$s.host.$engine.lmz" "$s.$target.$engine.lmz"
+      timed emulated $target "$s.host-to-$target.$engine" -d -T 1 --engine $engine -c "$s.host.$engine.lmz" || { echo "FAIL  $name: the emulated run exited $?"; status=1; }
+      check "$name: the host's container decodes" "$s" "$s.host-to-$target.$engine"
+      timed native -d -T 1 --engine $engine -c "$s.$target.$engine.lmz" > "$s.$target-to-host.$engine"
+      check "$name: its container decodes on the host" "$s" "$s.$target-to-host.$engine"
+    done
   done
+  [ "$engines" = "native onnxruntime" ] && check "native and onnxruntime engines write the same container" "$s.host.native.lmz" "$s.host.onnxruntime.lmz"
+  for engine in $engines; do echo "container ($engine): $(stat -c %s "$s.host.$engine.lmz") bytes, methods: $(native -l -v "$s.host.$engine.lmz" | awk 'NR > 4 {print $2}' | sort | uniq -c | xargs)"; done
 done
-[ "$engines" = "native onnxruntime" ] && check "native and onnxruntime engines write the same container" "$work/host.native.lmz" "$work/host.onnxruntime.lmz"
-for engine in $engines; do echo "container ($engine): $(stat -c %s "$work/host.$engine.lmz") bytes"; done
 exit $status
