@@ -61,5 +61,9 @@ internal static class Child
         Assert.Fail($"{what}: still running after {limit.TotalSeconds:F0} s; killed");
     }
 
-    private static string Describe(ProcessStartInfo info) => string.Join(' ', [info.FileName, .. info.ArgumentList]);
+    private static string Describe(ProcessStartInfo info)
+    {
+        string command = string.Join(' ', [info.FileName, .. info.ArgumentList]);
+        return command.Length <= 300 ? command : command[..300] + $" … ({info.ArgumentList.Count} arguments)";
+    }
 }
