@@ -1,0 +1,22 @@
+using Lmz.Fuzz;
+using SharpFuzz;
+
+// afl TARGET: the afl++ persistent loop (under bench/fuzz.sh). replay [...]: the quick in-process fuzz for CI.
+// run TARGET FILE...: each file once, for triage.
+if (args.Length >= 2 && args[0] == "afl")
+{
+    var target = Targets.For(args[1]);
+    // Load the model bundle and ONNX Runtime once, before the loop, by decoding a seed (or nothing) once.
+    target(new MemoryStream(args.Length > 2 ? File.ReadAllBytes(args[2]) : []));
+    Fuzzer.Run(stream => target(stream));
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "replay") return Replay.Run(args[1..]);
+if (args.Length >= 3 && args[0] == "run")
+{
+    var target = Targets.For(args[1]);
+    foreach (var file in args[2..]) Console.WriteLine($"{file}: {target(new MemoryStream(File.ReadAllBytes(file)))}");
+    return 0;
+}
+Console.Error.WriteLine("usage: Lmz.Fuzz afl decode|info [WARMUP-FILE]\n       Lmz.Fuzz replay [--count N] [--seed S] [--target decode|info] [DIR...]\n       Lmz.Fuzz run decode|info FILE...");
+return 2;
