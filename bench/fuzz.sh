@@ -43,7 +43,7 @@ cp tests/fuzz/seeds/* "$seeds/"
 cp tests/fuzz/regressions/* "$seeds/" 2>/dev/null || true
 
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
-export AFL_FORKSRV_INIT_TMOUT=120000 AFL_NO_STARTUP_CALIBRATION=1
+export AFL_FORKSRV_INIT_TMOUT=120000
 for target in "${targets[@]}"; do
   out="$work/findings-$target"
   input=(-i "$seeds")

@@ -6,9 +6,15 @@ using SharpFuzz;
 if (args.Length >= 2 && args[0] == "afl")
 {
     var target = Targets.For(args[1]);
-    // Load the model bundle and ONNX Runtime once, before the loop, by decoding a seed (or nothing) once.
-    target(new MemoryStream(args.Length > 2 ? File.ReadAllBytes(args[2]) : []));
-    Fuzzer.Run(stream => target(stream));
+    byte[]? warmUp = args.Length > 2 ? File.ReadAllBytes(args[2]) : null;
+    Fuzzer.Run(stream =>
+    {
+        // Instrumented code may run only inside the loop, so the first input loads the model bundle
+        // and ONNX Runtime by decoding a seed first; the process keeps them for every later input.
+        if (warmUp != null) target(new MemoryStream(warmUp));
+        warmUp = null;
+        target(stream);
+    });
     return 0;
 }
 if (args.Length >= 1 && args[0] == "replay") return Replay.Run(args[1..]);
