@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the decoder and the container listing with afl++ and SharpFuzz.
-#   bash bench/fuzz.sh MINUTES [decode|info ...]  afl-fuzz each target (default both) for MINUTES,
+#   bash bench/fuzz.sh MINUTES [decode|info|decode-fixcrc ...]  afl-fuzz each target (default decode and info)
+#                                                 for MINUTES (decode-fixcrc: CRCs recomputed before decoding),
 #                                                 resuming its findings under artifacts/fuzz/
 #   bash bench/fuzz.sh --replay [N]               the quick in-process fuzz (no afl): seeds, regressions
 #                                                 and N random mutations (default 20000); LMZ_FUZZ_SEED fixes the RNG
@@ -20,7 +21,7 @@ fi
 
 minutes="${1:?usage: bench/fuzz.sh MINUTES [decode|info ...] | --replay [N]}"
 shift
-targets=("${@:-decode info}")
+targets=("$@")
 [[ $# -eq 0 ]] && targets=(decode info)
 
 if ! command -v afl-fuzz >/dev/null; then
@@ -55,11 +56,11 @@ for target in "${targets[@]}"; do
       tail -30 "$work/afl-$target.log"; exit 1; }
 done
 
-for target in decode info; do
+for target in decode info decode-fixcrc; do
   stats="$work/findings-$target/default/fuzzer_stats"
   [[ -f "$stats" ]] || continue
   awk -F' *: *' -v t="$target" '
     { v[$1] = $2 }
-    END { printf "%-7s executions %s, exec/s %s (last run), paths %s, crashes %s, hangs %s, run time %s s\n",
+    END { printf "%-13s executions %s, exec/s %s (last run), paths %s, crashes %s, hangs %s, run time %s s\n",
           t, v["execs_done"], v["execs_per_sec"], v["corpus_count"], v["saved_crashes"], v["saved_hangs"], v["run_time"] }' "$stats"
 done

@@ -24,5 +24,5 @@ if (args.Length >= 3 && args[0] == "run")
     foreach (var file in args[2..]) Console.WriteLine($"{file}: {target(new MemoryStream(File.ReadAllBytes(file)))}");
     return 0;
 }
-Console.Error.WriteLine("usage: Lmz.Fuzz afl decode|info [WARMUP-FILE]\n       Lmz.Fuzz replay [--count N] [--seed S] [--target decode|info] [DIR...]\n       Lmz.Fuzz run decode|info FILE...");
+Console.Error.WriteLine("usage: Lmz.Fuzz afl decode|info|decode-fixcrc [WARMUP-FILE]\n       Lmz.Fuzz replay [--count N] [--seed S] [--target decode|info] [DIR...]\n       Lmz.Fuzz run decode|info FILE...");
 return 2;
