@@ -34,6 +34,7 @@ public static class MutateCommand
         var machine = MachineInfo.Collect(null);
         Console.WriteLine("containers:");
         var known = MutationSources.Build(Console.Out);
+        var chunks = MutationSources.Chunks(known);
         var random = new Random(seed);
         var mutator = new Mutator(known.Select(k => k.Container).ToList(), random);
         var tally = new MutationTally();
@@ -50,10 +51,10 @@ public static class MutateCommand
             var mutant = data.ToArray();
             if (kind >= 3) mutant = ChecksumFixer.Fix(mutant);
             var expected = MutationSources.ExpectedIfValid(mutant, known) ?? original.Source;
-            string outcome = Decode(mutant, expected, options);
+            string outcome = Decode(mutant, expected, options, chunks);
             tally.Add(Kinds[kind], outcome);
             if (outcome is MutationTally.Wrong or MutationTally.Hang || outcome.StartsWith(MutationTally.Other, StringComparison.Ordinal))
-                Console.WriteLine($"!! mutation {n} of {original.Name} ({Kinds[kind]}): {outcome}");
+                Console.WriteLine($"!! mutation {n} of {original.Name} ({Kinds[kind]}): {outcome}; saved as {Save(mutant, n)}");
             if ((n + 1) % 10_000 == 0) Console.WriteLine($"  {n + 1} mutations, {clock.Elapsed.TotalSeconds:F0} s");
         }
         double seconds = clock.Elapsed.TotalSeconds;
@@ -65,8 +66,17 @@ public static class MutateCommand
         return tally.Failures == 0 ? 0 : 1;
     }
 
+    private static string Save(byte[] mutant, int n)
+    {
+        string dir = Path.Combine(RepoPaths.Root, "artifacts", "fuzz", "mutation-failures");
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, $"mutation-{n}.bin");
+        File.WriteAllBytes(path, mutant);
+        return RepoPaths.Display(path);
+    }
+
     /// <summary>The outcome of decoding one mutant, with a 10 s limit.</summary>
-    private static string Decode(byte[] mutant, byte[] expected, LmzDecompressionOptions options)
+    private static string Decode(byte[] mutant, byte[] expected, LmzDecompressionOptions options, List<byte[]> chunks)
     {
         string outcome = MutationTally.Hang;
         var thread = new Thread(() =>
@@ -74,7 +84,8 @@ public static class MutateCommand
             try
             {
                 var decoded = LmzCompressor.Decompress(mutant, options);
-                outcome = decoded.AsSpan().SequenceEqual(expected) ? MutationTally.Correct : MutationTally.Wrong;
+                outcome = decoded.AsSpan().SequenceEqual(expected) ? MutationTally.Correct
+                    : MutationSources.IsIntactChunks(decoded, chunks) ? MutationTally.Spliced : MutationTally.Wrong;
             }
             catch (InvalidDataException e)
             {

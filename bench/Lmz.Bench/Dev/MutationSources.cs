@@ -59,6 +59,40 @@ internal static class MutationSources
         return data;
     }
 
+    /// <summary>The contents of every chunk of <paramref name="known"/>, each a slice of its source.</summary>
+    public static List<byte[]> Chunks(IReadOnlyList<KnownContainer> known)
+    {
+        var chunks = new List<byte[]>();
+        foreach (var k in known)
+        {
+            int at = 0;
+            foreach (var chunk in LmzContainerInfo.ReadAll(new MemoryStream(k.Container)).SelectMany(m => m.Chunks))
+            {
+                chunks.Add(k.Source.AsSpan(at, chunk.OriginalLength).ToArray());
+                at += chunk.OriginalLength;
+            }
+        }
+        return chunks;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="output"/> is a run of whole chunks of the known containers: what a
+    /// container spliced from intact records (a chunk's record with its payload is checked as one)
+    /// decodes to. Empty output counts only when some container was empty.
+    /// </summary>
+    public static bool IsIntactChunks(byte[] output, IReadOnlyList<byte[]> chunks)
+    {
+        var reachable = new bool[output.Length + 1];
+        reachable[0] = true;
+        for (int at = 0; at < output.Length; at++)
+        {
+            if (!reachable[at]) continue;
+            foreach (var c in chunks)
+                if (c.Length > 0 && output.AsSpan(at).StartsWith(c)) reachable[at + c.Length] = true;
+        }
+        return reachable[output.Length];
+    }
+
     /// <summary>
     /// What a mutant should decode to if it is valid: a run of known containers back to back
     /// (a truncation or splice can land on a member boundary), their sources joined; else null.
