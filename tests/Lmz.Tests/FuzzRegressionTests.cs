@@ -2,8 +2,9 @@ namespace Lmz.Tests;
 
 /// <summary>
 /// The fuzz inputs under tests/fuzz: every seed decodes or is rejected with InvalidDataException,
-/// and every saved finding (regressions/) is rejected with InvalidDataException, by both the
-/// decoder and the container listing. Anything else escaping was a bug the fuzzers found.
+/// and every saved finding (regressions/) is rejected by the decoder with InvalidDataException and
+/// listed or rejected by the container listing (which decodes nothing, so a finding behind valid
+/// CRCs lists). Anything else escaping was a bug the fuzzers found.
 /// </summary>
 public sealed class FuzzRegressionTests
 {
@@ -64,7 +65,8 @@ public sealed class FuzzRegressionTests
     {
         var failures = Files("regressions").Prepend("(empty input)")
             .SelectMany(f => Outcomes(f == "(empty input)" ? [] : File.ReadAllBytes(f))
-                .Where(o => o.Result != "rejected").Select(o => $"{Path.GetFileName(f)} {o.Api}: {o.Result}"))
+                .Where(o => o.Api == "Decompress" ? o.Result != "rejected" : o.Result is not ("decoded" or "rejected"))
+                .Select(o => $"{Path.GetFileName(f)} {o.Api}: {o.Result}"))
             .ToList();
         Assert.Empty(failures);
     }
