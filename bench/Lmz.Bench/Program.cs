@@ -20,6 +20,7 @@ return command switch
     "costs" => CostCompareCommand.Run(rest),
     "adaptive" => AdaptiveCommand.Run(rest),
     "micro" => MicroCommand.Run(rest),
+    "mutate" => MutateCommand.Run(rest),
     "readme" => ReadmeSection.Run(rest),
     "charts" => Charts.Run(rest),
     "help" or "-h" or "--help" => Usage.Print(),

@@ -40,6 +40,9 @@ public static class Usage
                                    ideal bits per byte of the hybrid's revisions (and without each byte-context
                                    group); H_DUMP=DIR writes each byte's cost (float32) per variant
           costs FILE A.f32 B.f32   where two coders' per-byte costs differ, by kind of byte and by eighth of FILE
+          mutate [--count N] [--seed S] [--out FILE]
+                                   silent-corruption bench: N mutations (default 100000) of small containers of
+                                   every method and level, decoded; outcomes by check in bench/results/mutation.md
           netstep                  integer network us/step per engine and kernel path (1 thread)
         """;
 

@@ -16,8 +16,18 @@ public sealed class ArithmeticDecoder
         for (int i = 0; i < 5; i++) _code = (_code << 8) | NextByte();
     }
 
-    /// <summary>Bytes read past the end of the input (zeros are supplied; corrupt data shows as a checksum failure).</summary>
+    /// <summary>
+    /// Bytes read past the end of the input (zeros are supplied; corrupt data shows as a checksum
+    /// failure). A whole stream never reads past its end; past <see cref="MaxOverrun"/> bytes the
+    /// decoder throws <see cref="InvalidDataException"/>.
+    /// </summary>
     public int Overrun { get; private set; }
+
+    /// <summary>
+    /// Bytes the decoder supplies past the input before it gives up: a corrupt record can claim a
+    /// chunk of megabytes for a payload of a hundred bytes, and decoding its zeros cost minutes.
+    /// </summary>
+    public const int MaxOverrun = 4;
 
     /// <summary>The cumulative count the next symbol's interval contains.</summary>
     public uint GetTarget()
@@ -52,7 +62,7 @@ public sealed class ArithmeticDecoder
     private uint NextByte()
     {
         if (_position < _input.Length) return _input[_position++];
-        Overrun++;
+        if (++Overrun > MaxOverrun) throw new InvalidDataException("the payload ends before its last symbol");
         return 0;
     }
 }
