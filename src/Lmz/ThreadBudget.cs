@@ -13,11 +13,15 @@ internal static class ThreadBudget
     /// <summary>The process before any chunk, by level (index level − 1): the runtime and the bundle, then the network (4–8), then level 9's learning copy.</summary>
     private static readonly long[] BaseBytes = [100 * MiB, 100 * MiB, 100 * MiB, 200 * MiB, 200 * MiB, 200 * MiB, 200 * MiB, 200 * MiB, 400 * MiB];
 
-    /// <summary>One chunk's model, by level: the byte mixer's tables at 1–3, the network's stream state and the hybrid's tables at 4–9.</summary>
-    private static readonly long[] ModelBytes = [96 * MiB, 112 * MiB, 128 * MiB, 176 * MiB, 176 * MiB, 176 * MiB, 176 * MiB, 176 * MiB, 192 * MiB];
+    /// <summary>
+    /// One chunk's model, by level: the byte mixer's tables at 1–3, the network's stream state and
+    /// the hybrid's tables at 4–9. A group's models are allocated while the last group's may not yet
+    /// be collected, which the figures allow for.
+    /// </summary>
+    private static readonly long[] ModelBytes = [128 * MiB, 160 * MiB, 192 * MiB, 320 * MiB, 320 * MiB, 320 * MiB, 320 * MiB, 320 * MiB, 352 * MiB];
 
     /// <summary>Per byte of the longest chunk: its input, output and token copies.</summary>
-    private const int BytesPerChunkByte = 4;
+    private const int BytesPerChunkByte = 8;
 
     /// <summary>What the runtime lets this process use: physical memory, or a container's or GC heap limit.</summary>
     internal static long AvailableBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
