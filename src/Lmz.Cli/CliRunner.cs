@@ -69,7 +69,7 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
     /// <summary>-v: says so when the library will code fewer chunks at once than -T asks, for want of memory.</summary>
     private void ReportLoweredThreads()
     {
-        var options = new LmzCompressionOptions { Level = settings.Level, Threads = settings.EffectiveThreads, ChunkSize = settings.ChunkSize };
+        var options = settings.CompressionOptions();
         int threads = options.EffectiveThreads;
         if (threads >= options.Threads) return;
         string available = ProgressBar.Bytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);

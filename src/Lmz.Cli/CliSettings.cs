@@ -44,4 +44,8 @@ public sealed record CliSettings
     public IReadOnlyList<string> Inputs => Files.Count == 0 ? [StdinName] : Files;
 
     public int EffectiveThreads => Threads == 0 ? Environment.ProcessorCount : Threads;
+
+    /// <summary>The compression options these settings name, before the bundle is loaded and a progress bar drawn.</summary>
+    public LmzCompressionOptions CompressionOptions() =>
+        new() { Level = Level, Threads = EffectiveThreads, ChunkSize = ChunkSize, Engine = Engine };
 }

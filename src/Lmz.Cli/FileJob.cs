@@ -97,15 +97,7 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
         {
             if (Compressing)
             {
-                LmzCompressor.Compress(reader, writer, new LmzCompressionOptions
-                {
-                    Level = settings.Level,
-                    Threads = settings.EffectiveThreads,
-                    ChunkSize = settings.ChunkSize,
-                    Engine = settings.Engine,
-                    Model = settings.Bundle,
-                    Progress = progress,
-                }, console.Interrupt);
+                LmzCompressor.Compress(reader, writer, settings.CompressionOptions() with { Model = settings.Bundle, Progress = progress }, console.Interrupt);
             }
             else
             {
