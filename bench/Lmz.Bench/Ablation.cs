@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Lmz.Coding;
-using Lmz.Modeling;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
 
 namespace Lmz.Bench;
 
@@ -29,7 +29,7 @@ public static class Ablation
     private static RecordedNetwork Logits(LmzModelBundle bundle, string file, int[] ids)
     {
         if (LogitCache.TryGetValue(file, out var cached)) return cached;
-        using var window = EnsembleProfile.CreateNetworkWindow(bundle, Lmz.Network.NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+        using var window = TokenCoderFactory.CreateNetworkWindow(bundle, Lmz.Network.NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
         var scores = new TokenScores(bundle.Tokenizer.VocabSize);
         var logits = new float[ids.Length][];
         var hidden = new float[ids.Length][];
@@ -72,7 +72,7 @@ public static class Ablation
             bundle.Tokenizer.Encode(bytes, ids);
             var recorded = Record(spec, bundle, file, [.. ids]);
             MatchModel? match = null; // the last model's, for the cost breakdown
-            ITokenCodingModel Create(int stream) => CreateModel(spec, bundle, recorded, out match);
+            ITokenCoder Create(int stream) => CreateModel(spec, bundle, recorded, out match);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var payload = TokenStreamCoder.Encode([ids.ToArray()], Create, 1, default)[0];
@@ -88,13 +88,13 @@ public static class Ablation
     }
 
     /// <summary>The token model a spec names (see the class summary); match is its match model, if any.</summary>
-    internal static ITokenCodingModel CreateModel(string spec, LmzModelBundle bundle, RecordedNetwork? recorded, out MatchModel? match)
+    internal static ITokenCoder CreateModel(string spec, LmzModelBundle bundle, RecordedNetwork? recorded, out MatchModel? match)
     {
         int vocab = bundle.Tokenizer.VocabSize;
         var parts = spec.Split('+');
         MatchModel? found = null;
         match = null;
-        if (spec == "ppm") return new TokenPpmModel(vocab, 4);
+        if (spec == "ppm") return new TokenPpmCoder(vocab, 4);
         var settings = new MixerSettings();
         if (parts.Contains("nobias")) settings = settings with { BiasRate = 0 };
         if (parts.Contains("noapm")) settings = settings with { TopTokenApm = false };

@@ -1,5 +1,5 @@
 using Lmz.Coding;
-using Lmz.Modeling;
+using Lmz.Models.Tokens;
 using Lmz.Tokenization;
 
 namespace Lmz.Bench;

@@ -1,3 +1,4 @@
+using Lmz.Formats;
 namespace Lmz.Cli.Tests;
 
 public sealed class OptionTests : IDisposable

@@ -1,5 +1,5 @@
-using Lmz.Fuzz;
 using SharpFuzz;
+using Lmz.Fuzz;
 
 // afl TARGET: the afl++ persistent loop (under bench/fuzz.sh). replay [...]: the quick in-process fuzz for CI.
 // run TARGET FILE...: each file once, for triage.

@@ -1,6 +1,8 @@
 using CsCheck;
-using Lmz.Bytes;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Methods;
+using Lmz.Models.Bits;
 
 namespace Lmz.Tests;
 
@@ -83,7 +85,7 @@ public sealed class ByteModelTests
     [Fact]
     public void Refiner_learns_a_context_where_the_input_is_wrong_and_keeps_another_as_given()
     {
-        var refiner = new ProbabilityRefiner(2);
+        var refiner = new BitApm(2);
         for (int i = 0; i < 2000; i++)
         {
             refiner.Refine(3500, 0);

@@ -1,6 +1,6 @@
 using System.Text;
 using CsCheck;
-using Lmz.Bytes;
+using Lmz.Models.Bits;
 
 namespace Lmz.Tests;
 

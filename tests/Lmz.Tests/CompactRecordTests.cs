@@ -1,5 +1,6 @@
 using CsCheck;
 using Lmz.Container;
+using Lmz.Methods;
 
 namespace Lmz.Tests;
 

@@ -1,5 +1,5 @@
-using Lmz.Container;
 using Route = Lmz.Tests.CorruptionTests.Route;
+using Lmz.Container;
 
 namespace Lmz.Tests;
 

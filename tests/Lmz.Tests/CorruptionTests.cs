@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using Lmz.Container;
+using Lmz.Methods;
 
 namespace Lmz.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CsCheck;
-using Lmz.Modeling;
+using Lmz.Core;
 
 namespace Lmz.Tests;
 

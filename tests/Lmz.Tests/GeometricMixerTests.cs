@@ -1,5 +1,6 @@
 using CsCheck;
-using Lmz.Modeling;
+using Lmz.Core;
+using Lmz.Models.Tokens;
 
 namespace Lmz.Tests;
 

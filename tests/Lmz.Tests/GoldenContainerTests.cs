@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using Lmz.Bytes;
+using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Network;
 
 namespace Lmz.Tests;
@@ -68,7 +69,7 @@ public sealed class GoldenContainerTests
         Assert.True(chunk.OriginalLength > merged.Info.ChunkSize, $"{chunk.OriginalLength} bytes in a chunk of nominal size {merged.Info.ChunkSize}");
 
         var image = Read(All().Single(g => g.Version == "v8" && g.Container.StartsWith("x-ray.", StringComparison.Ordinal)));
-        Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
+        Assert.Equal(nameof(ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
         int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
         Assert.Equal(3800, image.Container[payload] | image.Container[payload + 1] << 8); // the header's row: 1900 samples of 16 bits
     }
@@ -77,14 +78,14 @@ public sealed class GoldenContainerTests
     public void The_version_9_set_holds_byte_chunks_of_revision_3_with_the_indirect_contexts()
     {
         var image = Read(All().Single(g => g.Version == "v9" && g.Container.StartsWith("x-ray.", StringComparison.Ordinal)));
-        Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
+        Assert.Equal(nameof(ChunkMethod.Bytes), Assert.Single(image.Info.Chunks).Method);
         int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
         Assert.Equal(3800, image.Container[payload] | image.Container[payload + 1] << 8);
         var contexts = (ByteContexts)(image.Container[payload + 2] | image.Container[payload + 3] << 8 | image.Container[payload + 4] << 16);
         Assert.Equal(ByteContexts.Revision3, contexts);
 
         var code = Read(All().Single(g => g.Version == "v9" && g.Container.StartsWith("ooffice.", StringComparison.Ordinal)));
-        Assert.Equal(nameof(Container.ChunkMethod.BytesX86), Assert.Single(code.Info.Chunks).Method);
+        Assert.Equal(nameof(ChunkMethod.BytesX86), Assert.Single(code.Info.Chunks).Method);
         var flags = (ByteContexts)(code.Container[payload + 2] | code.Container[payload + 3] << 8 | code.Container[payload + 4] << 16);
         Assert.True(flags.HasFlag(ByteContexts.Indirect1 | ByteContexts.Indirect2), $"contexts {flags}");
     }
@@ -96,7 +97,7 @@ public sealed class GoldenContainerTests
         foreach (var (level, contexts) in new[] { (2, ByteContexts.NucleotideContexts & ByteContexts.Revision5 & ~ByteContexts.HighOrders), (6, ByteContexts.NucleotideContexts) })
         {
             var dna = Read(All().Single(g => g.Version == "v12" && g.Level == level && g.Container.StartsWith("E.coli.", StringComparison.Ordinal)));
-            Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(dna.Info.Chunks).Method);
+            Assert.Equal(nameof(ChunkMethod.Bytes), Assert.Single(dna.Info.Chunks).Method);
             Assert.Equal(contexts, (ByteContexts)BitConverter.ToInt32(dna.Container, payload + 2));
         }
     }
@@ -127,7 +128,7 @@ public sealed class GoldenContainerTests
         {
             var (before, _) = Read(Of("v13", prefix));
             var (after, info) = Read(Of("v14", prefix));
-            Assert.Equal(nameof(Container.ChunkMethod.TokenHybrid), Assert.Single(info.Chunks).Method);
+            Assert.Equal(nameof(ChunkMethod.TokenHybrid), Assert.Single(info.Chunks).Method);
             Assert.True(after.Length < before.Length, $"{prefix}: {after.Length} B in version 14, {before.Length} B in 13");
         }
         // The byte coder is format 13's: the same payload, in a container that names version 14.

@@ -1,5 +1,5 @@
 using CsCheck;
-using Lmz.Modeling;
+using Lmz.Models.Tokens;
 
 namespace Lmz.Tests;
 

@@ -1,6 +1,7 @@
 using Lmz.Coding;
-using Lmz.Hybrid;
-using Lmz.Modeling;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 
 namespace Lmz.Tests;
 
@@ -58,14 +59,14 @@ public sealed class HybridCodingTests
         }
     }
 
-    private static (byte[] Payload, int[] Tokens) Code(byte[] text, bool hybrid, int revision = TokenByteMixer.CodeRevision)
+    private static (byte[] Payload, int[] Tokens) Code(byte[] text, bool hybrid, int revision = HybridDecisionModel.CodeRevision)
     {
         var ids = new List<int>();
         Bundle.Tokenizer.Encode(text, ids);
         var output = new MemoryStream();
         var encoder = new ArithmeticEncoder(output);
-        var ensemble = (TokenEnsemble)EnsembleProfile.Create(6, Bundle.Tokenizer.VocabSize, null);
-        using var model = hybrid ? new HybridTokenModel(ensemble, Bundle.Trie, text.Length, 20, revision) : null;
+        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(6, Bundle.Tokenizer.VocabSize, null);
+        using var model = hybrid ? new HybridTokenCoder(ensemble, Bundle.Trie, text.Length, 20, revision) : null;
         foreach (int t in ids)
         {
             if (model != null) model.Encode(encoder, t); else ensemble.Encode(encoder, t);
@@ -76,7 +77,7 @@ public sealed class HybridCodingTests
 
     [Theory]
     [InlineData(1)]
-    [InlineData(TokenByteMixer.CodeRevision)]
+    [InlineData(HybridDecisionModel.CodeRevision)]
     public void Mixing_the_byte_model_codes_source_code_smaller_than_the_tokens_alone_and_decodes_it(int revision)
     {
         var text = File.ReadAllBytes(Repo.CorpusFile("canterbury/fields.c"));
@@ -84,8 +85,8 @@ public sealed class HybridCodingTests
         var (mixed, tokens) = Code(text, hybrid: true, revision);
         Assert.True(mixed.Length * 100L < plain.Length * 95L, $"hybrid {mixed.Length} B, tokens alone {plain.Length} B");
 
-        var ensemble = (TokenEnsemble)EnsembleProfile.Create(6, Bundle.Tokenizer.VocabSize, null);
-        using var model = new HybridTokenModel(ensemble, Bundle.Trie, text.Length, 20, revision);
+        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(6, Bundle.Tokenizer.VocabSize, null);
+        using var model = new HybridTokenCoder(ensemble, Bundle.Trie, text.Length, 20, revision);
         var decoder = new ArithmeticDecoder(mixed);
         Assert.Equal(tokens, tokens.Select(_ => model.Decode(decoder)).ToArray());
     }
@@ -95,8 +96,8 @@ public sealed class HybridCodingTests
     {
         var text = File.ReadAllBytes(Repo.CorpusFile("canterbury/grammar.lsp"));
         var (payload, tokens) = Code(text, hybrid: true);
-        var ensemble = (TokenEnsemble)EnsembleProfile.Create(6, Bundle.Tokenizer.VocabSize, null);
-        using var model = new HybridTokenModel(ensemble, Bundle.Trie, text.Length / 2, 20, TokenByteMixer.CodeRevision);
+        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(6, Bundle.Tokenizer.VocabSize, null);
+        using var model = new HybridTokenCoder(ensemble, Bundle.Trie, text.Length / 2, 20, HybridDecisionModel.CodeRevision);
         var decoder = new ArithmeticDecoder(payload);
         var error = Assert.Throws<InvalidDataException>(() => { foreach (var _ in tokens) model.Decode(decoder); });
         Assert.Contains("exceed the recorded length", error.Message);

@@ -1,4 +1,5 @@
 using Lmz.Container;
+using Lmz.Methods;
 
 namespace Lmz.Tests;
 

@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Text.Json;
-using Lmz.Coding;
 using Lmz.Container;
-using Lmz.Modeling;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
 using Lmz.Network;
 
 namespace Lmz.Tests;
@@ -126,7 +126,7 @@ public sealed class NetworkTests
     {
         var spec = Bundle.NetworkSpec;
         var stream = Tokens(Repo.Alice, 0, 400);
-        using var window = EnsembleProfile.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+        using var window = TokenCoderFactory.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
         window.Foresee(stream);
         window.Step(0, 0);
         window.Step(stream[0], 1); // runs positions 1.. as one step
@@ -151,7 +151,7 @@ public sealed class NetworkTests
     public void Steps_allocate_no_managed_memory_including_re_primes()
     {
         var spec = Bundle.NetworkSpec;
-        using var window = EnsembleProfile.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+        using var window = TokenCoderFactory.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
         int warm = spec.Context + 8;
         for (int i = 0; i < warm; i++) window.Step(17 + i % 5, i);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -223,8 +223,8 @@ public sealed class NetworkTests
         {
             var payload = TokenStreamCoder.Encode([ids], _ =>
             {
-                var window = EnsembleProfile.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
-                return new TransformerTokenModel(window, new TokenEnsemble(vocab,
+                var window = TokenCoderFactory.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+                return new TransformerTokenCoder(window, new TokenEnsemble(vocab,
                     [window, new OrderZeroModel(vocab), new TokenNGramModel(vocab, 5), new MatchModel(vocab)],
                     new MixerSettings { AdapterRank = rank }));
             }, 1, default);

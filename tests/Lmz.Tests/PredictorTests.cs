@@ -1,5 +1,6 @@
 using Lmz.Coding;
-using Lmz.Modeling;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
 
 namespace Lmz.Tests;
 
@@ -106,8 +107,8 @@ public class PredictorTests(ITestOutputHelper output)
         var tokens = Tokens(Repo.Alice.AsSpan(0, 6000));
         foreach (int level in new[] { 1, 3 })
         {
-            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => EnsembleProfile.Create(level, Vocab, null), threads: 2, CancellationToken.None);
-            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => EnsembleProfile.Create(level, Vocab, null), threads: 2, CancellationToken.None);
+            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => TokenCoderFactory.Create(level, Vocab, null), threads: 2, CancellationToken.None);
+            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => TokenCoderFactory.Create(level, Vocab, null), threads: 2, CancellationToken.None);
             Assert.Equal(tokens, decoded[0]);
             Assert.Equal(tokens[..100], decoded[1]);
             Assert.Empty(decoded[2]);

@@ -1,4 +1,5 @@
 using System.Text;
+using Lmz.Methods;
 
 namespace Lmz.Tests;
 
@@ -16,7 +17,7 @@ public sealed class TextRoutingTests
         var text = WikiTail.Value;
         Assert.True(Encoding.UTF8.GetString(text).Count(c => c > 127) * 100 > text.Length, "the sample lost its non-ASCII letters");
         var container = RoundTrip(text);
-        Assert.Equal(nameof(Container.ChunkMethod.TokenHybrid), Assert.Single(LmzContainerInfo.Read(new MemoryStream(container)).Chunks).Method);
+        Assert.Equal(nameof(ChunkMethod.TokenHybrid), Assert.Single(LmzContainerInfo.Read(new MemoryStream(container)).Chunks).Method);
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class TextRoutingTests
             else mangled.AddRange([0xFF, 0xFE]);
         }
         var container = RoundTrip([.. mangled]);
-        Assert.Equal(nameof(Container.ChunkMethod.Bytes), Assert.Single(LmzContainerInfo.Read(new MemoryStream(container)).Chunks).Method);
+        Assert.Equal(nameof(ChunkMethod.Bytes), Assert.Single(LmzContainerInfo.Read(new MemoryStream(container)).Chunks).Method);
     }
 
     private static byte[] RoundTrip(byte[] data)

@@ -1,3 +1,4 @@
+using Lmz.Formats;
 namespace Lmz.Tests;
 
 public class ThreadBudgetTests

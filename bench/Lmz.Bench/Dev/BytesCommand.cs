@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
-using Lmz.Bytes;
+using Lmz.Methods;
+using Lmz.Models.Bits;
 
 namespace Lmz.Bench.Dev;
 

@@ -1,6 +1,9 @@
-using Lmz.Network;
 using System.Diagnostics;
-using Lmz.Modeling;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
+using Lmz.Network;
 
 namespace Lmz.Bench.Dev;
 
@@ -191,8 +194,8 @@ public static class ProfileCommand
         using var bundle = LmzModelBundle.Default;
         var ids = new List<int>();
         bundle.Tokenizer.Encode(File.ReadAllBytes(args[1]), ids);
-        using var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
-        var model = (TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window);
+        using var window = TokenCoderFactory.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
+        var model = (TokenEnsemble)TokenCoderFactory.Create(level, bundle.Tokenizer.VocabSize, window);
         var encoder = new Lmz.Coding.ArithmeticEncoder(new MemoryStream());
         long net = 0, predict = 0, code = 0;
         int previous = 0;
@@ -245,7 +248,7 @@ public static class AdaptiveCommand
         var ids = new List<int>();
         bundle.Tokenizer.Encode(data, ids);
         var network = new Lmz.Network.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
-        const int W = Lmz.Network.Adaptive.AdaptiveTokenModel.Window;
+        const int W = LearningTokenCoder.Window;
         var inputs = new int[ids.Count + 1];
         for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];
         double bits = 0;
@@ -255,7 +258,7 @@ public static class AdaptiveCommand
             if (t % W == 0)
             {
                 long t1 = Stopwatch.GetTimestamp();
-                Lmz.Network.Adaptive.AdaptiveTokenModel.StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
+                LearningTokenCoder.StartWindow(network, inputs.AsSpan(0, t + 1), t, rate);
                 windows += Stopwatch.GetTimestamp() - t1;
             }
             network.Step(inputs[t]);

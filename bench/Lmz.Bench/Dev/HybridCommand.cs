@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using System.Numerics;
 using System.Runtime.InteropServices;
-using Lmz.Bytes;
-using Lmz.Hybrid;
-using Lmz.Modeling;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 using Lmz.Network;
 
 namespace Lmz.Bench.Dev;
@@ -11,7 +12,7 @@ namespace Lmz.Bench.Dev;
 /// <summary>
 /// hybrid [--ablate] LEVEL FILE...: ideal code lengths (no coder) of each file's tokens as one
 /// stream, coded over the vocabulary trie: by the token ensemble alone and by the hybrid
-/// (<see cref="TokenByteMixer"/>); with --ablate also the hybrid with each byte-context group
+/// (<see cref="HybridDecisionModel"/>); with --ablate also the hybrid with each byte-context group
 /// switched off. The ensemble's decisions along each token's path are cached in /tmp/lmz-hybrid
 /// (per file and level), so variants rerun without the network. With H_BREAKDOWN set, each file
 /// also prints its byte-bit costs by depth in the token, tokens alone against the hybrid; with
@@ -48,13 +49,13 @@ public static class HybridCommand
         args = [.. args.Where(a => a != "--ablate")];
         if (args.Length < 2) return AblateCommand.Fail("usage: hybrid [--ablate] LEVEL FILE...");
         int level = int.Parse(args[0]);
-        var shipped = TokenByteMixer.ContextsOf(TokenByteMixer.CodeRevision);
+        var shipped = HybridDecisionModel.ContextsOf(HybridDecisionModel.CodeRevision);
         var variants = new List<(string Name, int Revision, ByteContexts Contexts)>
         {
-            ("revision 1", 1, TokenByteMixer.ContextsOf(1)),
-            ("hybrid", TokenByteMixer.CodeRevision, shipped),
+            ("revision 1", 1, HybridDecisionModel.ContextsOf(1)),
+            ("hybrid", HybridDecisionModel.CodeRevision, shipped),
         };
-        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", TokenByteMixer.CodeRevision, shipped & ~g.Contexts)));
+        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", HybridDecisionModel.CodeRevision, shipped & ~g.Contexts)));
         var totals = new double[variants.Count + 1];
         long allBytes = 0;
         Console.WriteLine($"{"file",-14} {"tokens",8} " + string.Join(" ", variants.Select(v => $"{v.Name,11}")) + "   (bpb, ideal code lengths)");
@@ -119,7 +120,7 @@ public static class HybridCommand
                 var decisions = Decisions($"E{spec}", file, data, () =>
                     ((TokenEnsemble)Ablation.CreateModel(spec, bundle, Ablation.Record(spec, bundle, file, [.. ids]), out _), null));
                 double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
-                double endBits = 0, hybrid = Simulate(data, decisions, TokenByteMixer.CodeRevision, TokenByteMixer.ContextsOf(TokenByteMixer.CodeRevision), ref endBits);
+                double endBits = 0, hybrid = Simulate(data, decisions, HybridDecisionModel.CodeRevision, HybridDecisionModel.ContextsOf(HybridDecisionModel.CodeRevision), ref endBits);
                 totals[s, 0] += tokens;
                 totals[s, 1] += hybrid;
                 line += $"{tokens / data.Length,13:F4} /{hybrid / data.Length,7:F4}";
@@ -137,9 +138,9 @@ public static class HybridCommand
     {
         var bundle = LmzModelBundle.Default;
         if (LevelProfile.For(level).Network == LevelNetwork.Learning) // level 9: the network learns as it codes, with its own rows
-            return ((ITokenDistribution)EnsembleProfile.CreateNeural(level, bundle, Environment.ProcessorCount, NetworkEngineKind.Native), null);
-        var window = EnsembleProfile.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
-        return ((TokenEnsemble)EnsembleProfile.Create(level, bundle.Tokenizer.VocabSize, window), window);
+            return ((ITokenDistribution)TokenCoderFactory.CreateNeural(level, bundle, Environment.ProcessorCount, NetworkEngineKind.Native), null);
+        var window = TokenCoderFactory.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
+        return ((TokenEnsemble)TokenCoderFactory.Create(level, bundle.Tokenizer.VocabSize, window), window);
     });
 
     /// <summary>
@@ -190,7 +191,7 @@ public static class HybridCommand
         endBits = 0;
         string? dumpDir = Environment.GetEnvironmentVariable("H_DUMP");
         var perByte = dumpDir != null ? new float[data.Length + 1] : null;
-        using var mixer = new TokenByteMixer(data.Length, revision, 22, contexts);
+        using var mixer = new HybridDecisionModel(data.Length, revision, 22, contexts);
         var trie = LmzModelBundle.Default.Trie;
         double bits = 0;
         int r = 0;

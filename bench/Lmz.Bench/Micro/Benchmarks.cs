@@ -1,7 +1,9 @@
-using Lmz.Network;
 using BenchmarkDotNet.Attributes;
 using Lmz.Coding;
-using Lmz.Modeling;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
+using Lmz.Network;
 
 namespace Lmz.Bench.Micro;
 
@@ -164,13 +166,13 @@ public class MixerBenchmarks
 }
 
 /// <summary>
-/// A stream's whole coding model per token (EnsembleProfile.Create: predictors, mixer, CDF and the range
+/// A stream's whole coding model per token (TokenCoderFactory.Create: predictors, mixer, CDF and the range
 /// coder, output discarded) after 20,000 tokens of warm-up; level 1 and 3 (no transformer).
 /// </summary>
 public class CodingModelBenchmarks
 {
     private const int Tokens = 256;
-    private ITokenCodingModel _model = null!;
+    private ITokenCoder _model = null!;
     private readonly ArithmeticEncoder _encoder = new(Stream.Null);
     private int[] _tokens = null!;
     private int _position;
@@ -182,7 +184,7 @@ public class CodingModelBenchmarks
     public void Setup()
     {
         _tokens = MicroData.Tokens;
-        _model = EnsembleProfile.Create(Level, MicroData.Vocab, null);
+        _model = TokenCoderFactory.Create(Level, MicroData.Vocab, null);
         _position = 0;
         for (int i = 0; i < Math.Min(20_000, _tokens.Length / 2); i++) Step();
     }
@@ -193,7 +195,7 @@ public class CodingModelBenchmarks
         if (++_position == _tokens.Length) _position = _tokens.Length / 2;
     }
 
-    [Benchmark(OperationsPerInvoke = Tokens, Description = "EnsembleProfile model Encode per token")]
+    [Benchmark(OperationsPerInvoke = Tokens, Description = "TokenCoderFactory model Encode per token")]
     public int Encode()
     {
         for (int i = 0; i < Tokens; i++) Step();

@@ -1,3 +1,4 @@
+using Lmz.Core;
 namespace Lmz.Bench.Micro;
 
 /// <summary>Shared inputs: a real token stream (corpora/canterbury/alice29.txt through the bundle's tokenizer), else Zipf-like tokens.</summary>
@@ -26,6 +27,6 @@ public static class MicroData
     public static double[] Weights(int seed)
     {
         var rnd = new Random(seed);
-        return Enumerable.Range(0, Vocab).Select(_ => Modeling.FixedMath.Exp(-rnd.NextDouble() * 20)).ToArray();
+        return Enumerable.Range(0, Vocab).Select(_ => FixedMath.Exp(-rnd.NextDouble() * 20)).ToArray();
     }
 }

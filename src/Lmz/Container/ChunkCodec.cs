@@ -2,10 +2,12 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using K4os.Compression.LZ4;
-using Lmz.Bytes;
-using Lmz.Coding;
-using Lmz.Hybrid;
-using Lmz.Modeling;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Hybrid;
+using Lmz.Models.Tokens;
 using Lmz.Network;
 using Lmz.Tokenization;
 
@@ -186,15 +188,15 @@ internal sealed class ChunkCodec(LmzModelBundle bundle, int level, int threads, 
     /// A stream's model. Streams run min(threads, streams) at a time; each network gets an equal
     /// share of the threads, which (like the engine) change its speed, never its outputs.
     /// </summary>
-    private ITokenCodingModel CreateModel(IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths, int stream)
+    private ITokenCoder CreateModel(IReadOnlyList<ChunkMethod> methods, IReadOnlyList<int> lengths, int stream)
     {
         int vocab = bundle.Tokenizer.VocabSize;
-        if (!methods[stream].UsesTransformer()) return EnsembleProfile.Create(level, vocab, null);
+        if (!methods[stream].UsesTransformer()) return TokenCoderFactory.Create(level, vocab, null);
         int networkThreads = Math.Max(1, threads / Math.Min(threads, methods.Count));
-        var tokens = EnsembleProfile.CreateNeural(level, bundle, networkThreads, engine);
+        var tokens = TokenCoderFactory.CreateNeural(level, bundle, networkThreads, engine);
         if (methods[stream] != ChunkMethod.TokenHybrid) return tokens;
-        int revision = formatVersion >= 14 ? TokenByteMixer.CodeRevision : 1;
-        return new HybridTokenModel((ITokenDistribution)tokens, bundle.Trie, lengths[stream], LevelProfile.For(level).ByteTableBits, revision);
+        int revision = formatVersion >= 14 ? HybridDecisionModel.CodeRevision : 1;
+        return new HybridTokenCoder((ITokenDistribution)tokens, bundle.Trie, lengths[stream], LevelProfile.For(level).ByteTableBits, revision);
     }
 
     /// <summary>The progress callback made safe to call from the chunks' threads.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Lmz.Methods;
 
 namespace Lmz.Container;
 

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.IO.Hashing;
+using Lmz.Formats;
 
 namespace Lmz.Container;
 

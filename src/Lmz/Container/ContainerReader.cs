@@ -1,4 +1,6 @@
 using System.IO.Hashing;
+using Lmz.Formats;
+using Lmz.Methods;
 
 namespace Lmz.Container;
 

@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using Lmz.Modeling;
+using Lmz.Formats;
 
 namespace Lmz.Container;
 

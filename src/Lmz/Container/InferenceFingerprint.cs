@@ -1,5 +1,5 @@
 using System.Text;
-using Lmz.Modeling;
+using Lmz.Formats;
 using Lmz.Network;
 
 namespace Lmz.Container;

@@ -1,4 +1,4 @@
-using Lmz.Modeling;
+using Lmz.Models.Tokens;
 
 namespace Lmz.Network;
 

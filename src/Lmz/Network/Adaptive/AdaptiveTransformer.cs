@@ -1,4 +1,4 @@
-using Lmz.Modeling;
+using Lmz.Core;
 namespace Lmz.Network.Adaptive;
 
 /// <summary>

@@ -1,0 +1,224 @@
+using Lmz.Coding;
+using Lmz.Formats;
+using Lmz.Models.Bits;
+
+namespace Lmz.Methods;
+
+/// <summary>
+/// Codes a chunk's bytes with a <see cref="ByteModel"/> and the arithmetic coder, one bit at a
+/// time: bit 1 takes [0, p·2^12) of the coder's 2^24 total, bit 0 the rest.
+/// </summary>
+internal static class ByteStreamCoder
+{
+    /// <summary>Bytes between two progress reports.</summary>
+    public const int ProgressStep = 64 << 10;
+
+    /// <param name="data">The chunk.</param>
+    /// <param name="settings">The level's byte model.</param>
+    /// <param name="progress">Receives bytes coded since its last call.</param>
+    public static byte[] Encode(ReadOnlySpan<byte> data, ByteModelSettings settings, Action<long>? progress = null)
+    {
+        var output = new MemoryStream(data.Length / 2 + 16);
+        var header = new BytePayloadHeader(0, settings.Contexts);
+        if (settings.Revision >= 2)
+        {
+            header = BytePayloadHeader.Choose(data, settings);
+            header.Write(output, settings.Revision);
+        }
+        Code(data, settings, header, output, progress);
+        return output.ToArray();
+    }
+
+    /// <summary>Bytes the coder writes for <paramref name="data"/> with <paramref name="header"/>'s choices (no header).</summary>
+    public static long CodedLength(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader header)
+    {
+        var output = new MemoryStream(data.Length / 2 + 16);
+        Code(data, settings, header, output, progress: null);
+        return output.Length;
+    }
+
+    private static void Code(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader header, Stream output, Action<long>? progress)
+    {
+        var encoder = new ArithmeticEncoder(output);
+        using var model = settings.Create(data.Length, header);
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (progress != null && i > 0 && i % ProgressStep == 0) progress(ProgressStep);
+            byte value = data[i];
+            for (int k = 7; k >= 0; k--)
+            {
+                int bit = value >> k & 1;
+                uint split = (uint)model.P() << 12;
+                if (bit == 1) encoder.Encode(0, split); else encoder.Encode(split, FrequencyTable.Total);
+                model.Update(bit);
+            }
+        }
+        encoder.Finish();
+        progress?.Invoke(data.Length == 0 ? 0 : (data.Length - 1) % ProgressStep + 1);
+    }
+
+    /// <summary>Decodes <paramref name="length"/> bytes; a payload that runs out early or names contexts the settings lack is <see cref="InvalidDataException"/>.</summary>
+    public static byte[] Decode(byte[] payload, int length, ByteModelSettings settings, Action<long>? progress = null)
+    {
+        var header = settings.Revision >= 2 ? BytePayloadHeader.Read(payload, settings.Contexts, settings.Revision) : new BytePayloadHeader(0, settings.Contexts);
+        var decoder = new ArithmeticDecoder(payload, BytePayloadHeader.SizeOf(settings.Revision));
+        using var model = settings.Create(length, header);
+        var output = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            if (progress != null && i > 0 && i % ProgressStep == 0) progress(ProgressStep);
+            int value = 0;
+            for (int k = 0; k < 8; k++)
+            {
+                uint split = (uint)model.P() << 12;
+                int bit = decoder.GetTarget() < split ? 1 : 0;
+                if (bit == 1) decoder.Consume(0, split); else decoder.Consume(split, FrequencyTable.Total);
+                model.Update(bit);
+                value = value << 1 | bit;
+            }
+            output[i] = (byte)value;
+        }
+        if (decoder.Overrun > 4) throw new InvalidDataException("the byte-model payload ends before its last byte");
+        progress?.Invoke(length == 0 ? 0 : (length - 1) % ProgressStep + 1);
+        return output;
+    }
+}
+
+/// <summary>
+/// What a level's byte model holds: its contexts, the size of each context table, and the model's
+/// revision; and whether the encoder may try leaving out <see cref="BytePayloadHeader.TableTrial"/>
+/// (from revision 3).
+/// </summary>
+internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, int Revision, bool Trial = true)
+{
+    public ByteModel Create(int capacity, BytePayloadHeader header) => new(capacity, header.Contexts, TableBits, Revision, header.Row);
+
+    /// <summary>
+    /// The byte model of a level (<see cref="LevelProfile.ByteTableBits"/>) in files of format
+    /// <paramref name="formatVersion"/>: revision 1 in format 7, 2 in format 8, 3 in formats 9 and
+    /// 10, 4 in format 11, whose contexts are revision 3's at the fast levels 1–3 and
+    /// <see cref="ByteContexts.Revision4"/> at the levels with the network, and 5 from format 12,
+    /// which adds <see cref="ByteContexts.Nucleotides"/> at every level.
+    /// </summary>
+    public static ByteModelSettings For(int level, int formatVersion = Container.ContainerFormat.Version)
+    {
+        var profile = LevelProfile.For(level);
+        int bits = profile.ByteTableBits;
+        return formatVersion switch
+        {
+            <= 7 => new(ByteContexts.Revision1, bits, 1),
+            8 => new(ByteContexts.Revision2, bits, 2),
+            9 or 10 => new(ByteContexts.Revision3, bits, 3),
+            11 => new(profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3, bits, 4),
+            _ => new((profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3) | ByteContexts.Nucleotides, bits, 5),
+        };
+    }
+}
+
+/// <summary>
+/// The payload header from revision 2: the row length the encoder found (16 bits, little-endian; 0 for
+/// none) and the contexts its model uses (flags of <see cref="ByteContexts"/>, little-endian: 24
+/// bits in revisions 2 and 3, 32 from revision 4).
+/// </summary>
+internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts)
+{
+    /// <summary>Bytes of the header in a payload of <paramref name="revision"/> (none before revision 2).</summary>
+    public static int SizeOf(int revision) => revision < 2 ? 0 : revision < 4 ? 5 : 6;
+
+    /// <summary>
+    /// Contexts that each cost a little on tables and images (kennedy.xls, ptt5) but pay on code
+    /// and databases: without them kennedy.xls is 2.0% and ptt5 1.2% smaller, and a fifth faster,
+    /// but obj2 8.7% and osdb's head 7.1% larger (bench/results/issue14-revision3.md).
+    /// </summary>
+    public const ByteContexts TableTrial = ByteContexts.Order1 | ByteContexts.Order2 | ByteContexts.Order3 | ByteContexts.Skip1
+        | ByteContexts.Skip1Pair | ByteContexts.Column | ByteContexts.Sparse16;
+
+    /// <summary>From revision 3, a chunk of at least this many bytes has <see cref="TableTrial"/> tried on a sample.</summary>
+    public const int TrialMinimum = 256 << 10;
+
+    /// <summary>The sample: this many bytes from the middle of the chunk, coded with tables of 2^<see cref="TrialTableBits"/> bytes.</summary>
+    public const int TrialBytes = 32 << 10, TrialTableBits = 18;
+
+    /// <summary>
+    /// The encoder's choice for <paramref name="data"/> among the contexts of <paramref name="settings"/>:
+    /// the row length, and from revision 3, for a long chunk, whether its sample codes at least 2%
+    /// smaller without <see cref="TableTrial"/>; from revision 5, for DNA, only
+    /// <see cref="ByteContexts.NucleotideContexts"/>, and for anything else none of
+    /// <see cref="ByteContexts.Nucleotides"/> unless the <see cref="StationaryTrial"/> picks
+    /// <see cref="ByteContexts.Stationary"/>. The choice is only the encoder's: the header names it.
+    /// </summary>
+    public static BytePayloadHeader Choose(ReadOnlySpan<byte> data, ByteModelSettings settings)
+    {
+        var offered = settings.Contexts;
+        if ((offered & ByteContexts.Nucleotides) == 0) return ChooseTables(data, settings, offered);
+        if (LooksLikeNucleotides(data)) return new BytePayloadHeader(0, offered & ByteContexts.NucleotideContexts);
+        return StationaryTrial(data, settings, ChooseTables(data, settings, offered & ~ByteContexts.Nucleotides));
+    }
+
+    /// <summary>From revision 5, a chunk of at least <see cref="TrialMinimum"/> bytes tries <see cref="ByteContexts.Stationary"/> on a sample of up to this many bytes from its middle, coded with tables of 2^<see cref="StationaryTrialTableBits"/> bytes.</summary>
+    public const int StationaryTrialBytes = 256 << 10, StationaryTrialTableBits = 20;
+
+    /// <summary>
+    /// <paramref name="chosen"/> with <see cref="ByteContexts.Stationary"/> if the sample codes at
+    /// least 0.5% smaller with it. Images gain from it and code loses (2 MiB heads: Silesia mr
+    /// 3.4% smaller, x-ray 1.0%, but ooffice 2.1% larger; ptt5 1.7% smaller, obj2 5.7% larger).
+    /// Samples of 32 KiB judged it worse on every file and 128 KiB missed ptt5; 256 KiB finds mr,
+    /// x-ray and ptt5 and passes over osdb and kennedy.xls, which gain 0.4% and 2.7% whole
+    /// (bench/results/byte-runs.md).
+    /// </summary>
+    private static BytePayloadHeader StationaryTrial(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader chosen)
+    {
+        // Text never took it (nci, reymont, xml), so chunks named revision 4's text contexts skip the trial's 3 s of CPU.
+        if (!settings.Trial || data.Length < TrialMinimum || (chosen.Contexts & ByteContexts.TextRevision4) != 0) return chosen;
+        int length = Math.Min(StationaryTrialBytes, data.Length / 2);
+        var sample = data.Slice((data.Length - length) / 2, length);
+        var small = settings with { TableBits = Math.Min(settings.TableBits, StationaryTrialTableBits) };
+        var stationary = chosen with { Contexts = chosen.Contexts | ByteContexts.Stationary };
+        long with = ByteStreamCoder.CodedLength(sample, small, stationary), without = ByteStreamCoder.CodedLength(sample, small, chosen);
+        return with * 200 <= without * 199 ? stationary : chosen;
+    }
+
+    /// <summary>The row length and, from revision 3, the table trial's verdict among <paramref name="offered"/>.</summary>
+    private static BytePayloadHeader ChooseTables(ReadOnlySpan<byte> data, ByteModelSettings settings, ByteContexts offered)
+    {
+        int row = RecordLength.Detect(data);
+        // The 16-bit image contexts only pay with a row length to read the row above from.
+        if (row == 0 || (row & 1) != 0) offered &= ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours);
+        var full = new BytePayloadHeader(row, offered);
+        if (!settings.Trial || settings.Revision < 3 || data.Length < TrialMinimum || (offered & TableTrial) != TableTrial) return full;
+        var sample = data.Slice((data.Length - TrialBytes) / 2, TrialBytes);
+        var small = settings with { TableBits = Math.Min(settings.TableBits, TrialTableBits) };
+        var table = full with { Contexts = offered & ~TableTrial };
+        // A young model favours fewer contexts, so the sample must show a clear gain: without these
+        // contexts kennedy.xls's sample is 3.2% smaller and ptt5's 6.9%, but Silesia mr's 0.5%
+        // smaller while the whole chunk is 0.4-2.3% larger (issue14-revision3.md).
+        long without = ByteStreamCoder.CodedLength(sample, small, table), with = ByteStreamCoder.CodedLength(sample, small, full);
+        return without * 50 < with * 49 ? table : full;
+    }
+
+    /// <summary>DNA: at least 90% of the bytes are A, C, G or T (either case); FASTA's line feeds, headers and runs of N fit under the rest.</summary>
+    public static bool LooksLikeNucleotides(ReadOnlySpan<byte> data)
+    {
+        long bases = 0;
+        foreach (byte b in data) if ((b | 0x20) is (byte)'a' or (byte)'c' or (byte)'g' or (byte)'t') bases++;
+        return data.Length > 0 && bases * 10 >= data.Length * 9L;
+    }
+
+    public void Write(Stream output, int revision)
+    {
+        Span<byte> header = [(byte)Row, (byte)(Row >> 8), (byte)Contexts, (byte)((int)Contexts >> 8), (byte)((int)Contexts >> 16), (byte)((int)Contexts >> 24)];
+        output.Write(header[..SizeOf(revision)]);
+    }
+
+    /// <summary>Parses the header; one that is cut short, or names contexts outside <paramref name="allowed"/> or a longer row than the encoder finds, is invalid data.</summary>
+    public static BytePayloadHeader Read(ReadOnlySpan<byte> payload, ByteContexts allowed, int revision)
+    {
+        int size = SizeOf(revision);
+        if (payload.Length < size) throw new InvalidDataException("the byte-model payload is shorter than its header");
+        int row = payload[0] | payload[1] << 8;
+        var contexts = (ByteContexts)(uint)(payload[2] | payload[3] << 8 | payload[4] << 16 | (size > 5 ? payload[5] << 24 : 0));
+        if ((contexts & ~allowed) != 0 || row > RecordLength.MaxDetected)
+            throw new InvalidDataException($"the byte-model header names contexts {(long)contexts:x} or row length {row} that this level does not have");
+        return new BytePayloadHeader(row, contexts);
+    }
+}
