@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ablation table of the level-6 ensemble (bench/results/ablation.md): bits per byte of the coded
-# token payload (no container) as predictors are added, on the files issue 5 compares with paq8px.
+# token payload (no container) as predictors are added, on the nine text files of the paq8px comparison (prose, HTML, C, Lisp).
 # One `ablate` process per file: it keeps the network's logits of a file in memory (book1: 7.5 GB).
 #   bash bench/ablation.sh
 set -euo pipefail
@@ -20,7 +20,7 @@ for f in $files; do $bench ablate "$specs" "$f" >> "$raw"; done
   echo "Dynamic evaluation adapts the network's output layer only (src/Lmz/Modeling/HiddenStateAdapter.cs:"
   echo "a low-rank log-space correction driven by the final hidden state, learned while coding); the"
   echo "network's own weights stay fixed. Every row codes each file as one stream; \`lmz -6\` cuts a file"
-  echo "under 1 MiB into two halves (two threads), levels 7-9 do not. paq8px -8 as measured in issue 5."
+  echo "under 1 MiB into two halves (two threads), levels 7-9 do not. paq8px -8: reference figures for these files (paq8px is not installed on this machine)."
   echo
   printf "| configuration |"; for f in $files; do printf " %s |" "$(basename "$f")"; done; echo
   printf "|---|"; for f in $files; do printf -- "---:|"; done; echo
@@ -32,7 +32,7 @@ for f in $files; do $bench ablate "$specs" "$f" >> "$raw"; done
     done
     echo; i=$((i+1))
   done
-  echo "| paq8px -8 (issue 5) | 1.740 | 2.014 | 1.483 | 1.950 | 1.908 | 1.861 | 1.758 | 1.792 | 1.061 |"
+  echo "| paq8px -8 (reference) | 1.740 | 2.014 | 1.483 | 1.950 | 1.908 | 1.861 | 1.758 | 1.792 | 1.061 |"
 } > bench/results/ablation.md
 rm -f "$raw"
 cat bench/results/ablation.md

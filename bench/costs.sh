@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Where the bits go (bench/results/issue5-costs.md): the level-7 predictors (int8 network, order 0,
-# n-gram 6, match model, bias head, APM, rank-32 adapter) on the nine files issue 5 compares with
-# paq8px, each cost split by kind of token and by what the match model predicted.
+# Where the bits go (bench/results/costs.md; the last run is bench/results/history/2026-11-24-format5-costs.md):
+# the level-7 predictors (int8 network, order 0, n-gram 6, match model, bias head, APM, rank-32
+# adapter) on the nine text files of the paq8px comparison, each cost split by kind of token and by what the match model predicted.
 #   bash bench/costs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +21,5 @@ files="corpora/canterbury/alice29.txt corpora/canterbury/asyoulik.txt corpora/ca
   echo '```'
   for f in $files; do $bench ablate --costs "$spec" "$f"; echo; done
   echo '```'
-} > bench/results/issue5-costs.md
-cat bench/results/issue5-costs.md
+} > bench/results/costs.md
+cat bench/results/costs.md

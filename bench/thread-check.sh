@@ -2,7 +2,7 @@
 # Thread-count determinism on the big corpora: each file compressed with -T 2 and with -T 1 must
 # give the same container, and that container must decode (-T 2) to the file. One TSV line per
 # file, written as soon as the file is done; files already in the TSV are skipped, so the check
-# resumes where it stopped and can span sessions. lmz runs from a private copy of the build made at
+# resumes where it stopped, even days later. lmz runs from a private copy of the build made at
 # the start (later rebuilds do not touch a running check); each line names the commit it ran.
 #   bash bench/thread-check.sh [FILES or DIRS...]   (default: ../shared/corpora/{silesia,large,enwik})
 #   LEVEL (default 6) and OUT (default bench/results/thread-check-LEVEL.tsv) in the environment.
