@@ -65,7 +65,7 @@ def main():
     # No constant folding: folding stores every weight pre-transposed, and the
     # tied head twice (wte for Gather + wte^T for MatMul: +V*D floats on disk).
     # Unfolded, each weight is stored once under its PyTorch name and
-    # onnxruntime folds the Transpose nodes at session load (in memory).
+    # onnxruntime folds the Transpose nodes when an InferenceSession loads the model (in memory).
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "model.onnx")
     step = CachedStep(model).eval()

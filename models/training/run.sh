@@ -80,13 +80,13 @@ bf16_stage() {
     --init-f16 "$7/weights.f16" --work "$work/$1" --tokens "$work/tokens"
 }
 # 4. from stage 3, prose 0.5, tech 0.2, code 0.3, lr 5e-4, seed 4, nice 19: models/lm-stage4
-#    (the default of session 11), skipped when present (it is committed).
+#    (the default from commit 7464542 to 78ae214), skipped when present (it is committed).
 if [ ! -f models/lm-stage4/weights.f16 ]; then
   bf16_stage stage4 "$stage4_minutes" 19 5e-4 4 prose=0.5,tech=0.2,code=0.3 models/lm-stage3
   bundle stage4 models/lm-stage4
 fi
 # 5. from stage 4, prose weighted up (0.6, tech 0.2, code 0.2), lr 3e-4, seed 5, nice 5:
-#    models/lm-stage5 (the default of sessions 12-13), skipped when present (it is committed).
+#    models/lm-stage5 (the default from commit 78ae214 to 07482ac), skipped when present (it is committed).
 if [ ! -f models/lm-stage5/weights.f16 ]; then
   bf16_stage stage5 "$stage5_minutes" 5 3e-4 5 prose=0.6,tech=0.2,code=0.2 models/lm-stage4
   bundle stage5 models/lm-stage5
