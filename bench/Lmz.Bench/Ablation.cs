@@ -1,6 +1,16 @@
 using System.Diagnostics;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Bench;
 
@@ -29,14 +39,15 @@ public static class Ablation
     private static RecordedNetwork Logits(LmzModelBundle bundle, string file, int[] ids)
     {
         if (LogitCache.TryGetValue(file, out var cached)) return cached;
-        using var window = TokenCoderFactory.CreateNetworkWindow(bundle, Lmz.Network.NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
-        var scores = new TokenScores(bundle.Tokenizer.VocabSize);
+        using var window = TokenCoderFactory.CreateNetworkWindow(bundle.Files, Lmz.Network.NetworkEngineKind.Native, LevelProfile.For(LmzCompressionOptions.DefaultLevel).Tokens);
+        var scores = new TokenScores(bundle.Files.Tokenizer.VocabSize);
+        var predictor = new NetworkPredictor(window);
         var logits = new float[ids.Length][];
         var hidden = new float[ids.Length][];
         for (int i = 0; i < ids.Length; i++)
         {
             window.Step(i == 0 ? 0 : ids[i - 1], i);
-            window.Predict(scores);
+            predictor.Predict(scores);
             logits[i] = scores.IsDense ? scores.DenseValues.ToArray() : [];
             hidden[i] = window.Hidden.ToArray();
         }
@@ -69,7 +80,7 @@ public static class Ablation
         {
             var bytes = File.ReadAllBytes(file);
             var ids = new List<int>();
-            bundle.Tokenizer.Encode(bytes, ids);
+            bundle.Files.Tokenizer.Encode(bytes, ids);
             var recorded = Record(spec, bundle, file, [.. ids]);
             MatchModel? match = null; // the last model's, for the cost breakdown
             ITokenCoder Create(int stream) => CreateModel(spec, bundle, recorded, out match);
@@ -81,7 +92,7 @@ public static class Ablation
                 $"{bytes.Length / 1024.0 / seconds,8:F1} KB/cpu-s {bytes.Length / 1024.0 / clock.Elapsed.TotalSeconds,8:F1} KB/s");
             if (!costs) continue;
             if (Create(0) is not TokenEnsemble ensemble) { Console.WriteLine("  (no cost breakdown for the level-1 model)"); continue; }
-            var breakdown = new CostBreakdown(bundle.Tokenizer);
+            var breakdown = new CostBreakdown(bundle.Files.Tokenizer);
             breakdown.Run(ensemble, match, ids);
             breakdown.Print(Console.Out);
         }
@@ -90,7 +101,7 @@ public static class Ablation
     /// <summary>The token model a spec names (see the class summary); match is its match model, if any.</summary>
     internal static ITokenCoder CreateModel(string spec, LmzModelBundle bundle, RecordedNetwork? recorded, out MatchModel? match)
     {
-        int vocab = bundle.Tokenizer.VocabSize;
+        int vocab = bundle.Files.Tokenizer.VocabSize;
         var parts = spec.Split('+');
         MatchModel? found = null;
         match = null;
@@ -113,7 +124,7 @@ public static class Ablation
         static bool IsSetting(string p) => p is "nobias" or "noapm" || new[] { "wr", "br", "iw", "as", "ar", "aa" }.Any(p.StartsWith);
         var predictors = parts.Where(p => !IsSetting(p)).Select(p => p switch
         {
-            "t" => new RecordedTransformer(recorded!, bundle.NetworkSpec.DModel),
+            "t" => new RecordedTransformer(recorded!, bundle.Files.NetworkSpec.DModel),
             "m" => found = new MatchModel(vocab),
             _ when p.StartsWith('m') => found = new MatchModel(vocab, int.Parse(p[1..])),
             "o" => (ITokenPredictor)new OrderZeroModel(vocab),

@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
-using Lmz.Formats;
 
 namespace Lmz.Cli;
 
@@ -153,7 +152,7 @@ public sealed class LmzCommand
         {
             int code = standard.Invoke(parseResult);
             output.WriteLine($"Levels (-1 .. -9, default -{LmzCompressionOptions.DefaultLevel}):");
-            foreach (var level in LevelProfile.All) output.WriteLine($"  -{level.Level}  {level.Summary}");
+            for (int level = LmzCompressionOptions.MinLevel; level <= LmzCompressionOptions.MaxLevel; level++) output.WriteLine($"  -{level}  {LmzCompressionOptions.LevelSummary(level)}");
             output.WriteLine();
             return code;
         }

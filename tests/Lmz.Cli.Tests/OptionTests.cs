@@ -1,4 +1,15 @@
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
 using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 namespace Lmz.Cli.Tests;
 
 public sealed class OptionTests : IDisposable
@@ -180,8 +191,8 @@ public sealed class OptionTests : IDisposable
 
         Assert.Contains("lmz [<FILE>...] [options]", result.Out);
         Assert.Contains("Levels (-1 .. -9, default -6):", result.Out);
-        foreach (var level in LevelProfile.All)
-            Assert.Single(result.Out.Split('\n'), line => line.TrimStart().StartsWith($"-{level.Level} ", StringComparison.Ordinal) && line.Contains(level.Summary));
+        for (int level = LmzCompressionOptions.MinLevel; level <= LmzCompressionOptions.MaxLevel; level++)
+            Assert.Single(result.Out.Split('\n'), line => line.TrimStart().StartsWith($"-{level} ", StringComparison.Ordinal) && line.Contains(LmzCompressionOptions.LevelSummary(level)));
         Assert.Contains("--decompress", result.Out);
         Assert.Contains("--chunk-size", result.Out);
         Assert.Contains("--engine", result.Out);

@@ -1,5 +1,16 @@
 using CsCheck;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
 using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -133,8 +144,8 @@ public class NetworkWeightsTests
     {
         var bundle = LmzModelBundle.Default;
         Assert.True(bundle.HasNetworkWeights);
-        var w = bundle.NetworkWeights;
-        Assert.Equal(bundle.Tokenizer.VocabSize, w.Vocab);
+        var w = bundle.Files.NetworkWeights;
+        Assert.Equal(bundle.Files.Tokenizer.VocabSize, w.Vocab);
         Assert.Equal(5_313_024, w.Values.Length);
     }
 
@@ -182,20 +193,20 @@ public class LearningSettingsTests
         using var tunedDir = new TempDir();
         using var plain = TokenizerBundle(plainDir, null);
         using var tuned = TokenizerBundle(tunedDir, """{"rate": 0.002}""");
-        Assert.Equal(0.005f, plain.Learning.Rate);
-        Assert.Equal(0.002f, tuned.Learning.Rate);
+        Assert.Equal(0.005f, plain.Files.Learning.Rate);
+        Assert.Equal(0.002f, tuned.Files.Learning.Rate);
         Assert.NotEqual(plain.FingerprintHex, tuned.FingerprintHex);
     }
 
     [Fact]
     public void The_shipped_bundles_learn_at_the_rates_they_were_tuned_for()
     {
-        Assert.Equal(0.002f, LmzModelBundle.Default.Learning.Rate);
+        Assert.Equal(0.002f, LmzModelBundle.Default.Files.Learning.Rate);
         using var stage5 = LmzModelBundle.Load(Path.Combine(Repo.Root, "models", "lm-stage5"));
-        Assert.Equal(0.002f, stage5.Learning.Rate);
+        Assert.Equal(0.002f, stage5.Files.Learning.Rate);
         Assert.Equal("73779bec2a6f0c4adc27beee576eb2df", stage5.FingerprintHex);
         using var stage4 = LmzModelBundle.Load(Path.Combine(Repo.Root, "models", "lm-stage4"));
-        Assert.Equal(0.005f, stage4.Learning.Rate);
+        Assert.Equal(0.005f, stage4.Files.Learning.Rate);
     }
 
     [Theory]

@@ -1,8 +1,16 @@
 using CsCheck;
+using Lmz.Coding;
 using Lmz.Container;
 using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
 using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -123,7 +131,7 @@ public sealed class ByteModelTests
     public void Corpus_files_round_trip_and_beat_their_order_0_entropy(string name)
     {
         var data = File.ReadAllBytes(Repo.CorpusFile(name));
-        var settings = ByteModelSettings.For(6);
+        var settings = FormatSettings.Bytes(6);
         var payload = ByteStreamCoder.Encode(data, settings);
         Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
         var counts = new int[256];
@@ -138,7 +146,7 @@ public sealed class ByteModelTests
         var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/kennedy.xls")).AsSpan(0, 200_000).ToArray();
         foreach (int level in new[] { 1, 6 })
         {
-            var settings = ByteModelSettings.For(level);
+            var settings = FormatSettings.Bytes(level);
             var payload = ByteStreamCoder.Encode(data, settings);
             Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
             Assert.True(payload.Length * 8.0 / data.Length < 0.40, $"level {level}: {payload.Length} bytes");
@@ -148,7 +156,7 @@ public sealed class ByteModelTests
     [Fact]
     public void Empty_and_one_byte_inputs_round_trip()
     {
-        var settings = ByteModelSettings.For(1);
+        var settings = FormatSettings.Bytes(1);
         foreach (var data in new[] { Array.Empty<byte>(), new byte[] { 0xA5 } })
             Bytes.Equal(data, ByteStreamCoder.Decode(ByteStreamCoder.Encode(data, settings), data.Length, settings));
     }
@@ -157,7 +165,7 @@ public sealed class ByteModelTests
     public void A_payload_cut_short_is_invalid_data_or_decodes_to_other_bytes()
     {
         var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
-        var settings = ByteModelSettings.For(1);
+        var settings = FormatSettings.Bytes(1);
         var payload = ByteStreamCoder.Encode(data, settings);
         var cut = payload[..(payload.Length / 2)];
         try
@@ -178,7 +186,7 @@ public sealed class ByteModelTests
     }
 
     [Fact]
-    public void Each_revision_codes_binary_files_smaller_than_the_one_before_and_all_round_trip()
+    public void Each_byte_model_of_formats_7_to_9_codes_binary_files_smaller_than_the_one_before_and_all_round_trip()
     {
         foreach (var name in new[] { "calgary/geo", "calgary/obj2" })
         {
@@ -186,8 +194,7 @@ public sealed class ByteModelTests
             int[] sizes = new int[4];
             for (int revision = 1; revision <= 3; revision++)
             {
-                var settings = ByteModelSettings.For(6, revision + 6);
-                Assert.Equal(revision, settings.Revision);
+                var settings = FormatSettings.Bytes(6, revision + 6);
                 var payload = ByteStreamCoder.Encode(data, settings);
                 Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
                 sizes[revision] = payload.Length;
@@ -200,7 +207,7 @@ public sealed class ByteModelTests
     [Fact]
     public void The_encoder_leaves_the_table_trial_contexts_out_of_tables_and_images_only()
     {
-        var settings = ByteModelSettings.For(6);
+        var settings = FormatSettings.Bytes(6);
         foreach (var name in new[] { "canterbury/kennedy.xls", "canterbury/ptt5" })
         {
             var data = File.ReadAllBytes(Repo.CorpusFile(name));
@@ -226,7 +233,7 @@ public sealed class ByteModelTests
     public void A_revision_2_header_naming_other_contexts_a_long_row_or_cut_short_is_invalid_data()
     {
         var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
-        var settings = ByteModelSettings.For(1) with { Contexts = ByteContexts.Revision2 & ~ByteContexts.Order5 };
+        var settings = FormatSettings.Bytes(1) with { Contexts = Format08.Contexts & ~ByteContexts.Order5 };
         var payload = ByteStreamCoder.Encode(data, settings);
         Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
 
@@ -236,45 +243,45 @@ public sealed class ByteModelTests
         var longRow = (byte[])payload.Clone();
         (longRow[0], longRow[1]) = (0xFF, 0xFF);
         Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(longRow, data.Length, settings));
-        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(BytePayloadHeader.SizeOf(settings.Revision) - 1)], data.Length, settings));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..(settings.HeaderBytes - 1)], data.Length, settings));
     }
 
     [Fact]
-    public void Revision_4_codes_a_chemical_database_smaller_at_the_network_levels_only()
+    public void The_format_11_byte_model_codes_a_chemical_database_smaller_at_the_network_levels_only()
     {
         var data = File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 512 << 10).ToArray();
-        var revision3 = ByteModelSettings.For(6, 10);
-        var revision4 = ByteModelSettings.For(6, 11);
-        Assert.Equal((3, 4), (revision3.Revision, revision4.Revision));
+        var revision3 = FormatSettings.Bytes(6, 10);
+        var revision4 = FormatSettings.Bytes(6, 11);
+        Assert.Equal((5, 6), (revision3.HeaderBytes, revision4.HeaderBytes));
         var before = ByteStreamCoder.Encode(data, revision3);
         var after = ByteStreamCoder.Encode(data, revision4);
         Bytes.Equal(data, ByteStreamCoder.Decode(after, data.Length, revision4));
         Assert.True(after.Length * 100L < before.Length * 97L, $"revision 4 {after.Length} bytes, revision 3 {before.Length}");
         // The fast levels keep revision 3's contexts in revision 4's header.
-        Assert.Equal(ByteContexts.Revision3, ByteModelSettings.For(1, 11).Contexts);
-        Assert.Equal(ByteContexts.Revision4, ByteModelSettings.For(9, 11).Contexts);
+        Assert.Equal(Format09.Contexts, FormatSettings.Bytes(1, 11).Contexts);
+        Assert.Equal((Format09.Contexts | ByteContexts.ForText), FormatSettings.Bytes(9, 11).Contexts);
     }
 
     [Fact]
     public void A_revision_4_header_naming_a_context_the_level_lacks_or_cut_short_is_invalid_data()
     {
         var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
-        var level6 = ByteModelSettings.For(6, 11);
+        var level6 = FormatSettings.Bytes(6, 11);
         var payload = ByteStreamCoder.Encode(data, level6);
         Assert.Equal(ByteContexts.Order24, (ByteContexts)(payload[5] << 24) & ByteContexts.Order24); // the fourth byte of flags is written
         Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, level6));
-        var level1 = ByteModelSettings.For(1, 11);
+        var level1 = FormatSettings.Bytes(1, 11);
         Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload, data.Length, level1 with { TableBits = level6.TableBits }));
         Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload[..5], data.Length, level6));
     }
 
     [Fact]
-    public void Revision_5_codes_DNA_smaller_and_everything_else_as_revision_4()
+    public void The_format_12_byte_model_codes_DNA_smaller_and_everything_else_as_format_11s()
     {
         var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 512 << 10).ToArray();
-        var revision4 = ByteModelSettings.For(6, 11);
-        var revision5 = ByteModelSettings.For(6, 12);
-        Assert.Equal((4, 5), (revision4.Revision, revision5.Revision));
+        var revision4 = FormatSettings.Bytes(6, 11);
+        var revision5 = FormatSettings.Bytes(6, 12);
+        Assert.Equal(ByteContexts.Nucleotides, revision5.Contexts & ~revision4.Contexts);
         var before = ByteStreamCoder.Encode(dna, revision4);
         var after = ByteStreamCoder.Encode(dna, revision5);
         Assert.Equal(ByteContexts.NucleotideContexts, (ByteContexts)BitConverter.ToInt32(after, 2));
@@ -284,15 +291,15 @@ public sealed class ByteModelTests
         foreach (var other in new[] { File.ReadAllBytes(Repo.CorpusFile("canterbury/sum")), File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 128 << 10).ToArray() })
             Bytes.Equal(ByteStreamCoder.Encode(other, revision4), ByteStreamCoder.Encode(other, revision5));
         // The fast levels offer it too, over revision 3's contexts.
-        Assert.Equal(ByteContexts.Revision3 | ByteContexts.Nucleotides, ByteModelSettings.For(1, 12).Contexts);
+        Assert.Equal(Format09.Contexts | ByteContexts.Nucleotides, FormatSettings.Bytes(1, 12).Contexts);
     }
 
     [Fact]
     public void The_encoder_names_stationary_counts_for_an_image_and_not_for_code_text_or_short_chunks()
     {
         // As the codec offers binary chunks: without revision 4's text contexts.
-        var level6 = ByteModelSettings.For(6);
-        var settings = level6 with { Contexts = level6.Contexts & ~ByteContexts.TextRevision4 };
+        var level6 = FormatSettings.Bytes(6);
+        var settings = level6 with { Contexts = level6.Contexts & ~ByteContexts.ForText };
         ByteContexts Chosen(string file, int length) =>
             BytePayloadHeader.Choose(File.ReadAllBytes(file).AsSpan(0, length), settings).Contexts & ByteContexts.Nucleotides;
         // Silesia mr, a medical image: 2.8% smaller whole at -6 with them.
@@ -311,9 +318,9 @@ public sealed class ByteModelTests
     public void A_format_11_header_naming_the_nucleotide_model_is_invalid_data()
     {
         var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 20_000).ToArray();
-        var payload = ByteStreamCoder.Encode(dna, ByteModelSettings.For(6, 12));
-        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload, dna.Length, ByteModelSettings.For(6, 11)));
-        Bytes.Equal(dna, ByteStreamCoder.Decode(payload, dna.Length, ByteModelSettings.For(6, 12)));
+        var payload = ByteStreamCoder.Encode(dna, FormatSettings.Bytes(6, 12));
+        Assert.Throws<InvalidDataException>(() => ByteStreamCoder.Decode(payload, dna.Length, FormatSettings.Bytes(6, 11)));
+        Bytes.Equal(dna, ByteStreamCoder.Decode(payload, dna.Length, FormatSettings.Bytes(6, 12)));
     }
 
     [Fact]
@@ -333,7 +340,7 @@ public sealed class ByteModelTests
     [Fact]
     public void The_codec_names_text_contexts_for_text_chunks_and_the_nucleotide_model_for_DNA_only()
     {
-        var codec = new ChunkCodec(LmzModelBundle.Default, 6, 2, Lmz.Network.NetworkEngineKind.Native);
+        var codec = new GroupCodec(LmzModelBundle.Default.Files, LevelProfile.For(6), Format.Current, 2, Lmz.Network.NetworkEngineKind.Native);
         ByteContexts Named(byte[] chunk)
         {
             var encoded = Assert.Single(codec.CompressGroup([chunk], CancellationToken.None));
@@ -341,10 +348,10 @@ public sealed class ByteModelTests
             return (ByteContexts)BitConverter.ToInt32(encoded.Payload, 2);
         }
         // Binary (sum: 38 KB of a SPARC executable): revision 3's contexts.
-        Assert.Equal(ByteContexts.None, Named(File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"))) & ByteContexts.TextRevision4);
+        Assert.Equal(ByteContexts.None, Named(File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"))) & ByteContexts.ForText);
         // Text the network does not take (a chemical database): the text contexts too.
         var nci = File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 100_000).ToArray();
-        Assert.Equal(ByteContexts.TextRevision4, Named(nci) & ByteContexts.TextRevision4);
+        Assert.Equal(ByteContexts.ForText, Named(nci) & ByteContexts.ForText);
         Assert.Equal(ByteContexts.None, Named(nci) & ByteContexts.Nucleotides);
         // DNA: the nucleotide model and its contexts.
         var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 100_000).ToArray();

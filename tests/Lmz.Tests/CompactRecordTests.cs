@@ -1,6 +1,16 @@
 using CsCheck;
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -40,8 +50,8 @@ public class CompactRecordTests
     [Fact]
     public void Any_valid_compact_record_reads_back_as_written_and_a_changed_byte_fails_naming_the_chunk()
     {
-        var header = new FileHeader(6, 1 << 20, new byte[ContainerFormat.FingerprintSize], InferenceFingerprint.For(6));
-        int longest = ChunkRecord.MaxChunkLength(header.ChunkSize, header.Version);
+        var header = new FileHeader(6, 1 << 20, new byte[ContainerFormat.FingerprintSize], InferenceFingerprint.For(LevelProfile.For(6)));
+        int longest = header.Format.MaxChunkLength(header.ChunkSize);
         var methods = Enum.GetValues<ChunkMethod>().Where(m => m != ChunkMethod.End).ToArray();
         Gen.Select(Gen.Int[0, methods.Length - 1], Gen.Int[1, longest], Gen.Int[0, 3000], Gen.Int[0, int.MaxValue], Gen.Int[0, int.MaxValue])
             .Sample((m, original, payloadCap, tokenSeed, seed) =>

@@ -1,7 +1,16 @@
 using System.Security.Cryptography;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
 using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -37,7 +46,7 @@ public sealed class GoldenContainerTests
     [Fact]
     public void The_golden_set_covers_levels_1_2_6_7_and_9_of_the_current_format()
     {
-        var current = All().Where(g => g.Version == $"v{Container.ContainerFormat.Version}").Select(g => g.Level).ToHashSet();
+        var current = All().Where(g => g.Version == $"v{Format.Current.Version}").Select(g => g.Level).ToHashSet();
         Assert.Superset(new HashSet<int> { 1, 2, 6, 7, 9 }, current);
     }
 
@@ -82,7 +91,7 @@ public sealed class GoldenContainerTests
         int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
         Assert.Equal(3800, image.Container[payload] | image.Container[payload + 1] << 8);
         var contexts = (ByteContexts)(image.Container[payload + 2] | image.Container[payload + 3] << 8 | image.Container[payload + 4] << 16);
-        Assert.Equal(ByteContexts.Revision3, contexts);
+        Assert.Equal(Format09.Contexts, contexts);
 
         var code = Read(All().Single(g => g.Version == "v9" && g.Container.StartsWith("ooffice.", StringComparison.Ordinal)));
         Assert.Equal(nameof(ChunkMethod.BytesX86), Assert.Single(code.Info.Chunks).Method);
@@ -94,7 +103,7 @@ public sealed class GoldenContainerTests
     public void The_version_12_set_holds_byte_chunks_of_the_nucleotide_model_at_levels_2_and_6()
     {
         int payload = Container.ContainerFormat.FileHeaderSize + Container.ContainerFormat.RecordSize;
-        foreach (var (level, contexts) in new[] { (2, ByteContexts.NucleotideContexts & ByteContexts.Revision5 & ~ByteContexts.HighOrders), (6, ByteContexts.NucleotideContexts) })
+        foreach (var (level, contexts) in new[] { (2, ByteContexts.NucleotideContexts & (Format09.Contexts | ByteContexts.ForText | ByteContexts.Nucleotides) & ~ByteContexts.HighOrders), (6, ByteContexts.NucleotideContexts) })
         {
             var dna = Read(All().Single(g => g.Version == "v12" && g.Level == level && g.Container.StartsWith("E.coli.", StringComparison.Ordinal)));
             Assert.Equal(nameof(ChunkMethod.Bytes), Assert.Single(dna.Info.Chunks).Method);
@@ -111,7 +120,7 @@ public sealed class GoldenContainerTests
         {
             var (container, info) = Read(golden);
             var map = ContainerEdits.Parse(container);
-            Assert.Equal(13, map.Header.Version);
+            Assert.Equal(13, map.Header.Format.Version);
             // 4 + 1 + 1 + the chunk size's varint (3 bytes for the default, 2 for 4096) + 8 + 4 + 4
             Assert.Equal(22 + Container.Varint.Write(new byte[Container.Varint.MaxBytes], info.ChunkSize), map.HeaderLength);
             int end = container.Length - map.EndStart;
@@ -135,7 +144,7 @@ public sealed class GoldenContainerTests
         var (old, _) = Read(Of("v13", "obj1.7."));
         var (code, _) = Read(Of("v14", "obj1.7."));
         var (oldMap, map) = (ContainerEdits.Parse(old), ContainerEdits.Parse(code));
-        Assert.Equal(14, map.Header.Version);
+        Assert.Equal(14, map.Header.Format.Version);
         var (oldChunk, chunk) = (Assert.Single(oldMap.Chunks), Assert.Single(map.Chunks));
         Assert.Equal(old.AsSpan(oldChunk.PayloadStart, oldChunk.PayloadLength), code.AsSpan(chunk.PayloadStart, chunk.PayloadLength));
     }

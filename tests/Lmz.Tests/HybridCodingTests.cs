@@ -1,7 +1,15 @@
 using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
 using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -38,7 +46,7 @@ public sealed class HybridCodingTests
     [Fact]
     public void Every_token_walks_the_trie_to_itself_with_exactly_its_probability()
     {
-        var trie = Bundle.Trie;
+        var trie = Bundle.Files.Trie;
         var table = new FrequencyTable(trie.Count);
         // Uneven weights: every token a different share, some tiny.
         var weights = Enumerable.Range(0, trie.Count).Select(t => (double)(t * 7919 % 1000 + 1) * (t % 13 == 0 ? 1e-6 : 1)).ToArray();
@@ -59,14 +67,16 @@ public sealed class HybridCodingTests
         }
     }
 
-    private static (byte[] Payload, int[] Tokens) Code(byte[] text, bool hybrid, int revision = HybridDecisionModel.CodeRevision)
+    private static HybridOptions HybridOf(byte format) => Format.Of(format).Hybrid(LevelProfile.For(6))!;
+
+    private static (byte[] Payload, int[] Tokens) Code(byte[] text, bool hybrid, byte format = 14)
     {
         var ids = new List<int>();
-        Bundle.Tokenizer.Encode(text, ids);
+        Bundle.Files.Tokenizer.Encode(text, ids);
         var output = new MemoryStream();
         var encoder = new ArithmeticEncoder(output);
-        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(6, Bundle.Tokenizer.VocabSize, null);
-        using var model = hybrid ? new HybridTokenCoder(ensemble, Bundle.Trie, text.Length, 20, revision) : null;
+        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(LevelProfile.For(6).Tokens, Bundle.Files.Tokenizer.VocabSize, null);
+        using var model = hybrid ? new HybridTokenCoder(ensemble, Bundle.Files.Trie, text.Length, 20, HybridOf(format)) : null;
         foreach (int t in ids)
         {
             if (model != null) model.Encode(encoder, t); else ensemble.Encode(encoder, t);
@@ -76,17 +86,17 @@ public sealed class HybridCodingTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(HybridDecisionModel.CodeRevision)]
-    public void Mixing_the_byte_model_codes_source_code_smaller_than_the_tokens_alone_and_decodes_it(int revision)
+    [InlineData(10)]
+    [InlineData(14)]
+    public void Mixing_the_byte_model_codes_source_code_smaller_than_the_tokens_alone_and_decodes_it(byte format)
     {
         var text = File.ReadAllBytes(Repo.CorpusFile("canterbury/fields.c"));
         var (plain, _) = Code(text, hybrid: false);
-        var (mixed, tokens) = Code(text, hybrid: true, revision);
+        var (mixed, tokens) = Code(text, hybrid: true, format);
         Assert.True(mixed.Length * 100L < plain.Length * 95L, $"hybrid {mixed.Length} B, tokens alone {plain.Length} B");
 
-        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(6, Bundle.Tokenizer.VocabSize, null);
-        using var model = new HybridTokenCoder(ensemble, Bundle.Trie, text.Length, 20, revision);
+        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(LevelProfile.For(6).Tokens, Bundle.Files.Tokenizer.VocabSize, null);
+        using var model = new HybridTokenCoder(ensemble, Bundle.Files.Trie, text.Length, 20, HybridOf(format));
         var decoder = new ArithmeticDecoder(mixed);
         Assert.Equal(tokens, tokens.Select(_ => model.Decode(decoder)).ToArray());
     }
@@ -96,20 +106,20 @@ public sealed class HybridCodingTests
     {
         var text = File.ReadAllBytes(Repo.CorpusFile("canterbury/grammar.lsp"));
         var (payload, tokens) = Code(text, hybrid: true);
-        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(6, Bundle.Tokenizer.VocabSize, null);
-        using var model = new HybridTokenCoder(ensemble, Bundle.Trie, text.Length / 2, 20, HybridDecisionModel.CodeRevision);
+        var ensemble = (TokenEnsemble)TokenCoderFactory.Create(LevelProfile.For(6).Tokens, Bundle.Files.Tokenizer.VocabSize, null);
+        using var model = new HybridTokenCoder(ensemble, Bundle.Files.Trie, text.Length / 2, 20, HybridOf(14));
         var decoder = new ArithmeticDecoder(payload);
         var error = Assert.Throws<InvalidDataException>(() => { foreach (var _ in tokens) model.Decode(decoder); });
         Assert.Contains("exceed the recorded length", error.Message);
     }
 
     [Fact]
-    public void The_code_revision_codes_lisp_at_least_three_percent_smaller_than_revision_1()
+    public void The_hybrid_for_code_codes_lisp_at_least_three_percent_smaller_than_format_10s()
     {
         // Without the network: the ensemble's n-grams, the byte model and the code contexts.
         var text = File.ReadAllBytes(Repo.CorpusFile("calgary/progl"));
-        var (before, _) = Code(text, hybrid: true, revision: 1);
+        var (before, _) = Code(text, hybrid: true, format: 10);
         var (code, _) = Code(text, hybrid: true);
-        Assert.True(code.Length * 100L < before.Length * 97L, $"revision 2 {code.Length} B, revision 1 {before.Length} B");
+        Assert.True(code.Length * 100L < before.Length * 97L, $"format 14 {code.Length} B, format 10 {before.Length} B");
     }
 }

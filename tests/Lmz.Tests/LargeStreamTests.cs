@@ -1,5 +1,15 @@
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -19,7 +29,7 @@ public class LargeStreamTests
     {
         var block = new byte[ChunkLength];
         new Random(4).NextBytes(block);
-        var header = new FileHeader(1, ChunkLength, LmzModelBundle.Default.Fingerprint, InferenceFingerprint.For(1)).ToBytes();
+        var header = new FileHeader(1, ChunkLength, LmzModelBundle.Default.Fingerprint, InferenceFingerprint.For(LevelProfile.For(1))).ToBytes();
         var record = new ChunkRecord(ChunkMethod.Stored, ChunkLength, ChunkLength, 0, ContainerFormat.Crc(block)).ToBytes(block);
         var hash = new System.IO.Hashing.XxHash64();
         for (int i = 0; i < ChunkCount; i++) hash.Append(block);

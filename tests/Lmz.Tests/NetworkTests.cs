@@ -1,9 +1,16 @@
 using System.Text.Json;
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
 using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -18,7 +25,7 @@ public sealed class NetworkTests
     private static int[] Tokens(byte[] text, int offset, int bytes)
     {
         var ids = new List<int>();
-        Bundle.Tokenizer.Encode(text.AsSpan(offset, bytes), ids);
+        Bundle.Files.Tokenizer.Encode(text.AsSpan(offset, bytes), ids);
         return [.. ids];
     }
 
@@ -26,15 +33,16 @@ public sealed class NetworkTests
     /// <param name="foresee">Give the window the stream first, as the compressor does (several positions per step).</param>
     private static (List<float[]> Logits, List<float[]> Hidden) StepOutputs(INetworkEngine engine, int[] stream, int steps, bool foresee = false)
     {
-        var spec = Bundle.NetworkSpec;
+        var spec = Bundle.Files.NetworkSpec;
         using var window = new NetworkWindow(engine, spec, spec.Context * LevelProfile.For(6).KeptContextEighths / 8);
         if (foresee) window.Foresee(stream[..steps]);
         var scores = new TokenScores(spec.VocabSize);
+        var predictor = new NetworkPredictor(window);
         var (logits, hidden) = (new List<float[]>(), new List<float[]>());
         for (int i = 0; i < steps; i++)
         {
             window.Step(i == 0 ? 0 : stream[i - 1], i);
-            window.Predict(scores);
+            predictor.Predict(scores);
             logits.Add(scores.IsDense ? scores.DenseValues.ToArray() : []);
             hidden.Add(window.Hidden.ToArray());
         }
@@ -52,8 +60,8 @@ public sealed class NetworkTests
     public void Bundle_ships_an_integer_network_matching_the_tokenizer()
     {
         Assert.True(Bundle.HasTransformer, "models/lm must contain model.int.json, model.int.data and model.int.onnx");
-        Assert.Equal(IntegerNetworkSpec.SupportedSpec, Bundle.NetworkSpec.Name);
-        Assert.Equal(Bundle.Tokenizer.VocabSize, Bundle.NetworkSpec.VocabSize);
+        Assert.Equal(IntegerNetworkSpec.SupportedSpec, Bundle.Files.NetworkSpec.Name);
+        Assert.Equal(Bundle.Files.Tokenizer.VocabSize, Bundle.Files.NetworkSpec.VocabSize);
     }
 
     [Fact]
@@ -62,11 +70,11 @@ public sealed class NetworkTests
         // models/training/intnet.py --vectors: the numpy statement of the same arithmetic.
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "tests", "Lmz.Tests", "Data", "intnet-vectors.json")));
         var root = doc.RootElement;
-        Assert.Equal(Bundle.NetworkSpec.Name, root.GetProperty("spec").GetString());
+        Assert.Equal(Bundle.Files.NetworkSpec.Name, root.GetProperty("spec").GetString());
         var ids = root.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         var probes = root.GetProperty("probe_tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var spec = Bundle.NetworkSpec;
-        using var engine = new NativeIntegerEngine(Bundle.IntegerWeights, Int8Kernels.Best);
+        var spec = Bundle.Files.NetworkSpec;
+        using var engine = new NativeIntegerEngine(Bundle.Files.IntegerWeights, Int8Kernels.Best);
         var (logits, hidden) = (engine.Logits, engine.Hidden);
         int t = 0;
         foreach (var row in root.GetProperty("positions").EnumerateArray())
@@ -86,14 +94,14 @@ public sealed class NetworkTests
     [Fact]
     public void Every_kernel_path_gives_identical_outputs_across_a_window_slide()
     {
-        int steps = Bundle.NetworkSpec.Context + 40; // crosses one re-prime of the cache
+        int steps = Bundle.Files.NetworkSpec.Context + 40; // crosses one re-prime of the cache
         var stream = Tokens(Repo.Alice, 0, 6000);
         var paths = Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).ToArray();
         Assert.Contains(KernelPath.Scalar, paths);
-        var reference = StepOutputs(new NativeIntegerEngine(Bundle.IntegerWeights, KernelPath.Scalar), stream, steps);
+        var reference = StepOutputs(new NativeIntegerEngine(Bundle.Files.IntegerWeights, KernelPath.Scalar), stream, steps);
         foreach (var path in paths.Where(p => p != KernelPath.Scalar))
         {
-            var outputs = StepOutputs(new NativeIntegerEngine(Bundle.IntegerWeights, path), stream, steps);
+            var outputs = StepOutputs(new NativeIntegerEngine(Bundle.Files.IntegerWeights, path), stream, steps);
             AssertSame(reference.Logits, outputs.Logits, $"{path} logits");
             AssertSame(reference.Hidden, outputs.Hidden, $"{path} hidden states");
         }
@@ -103,20 +111,20 @@ public sealed class NetworkTests
     public void Foreseen_streams_run_several_positions_per_step_with_the_same_outputs_on_every_path_and_engine()
     {
         // Crosses two re-primes; the foreseen stream ends mid-step and right after one.
-        var spec = Bundle.NetworkSpec;
+        var spec = Bundle.Files.NetworkSpec;
         var stream = Tokens(Repo.Alice, 0, 12000);
         int steps = 2 * spec.Context + 37;
         Assert.True(stream.Length >= steps);
         foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported))
         {
-            var oneByOne = StepOutputs(new NativeIntegerEngine(Bundle.IntegerWeights, path), stream, steps);
-            var foreseen = StepOutputs(new NativeIntegerEngine(Bundle.IntegerWeights, path), stream, steps, foresee: true);
+            var oneByOne = StepOutputs(new NativeIntegerEngine(Bundle.Files.IntegerWeights, path), stream, steps);
+            var foreseen = StepOutputs(new NativeIntegerEngine(Bundle.Files.IntegerWeights, path), stream, steps, foresee: true);
             AssertSame(oneByOne.Logits, foreseen.Logits, $"{path} logits");
             AssertSame(oneByOne.Hidden, foreseen.Hidden, $"{path} hidden states");
         }
         int ortSteps = NetworkWindow.LookaheadRows * 3 + 5;
-        var ort = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), stream, ortSteps, foresee: true);
-        var native = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.Native), stream, ortSteps);
+        var ort = StepOutputs(Bundle.Files.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), stream, ortSteps, foresee: true);
+        var native = StepOutputs(Bundle.Files.CreateNetworkEngine(NetworkEngineKind.Native), stream, ortSteps);
         AssertSame(native.Logits, ort.Logits, "onnxruntime logits");
         AssertSame(native.Hidden, ort.Hidden, "onnxruntime hidden states");
     }
@@ -124,9 +132,9 @@ public sealed class NetworkTests
     [Fact]
     public void A_window_refuses_tokens_other_than_those_foreseen()
     {
-        var spec = Bundle.NetworkSpec;
+        var spec = Bundle.Files.NetworkSpec;
         var stream = Tokens(Repo.Alice, 0, 400);
-        using var window = TokenCoderFactory.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+        using var window = TokenCoderFactory.CreateNetworkWindow(Bundle.Files, NetworkEngineKind.Native, LevelProfile.For(LmzCompressionOptions.DefaultLevel).Tokens);
         window.Foresee(stream);
         window.Step(0, 0);
         window.Step(stream[0], 1); // runs positions 1.. as one step
@@ -140,9 +148,9 @@ public sealed class NetworkTests
         // (through several re-primes) must equal the native engine's.
         var text = File.ReadAllBytes(Repo.CorpusFile("canterbury/xargs.1"));
         var stream = Tokens(text, 0, text.Length);
-        Assert.True(stream.Length > 2 * Bundle.NetworkSpec.Context);
-        var native = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.Native), stream, stream.Length);
-        var ort = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), stream, stream.Length);
+        Assert.True(stream.Length > 2 * Bundle.Files.NetworkSpec.Context);
+        var native = StepOutputs(Bundle.Files.CreateNetworkEngine(NetworkEngineKind.Native), stream, stream.Length);
+        var ort = StepOutputs(Bundle.Files.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), stream, stream.Length);
         AssertSame(native.Logits, ort.Logits, "logits");
         AssertSame(native.Hidden, ort.Hidden, "hidden states");
     }
@@ -150,8 +158,8 @@ public sealed class NetworkTests
     [Fact]
     public void Steps_allocate_no_managed_memory_including_re_primes()
     {
-        var spec = Bundle.NetworkSpec;
-        using var window = TokenCoderFactory.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+        var spec = Bundle.Files.NetworkSpec;
+        using var window = TokenCoderFactory.CreateNetworkWindow(Bundle.Files, NetworkEngineKind.Native, LevelProfile.For(LmzCompressionOptions.DefaultLevel).Tokens);
         int warm = spec.Context + 8;
         for (int i = 0; i < warm; i++) window.Step(17 + i % 5, i);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -163,7 +171,7 @@ public sealed class NetworkTests
     [Fact]
     public void First_position_has_no_network_opinion_and_later_ones_are_finite()
     {
-        var (logits, _) = StepOutputs(Bundle.CreateNetworkEngine(NetworkEngineKind.Native), Tokens(Repo.Alice, 0, 400), 3);
+        var (logits, _) = StepOutputs(Bundle.Files.CreateNetworkEngine(NetworkEngineKind.Native), Tokens(Repo.Alice, 0, 400), 3);
         Assert.Empty(logits[0]);
         Assert.All(logits[1], v => Assert.True(float.IsFinite(v)));
     }
@@ -218,14 +226,14 @@ public sealed class NetworkTests
         // little for it to learn that much (0.4%: 7,946 against 7,978 bytes); 80 KB gives 0.74%
         // (15,348 against 15,462).
         var ids = Tokens(Repo.Alice, 0, 80000);
-        int vocab = Bundle.Tokenizer.VocabSize;
+        int vocab = Bundle.Files.Tokenizer.VocabSize;
         int Coded(int rank)
         {
             var payload = TokenStreamCoder.Encode([ids], _ =>
             {
-                var window = TokenCoderFactory.CreateNetworkWindow(Bundle, NetworkEngineKind.Native, LmzCompressionOptions.DefaultLevel);
+                var window = TokenCoderFactory.CreateNetworkWindow(Bundle.Files, NetworkEngineKind.Native, LevelProfile.For(LmzCompressionOptions.DefaultLevel).Tokens);
                 return new TransformerTokenCoder(window, new TokenEnsemble(vocab,
-                    [window, new OrderZeroModel(vocab), new TokenNGramModel(vocab, 5), new MatchModel(vocab)],
+                    [new NetworkPredictor(window), new OrderZeroModel(vocab), new TokenNGramModel(vocab, 5), new MatchModel(vocab)],
                     new MixerSettings { AdapterRank = rank }));
             }, 1, default);
             return payload[0].Length;
@@ -248,7 +256,7 @@ public sealed class NetworkTests
     {
         var data = Repo.Alice.AsSpan(0, 3000).ToArray();
         var container = LmzCompressor.Compress(data, new LmzCompressionOptions { Level = 6, Threads = 1 });
-        container = ContainerEdits.WithHeader(container, h => h with { InferenceFingerprint = InferenceFingerprint.For(6) ^ 0x5A5A5A5A });
+        container = ContainerEdits.WithHeader(container, h => h with { InferenceFingerprint = InferenceFingerprint.For(LevelProfile.For(6)) ^ 0x5A5A5A5A });
         var error = Assert.Throws<InvalidDataException>(() => LmzCompressor.Decompress(container));
         Assert.Contains("network specification", error.Message);
     }
@@ -256,9 +264,9 @@ public sealed class NetworkTests
     [Fact]
     public void Inference_fingerprint_names_the_specification_not_the_machine()
     {
-        Assert.Equal(0u, InferenceFingerprint.For(3));
-        Assert.Equal(ContainerFormat.Crc(System.Text.Encoding.UTF8.GetBytes("lmz-int8-v1")), InferenceFingerprint.For(6));
-        Assert.Equal(InferenceFingerprint.For(4), InferenceFingerprint.For(8));
-        Assert.NotEqual(InferenceFingerprint.For(8), InferenceFingerprint.For(9));
+        Assert.Equal(0u, InferenceFingerprint.For(LevelProfile.For(3)));
+        Assert.Equal(ContainerFormat.Crc(System.Text.Encoding.UTF8.GetBytes("lmz-int8-v1")), InferenceFingerprint.For(LevelProfile.For(6)));
+        Assert.Equal(InferenceFingerprint.For(LevelProfile.For(4)), InferenceFingerprint.For(LevelProfile.For(8)));
+        Assert.NotEqual(InferenceFingerprint.For(LevelProfile.For(8)), InferenceFingerprint.For(LevelProfile.For(9)));
     }
 }

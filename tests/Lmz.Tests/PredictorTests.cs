@@ -1,6 +1,15 @@
 using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -18,7 +27,7 @@ public class PredictorTests(ITestOutputHelper output)
     private static int[] Tokens(ReadOnlySpan<byte> text)
     {
         var ids = new List<int>();
-        LmzModelBundle.Default.Tokenizer.Encode(text, ids);
+        LmzModelBundle.Default.Files.Tokenizer.Encode(text, ids);
         return [.. ids];
     }
 
@@ -107,8 +116,8 @@ public class PredictorTests(ITestOutputHelper output)
         var tokens = Tokens(Repo.Alice.AsSpan(0, 6000));
         foreach (int level in new[] { 1, 3 })
         {
-            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => TokenCoderFactory.Create(level, Vocab, null), threads: 2, CancellationToken.None);
-            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => TokenCoderFactory.Create(level, Vocab, null), threads: 2, CancellationToken.None);
+            var payloads = TokenStreamCoder.Encode([tokens, tokens[..100], []], s => TokenCoderFactory.Create(LevelProfile.For(level).Tokens, Vocab, null), threads: 2, CancellationToken.None);
+            var decoded = TokenStreamCoder.Decode(payloads, [tokens.Length, 100, 0], s => TokenCoderFactory.Create(LevelProfile.For(level).Tokens, Vocab, null), threads: 2, CancellationToken.None);
             Assert.Equal(tokens, decoded[0]);
             Assert.Equal(tokens[..100], decoded[1]);
             Assert.Empty(decoded[2]);

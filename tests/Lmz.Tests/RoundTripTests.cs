@@ -1,4 +1,15 @@
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -95,7 +106,7 @@ public class RoundTripTests
         var container = Lmz1.RoundTrip(data, Options.Level1(chunkSize));
         var info = LmzContainerInfo.Read(new MemoryStream(container));
         var expected = Lmz1.ExpectedChunkLengths(data, chunkSize);
-        Assert.True(expected.Count > ContainerFormat.GroupSize, $"only {expected.Count} chunks");
+        Assert.True(expected.Count > Format.GroupSize, $"only {expected.Count} chunks");
         Assert.Equal(expected, info.Chunks.Select(c => c.OriginalLength));
         Assert.All(info.Chunks, c => Assert.Equal("Bytes", c.Method));
         Assert.Equal(data.Length, info.UncompressedLength);

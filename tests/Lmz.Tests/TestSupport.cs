@@ -1,4 +1,16 @@
 using System.Security.Cryptography;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
@@ -184,4 +196,12 @@ internal static class Lmz1
         if (data.Length > pos) lengths.Add(data.Length - pos);
         return lengths;
     }
+}
+
+/// <summary>The option records a format makes for a level, as the container would use them.</summary>
+internal static class FormatSettings
+{
+    /// <summary>The byte model of <paramref name="level"/> in <paramref name="format"/> (default: the current one).</summary>
+    public static ByteModelSettings Bytes(int level, int format = 0) =>
+        (format == 0 ? Format.Current : Format.Of((byte)format)).Bytes(LevelProfile.For(level))!;
 }

@@ -1,12 +1,23 @@
 using System.Text;
 using CsCheck;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
 using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Tests;
 
 public class TokenizerTests
 {
-    private static LmzTokenizer Tokenizer => LmzModelBundle.Default.Tokenizer;
+    private static LmzTokenizer Tokenizer => LmzModelBundle.Default.Files.Tokenizer;
 
     private static List<int> Encode(ReadOnlySpan<byte> data)
     {

@@ -1,7 +1,17 @@
 using System.Diagnostics;
 using System.Numerics;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
 using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Bench.Dev;
 
@@ -10,7 +20,7 @@ namespace Lmz.Bench.Dev;
 /// (one stream, one thread): size, bits per byte, speed both ways, and a round-trip check.
 /// --ablate adds a row per context with that context switched off. --piece N codes the file as
 /// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
-/// the decode and its check. --revision 1, 2, 3 or 4 runs format 7, 8, 9–10 or 11's model (default: the
+/// the decode and its check. --format 7, 8, 9, 11 or 12 runs that format's byte model at level 6 (default: the
 /// newest, 5, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --no-trial keeps the encoder from trying to leave out
 /// BytePayloadHeader.TableTrial on a sample (as it does for chunks from 256 KiB). A last line
 /// totals the payloads of every file.
@@ -20,7 +30,7 @@ public static class BytesCommand
     public static int Run(string[] args)
     {
         bool ablate = args.Contains("--ablate"), decodes = !args.Contains("--no-decode"), trial = !args.Contains("--no-trial");
-        int bits = 22, piece = 0, revision = 5;
+        int bits = 22, piece = 0, format = Format.Current.Version;
         var without = ByteContexts.None;
         var extra = ByteContexts.None;
         long grandTotal = 0;
@@ -30,13 +40,14 @@ public static class BytesCommand
             if (args[i] is "--ablate" or "--no-decode" or "--no-trial") continue;
             if (args[i] == "--bits") { bits = int.Parse(args[++i]); continue; }
             if (args[i] == "--piece") { piece = int.Parse(args[++i]) << 10; continue; }
-            if (args[i] == "--revision") { revision = int.Parse(args[++i]); continue; }
+            if (args[i] == "--format") { format = int.Parse(args[++i]); continue; }
             if (args[i] == "--with") { extra = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             if (args[i] == "--without") { without = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             files.Add(args[i]);
         }
-        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--revision 1|2|3|4|5] [--with Context,...] [--without Context,...] [--no-trial] FILE...");
-        var all = ((revision >= 5 ? ByteContexts.Revision5 : revision == 4 ? ByteContexts.Revision4 : revision == 3 ? ByteContexts.Revision3 : revision == 2 ? ByteContexts.Revision2 : ByteContexts.Revision1) | extra) & ~without;
+        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--format 7..14] [--with Context,...] [--without Context,...] [--no-trial] FILE...");
+        var model = Format.Of((byte)format).Bytes(LevelProfile.For(6)) ?? throw new ArgumentException($"format {format} has no byte model");
+        var all = (model.Contexts | extra) & ~without;
         var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
             foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && all.HasFlag(k)))
@@ -48,7 +59,7 @@ public static class BytesCommand
             if (X86CallFilter.LooksLikeX86(data)) X86CallFilter.Forward(data);
             foreach (var (name, contexts) in variants)
             {
-                var settings = new ByteModelSettings(contexts, bits, revision, trial);
+                var settings = model with { Contexts = contexts, TableBits = bits, Trial = trial };
                 var sw = Stopwatch.StartNew();
                 if (piece > 0 && piece < data.Length)
                 {

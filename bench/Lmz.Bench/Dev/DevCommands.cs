@@ -1,9 +1,16 @@
 using System.Diagnostics;
+using Lmz.Coding;
+using Lmz.Container;
 using Lmz.Core;
 using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Bench.Dev;
 
@@ -96,7 +103,7 @@ public static class NetstepCommand
         foreach (var bundle in args.Length == 0 ? [LmzModelBundle.Default] : args.Select(LmzModelBundle.Load))
         {
             if (!bundle.HasTransformer) return AblateCommand.Fail($"netstep: the model bundle in {bundle.Directory} has no integer network ({LmzModelBundle.NetworkFile})");
-            var s = bundle.NetworkSpec;
+            var s = bundle.Files.NetworkSpec;
             Console.WriteLine($"{bundle.Directory}: L{s.Layers} D{s.DModel} H{s.Heads} N{s.Context} V{s.VocabSize}");
             Measure(bundle);
         }
@@ -106,8 +113,8 @@ public static class NetstepCommand
     private static void Measure(LmzModelBundle bundle)
     {
         foreach (var path in Enum.GetValues<KernelPath>().Where(Int8Kernels.IsSupported).Reverse())
-            Measure($"native {path}", () => new NativeIntegerEngine(bundle.IntegerWeights, path), bundle);
-        Measure("onnxruntime", () => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
+            Measure($"native {path}", () => new NativeIntegerEngine(bundle.Files.IntegerWeights, path), bundle);
+        Measure("onnxruntime", () => bundle.Files.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime), bundle);
         foreach (int streams in new[] { 1, 2 }) MeasureConcurrent(bundle, streams);
         MeasureProducts(bundle);
     }
@@ -115,7 +122,7 @@ public static class NetstepCommand
     /// <summary>One row through each weight matrix alone (memory-bound: the whole model is more than L2).</summary>
     private static void MeasureProducts(LmzModelBundle bundle)
     {
-        var w = bundle.IntegerWeights;
+        var w = bundle.Files.IntegerWeights;
         var all = w.Layers.SelectMany(l => new[] { l.Qkv, l.Proj, l.Fc, l.FcOut }).Append(w.Output).ToArray();
         var q = new sbyte[1024];
         new Random(1).NextBytes((byte[])(Array)q);
@@ -140,12 +147,12 @@ public static class NetstepCommand
     /// <summary>Streams on a thread each, as a coding run steps them: microseconds per step of every stream.</summary>
     private static void MeasureConcurrent(LmzModelBundle bundle, int members)
     {
-        var spec = bundle.NetworkSpec;
+        var spec = bundle.Files.NetworkSpec;
         int steps = spec.Context - 1;
         double best = double.MaxValue;
         for (int pass = 0; pass < 3; pass++)
         {
-            var windows = Enumerable.Range(0, members).Select(_ => new NetworkWindow(bundle.CreateNetworkEngine(NetworkEngineKind.Native), spec, 64)).ToArray();
+            var windows = Enumerable.Range(0, members).Select(_ => new NetworkWindow(bundle.Files.CreateNetworkEngine(NetworkEngineKind.Native), spec, 64)).ToArray();
             var sw = Stopwatch.StartNew();
             var threads = windows.Select((w, m) => new Thread(() => { for (int i = 0; i <= steps; i++) w.Step(17 + (i + m) % 13, i); })).ToArray();
             foreach (var t in threads) t.Start();
@@ -158,7 +165,7 @@ public static class NetstepCommand
 
     private static void Measure(string name, Func<INetworkEngine> engine, LmzModelBundle bundle)
     {
-        var spec = bundle.NetworkSpec;
+        var spec = bundle.Files.NetworkSpec;
         using var window = new NetworkWindow(engine(), spec, spec.Context * LevelProfile.For(LmzCompressionOptions.DefaultLevel).KeptContextEighths / 8);
         int steps = spec.Context - 1; // positions 1..255: no re-prime inside a pass
         double best = double.MaxValue;
@@ -193,9 +200,10 @@ public static class ProfileCommand
         int threads = args.Length > 2 ? int.Parse(args[2]) : 2;
         using var bundle = LmzModelBundle.Default;
         var ids = new List<int>();
-        bundle.Tokenizer.Encode(File.ReadAllBytes(args[1]), ids);
-        using var window = TokenCoderFactory.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
-        var model = (TokenEnsemble)TokenCoderFactory.Create(level, bundle.Tokenizer.VocabSize, window);
+        bundle.Files.Tokenizer.Encode(File.ReadAllBytes(args[1]), ids);
+        var tokens = LevelProfile.For(level).Tokens;
+        using var window = TokenCoderFactory.CreateNetworkWindow(bundle.Files, NetworkEngineKind.Native, tokens);
+        var model = (TokenEnsemble)TokenCoderFactory.Create(tokens, bundle.Files.Tokenizer.VocabSize, new NetworkPredictor(window));
         var encoder = new Lmz.Coding.ArithmeticEncoder(new MemoryStream());
         long net = 0, predict = 0, code = 0;
         int previous = 0;
@@ -227,7 +235,7 @@ public static class TokensCommand
         if (args.Length != 2) return AblateCommand.Fail("usage: tokens FILE OUT.u16");
         using var bundle = LmzModelBundle.Default;
         var ids = new List<int>();
-        bundle.Tokenizer.Encode(File.ReadAllBytes(args[0]), ids);
+        bundle.Files.Tokenizer.Encode(File.ReadAllBytes(args[0]), ids);
         var bytes = new byte[ids.Count * 2];
         for (int i = 0; i < ids.Count; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), checked((ushort)ids[i]));
         File.WriteAllBytes(args[1], bytes);
@@ -243,11 +251,11 @@ public static class AdaptiveCommand
     {
         if (args.Length < 1) return AblateCommand.Fail("usage: adaptive FILE [RATE [THREADS]]");
         using var bundle = LmzModelBundle.Default;
-        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : bundle.Learning.Rate;
+        float rate = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : bundle.Files.Learning.Rate;
         var data = File.ReadAllBytes(args[0]);
         var ids = new List<int>();
-        bundle.Tokenizer.Encode(data, ids);
-        var network = new Lmz.Network.Adaptive.AdaptiveTransformer(bundle.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
+        bundle.Files.Tokenizer.Encode(data, ids);
+        var network = new Lmz.Network.Adaptive.AdaptiveTransformer(bundle.Files.NetworkWeights.Clone(), args.Length > 2 ? int.Parse(args[2]) : 2);
         const int W = LearningTokenCoder.Window;
         var inputs = new int[ids.Count + 1];
         for (int i = 0; i < ids.Count; i++) inputs[i + 1] = ids[i];

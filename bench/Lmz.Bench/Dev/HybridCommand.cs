@@ -1,11 +1,17 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
 using Lmz.Formats;
 using Lmz.Methods;
 using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
 using Lmz.Models.Hybrid;
 using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Bench.Dev;
 
@@ -26,7 +32,7 @@ public static class HybridCommand
 {
     private readonly record struct Decision(int Position, byte Depth, byte Kind, byte Bit, uint One, uint Total);
 
-    /// <summary>Groups of byte contexts switched off together for the ablation (of revision 2's contexts: orders 2–6 are not among them).</summary>
+    /// <summary>Groups of byte contexts switched off together for the ablation (of the hybrid's contexts for code: orders 2–6 are not among them).</summary>
     private static readonly (string Name, ByteContexts Contexts)[] Groups =
     [
         ("order 1", ByteContexts.Order1),
@@ -49,13 +55,14 @@ public static class HybridCommand
         args = [.. args.Where(a => a != "--ablate")];
         if (args.Length < 2) return AblateCommand.Fail("usage: hybrid [--ablate] LEVEL FILE...");
         int level = int.Parse(args[0]);
-        var shipped = HybridDecisionModel.ContextsOf(HybridDecisionModel.CodeRevision);
-        var variants = new List<(string Name, int Revision, ByteContexts Contexts)>
+        var profile = LevelProfile.For(level);
+        var shipped = Format.Current.Hybrid(profile)!;
+        var variants = new List<(string Name, HybridOptions Options)>
         {
-            ("revision 1", 1, HybridDecisionModel.ContextsOf(1)),
-            ("hybrid", HybridDecisionModel.CodeRevision, shipped),
+            ("format 10", Format.Of(10).Hybrid(profile)!),
+            ("hybrid", shipped),
         };
-        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", HybridDecisionModel.CodeRevision, shipped & ~g.Contexts)));
+        if (ablate) variants.AddRange(Groups.Select(g => ($"-{g.Name}", shipped with { Contexts = shipped.Contexts & ~g.Contexts })));
         var totals = new double[variants.Count + 1];
         long allBytes = 0;
         Console.WriteLine($"{"file",-14} {"tokens",8} " + string.Join(" ", variants.Select(v => $"{v.Name,11}")) + "   (bpb, ideal code lengths)");
@@ -68,10 +75,10 @@ public static class HybridCommand
             var row = new List<double> { tokens };
             double endBits = 0;
             var seconds = new List<double>();
-            foreach (var (_, revision, contexts) in variants)
+            foreach (var (_, options) in variants)
             {
                 var clock = Stopwatch.StartNew();
-                row.Add(Simulate(data, decisions, revision, contexts, ref endBits));
+                row.Add(Simulate(data, decisions, options, ref endBits));
                 seconds.Add(clock.Elapsed.TotalSeconds);
             }
             Console.Error.WriteLine($"{Path.GetFileName(file)}: seconds per variant {string.Join(" ", seconds.Select(t => t.ToString("F2")))}");
@@ -112,7 +119,7 @@ public static class HybridCommand
         {
             var data = File.ReadAllBytes(file);
             var ids = new List<int>();
-            bundle.Tokenizer.Encode(data, ids);
+            bundle.Files.Tokenizer.Encode(data, ids);
             var line = $"{Path.GetFileName(file),-14} ";
             for (int s = 0; s < specs.Length; s++)
             {
@@ -120,7 +127,7 @@ public static class HybridCommand
                 var decisions = Decisions($"E{spec}", file, data, () =>
                     ((TokenEnsemble)Ablation.CreateModel(spec, bundle, Ablation.Record(spec, bundle, file, [.. ids]), out _), null));
                 double tokens = decisions.Sum(d => -Math.Log2((d.Bit == 1 ? d.One : d.Total - d.One) / (double)d.Total));
-                double endBits = 0, hybrid = Simulate(data, decisions, HybridDecisionModel.CodeRevision, HybridDecisionModel.ContextsOf(HybridDecisionModel.CodeRevision), ref endBits);
+                double endBits = 0, hybrid = Simulate(data, decisions, Format.Current.Hybrid(LevelProfile.For(LmzCompressionOptions.DefaultLevel))!, ref endBits);
                 totals[s, 0] += tokens;
                 totals[s, 1] += hybrid;
                 line += $"{tokens / data.Length,13:F4} /{hybrid / data.Length,7:F4}";
@@ -137,10 +144,11 @@ public static class HybridCommand
     private static Decision[] Decisions(int level, string file, byte[] data) => Decisions($"L{level}", file, data, () =>
     {
         var bundle = LmzModelBundle.Default;
-        if (LevelProfile.For(level).Network == LevelNetwork.Learning) // level 9: the network learns as it codes, with its own rows
-            return ((ITokenDistribution)TokenCoderFactory.CreateNeural(level, bundle, Environment.ProcessorCount, NetworkEngineKind.Native), null);
-        var window = TokenCoderFactory.CreateNetworkWindow(bundle, NetworkEngineKind.Native, level);
-        return ((TokenEnsemble)TokenCoderFactory.Create(level, bundle.Tokenizer.VocabSize, window), window);
+        var tokens = LevelProfile.For(level).Tokens;
+        if (tokens.Network == TokenNetwork.Learning) // level 9: the network learns as it codes, with its own rows
+            return ((ITokenDistribution)TokenCoderFactory.CreateNeural(tokens, bundle.Files, Environment.ProcessorCount, NetworkEngineKind.Native), null);
+        var window = TokenCoderFactory.CreateNetworkWindow(bundle.Files, NetworkEngineKind.Native, tokens);
+        return ((TokenEnsemble)TokenCoderFactory.Create(tokens, bundle.Files.Tokenizer.VocabSize, new NetworkPredictor(window)), window);
     });
 
     /// <summary>
@@ -155,8 +163,8 @@ public static class HybridCommand
         if (File.Exists(cache)) return MemoryMarshal.Cast<byte, Decision>(File.ReadAllBytes(cache)).ToArray();
         var sw = Stopwatch.StartNew();
         var ids = new List<int>();
-        bundle.Tokenizer.Encode(data, ids);
-        var trie = bundle.Trie;
+        bundle.Files.Tokenizer.Encode(data, ids);
+        var trie = bundle.Files.Trie;
         var (model, window) = create();
         using var owned = window;
         using var disposable = model as IDisposable;
@@ -169,7 +177,7 @@ public static class HybridCommand
             window?.Step(previous, i);
             trie.Cumulate(model.Predict(), cumulative);
             trie.Walk(cumulative, ids[i], ref sink);
-            sink.Position += bundle.Tokenizer.TokenBytes(ids[i]).Length;
+            sink.Position += bundle.Files.Tokenizer.TokenBytes(ids[i]).Length;
             model.Update(ids[i]);
             previous = ids[i];
         }
@@ -186,13 +194,13 @@ public static class HybridCommand
     private static double Cost(int p, int bit) => Math.Log2(4096.0 / (bit == 1 ? p : 4096 - p));
 
     /// <summary>Replays the decisions through the hybrid's mixer over the file's bytes; returns the bits.</summary>
-    private static double Simulate(byte[] data, Decision[] decisions, int revision, ByteContexts contexts, ref double endBits)
+    private static double Simulate(byte[] data, Decision[] decisions, HybridOptions options, ref double endBits)
     {
         endBits = 0;
         string? dumpDir = Environment.GetEnvironmentVariable("H_DUMP");
         var perByte = dumpDir != null ? new float[data.Length + 1] : null;
-        using var mixer = new HybridDecisionModel(data.Length, revision, 22, contexts);
-        var trie = LmzModelBundle.Default.Trie;
+        using var mixer = new HybridDecisionModel(data.Length, 22, options);
+        var trie = LmzModelBundle.Default.Files.Trie;
         double bits = 0;
         int r = 0;
         for (int pos = 0; pos <= data.Length; pos++)
@@ -233,7 +241,7 @@ public static class HybridCommand
         if (perByte != null)
         {
             Directory.CreateDirectory(dumpDir!);
-            File.WriteAllBytes(Path.Combine(dumpDir!, $"{Path.GetFileName(FileName)}.r{revision}.{(long)contexts:X}.f32"), MemoryMarshal.AsBytes(perByte.AsSpan(0, data.Length)).ToArray());
+            File.WriteAllBytes(Path.Combine(dumpDir!, $"{Path.GetFileName(FileName)}.{(options.ForCode ? "code" : "text")}.{(long)options.Contexts:X}.f32"), MemoryMarshal.AsBytes(perByte.AsSpan(0, data.Length)).ToArray());
         }
         if (r != decisions.Length) throw new InvalidOperationException($"replayed {r} of {decisions.Length} decisions");
         if (Breakdown != null)

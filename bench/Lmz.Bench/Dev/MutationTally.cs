@@ -1,4 +1,16 @@
 using System.Text;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Bench.Dev;
 
@@ -49,7 +61,7 @@ internal sealed class MutationTally
         var s = new StringBuilder();
         s.AppendLine("# Mutation bench: corrupted containers, decoded");
         s.AppendLine();
-        s.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; format version {Container.ContainerFormat.Version}");
+        s.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; format version {Formats.Format.Current.Version}");
         foreach (var (label, value) in machine.Where(r => r.Label is "lmz source" or "CPU" or "cores" or ".NET" or "load average at start"))
             s.AppendLine($"- {label}: {value}");
         s.AppendLine($"- command: `{command}` ({count:N0} mutations, RNG seed {seed}, one thread, {seconds:F0} s)");

@@ -1,9 +1,16 @@
 using BenchmarkDotNet.Attributes;
 using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
 using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Bench.Micro;
 
@@ -184,7 +191,7 @@ public class CodingModelBenchmarks
     public void Setup()
     {
         _tokens = MicroData.Tokens;
-        _model = TokenCoderFactory.Create(Level, MicroData.Vocab, null);
+        _model = TokenCoderFactory.Create(LevelProfile.For(Level).Tokens, MicroData.Vocab, null);
         _position = 0;
         for (int i = 0; i < Math.Min(20_000, _tokens.Length / 2); i++) Step();
     }
@@ -216,13 +223,13 @@ public class NetworkStepBenchmarks
     public void Setup()
     {
         var bundle = LmzModelBundle.Default;
-        var spec = bundle.NetworkSpec;
+        var spec = bundle.Files.NetworkSpec;
         INetworkEngine engine = Engine switch
         {
-            "onnxruntime" => bundle.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime),
-            "native-avx2" => new NativeIntegerEngine(bundle.IntegerWeights, KernelPath.Avx2),
-            "native-vector128" => new NativeIntegerEngine(bundle.IntegerWeights, KernelPath.Vector128),
-            _ => bundle.CreateNetworkEngine(NetworkEngineKind.Native),
+            "onnxruntime" => bundle.Files.CreateNetworkEngine(NetworkEngineKind.OnnxRuntime),
+            "native-avx2" => new NativeIntegerEngine(bundle.Files.IntegerWeights, KernelPath.Avx2),
+            "native-vector128" => new NativeIntegerEngine(bundle.Files.IntegerWeights, KernelPath.Vector128),
+            _ => bundle.Files.CreateNetworkEngine(NetworkEngineKind.Native),
         };
         _window = new NetworkWindow(engine, spec, spec.Context * LevelProfile.For(LmzCompressionOptions.DefaultLevel).KeptContextEighths / 8);
         _window.Step(0, 0);

@@ -1,4 +1,15 @@
+using Lmz.Coding;
+using Lmz.Container;
 using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 namespace Lmz.Bench.Micro;
 
 /// <summary>Shared inputs: a real token stream (corpora/canterbury/alice29.txt through the bundle's tokenizer), else Zipf-like tokens.</summary>
@@ -16,7 +27,7 @@ public static class MicroData
         if (File.Exists(text))
         {
             var ids = new List<int>();
-            LmzModelBundle.Default.Tokenizer.Encode(File.ReadAllBytes(text), ids);
+            LmzModelBundle.Default.Files.Tokenizer.Encode(File.ReadAllBytes(text), ids);
             if (ids.Count > 0 && ids.Max() < Vocab) return [.. ids];
         }
         var rnd = new Random(1);

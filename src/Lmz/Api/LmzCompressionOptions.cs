@@ -1,17 +1,28 @@
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
 using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 namespace Lmz;
 
 /// <summary>Settings for compression. Every default is the measured best trade-off on the corpus.</summary>
 public sealed record LmzCompressionOptions
 {
     /// <summary>The smallest <see cref="ChunkSize"/> accepted (4 KiB).</summary>
-    public const int MinChunkSize = 4096;
+    public const int MinChunkSize = Format.MinChunkSize;
     /// <summary>The largest <see cref="ChunkSize"/> accepted (64 MiB).</summary>
-    public const int MaxChunkSize = 64 << 20;
+    public const int MaxChunkSize = Format.MaxChunkSize;
     /// <summary>The fastest level.</summary>
-    public const int MinLevel = 1;
+    public const int MinLevel = LevelProfile.MinLevel;
     /// <summary>The strongest and slowest level.</summary>
-    public const int MaxLevel = 9;
+    public const int MaxLevel = LevelProfile.MaxLevel;
 
     /// <summary>1–3: online predictors only (fast); 4–9: the transformer ensemble (default 6).
     /// Higher levels inside each band use longer n-gram orders; see README "Levels".</summary>
@@ -41,7 +52,7 @@ public sealed record LmzCompressionOptions
 
     /// <summary>The longest chunk written: with the default chunk size, binary runs merge up to the level's <see cref="LevelProfile.BinaryChunkBlocks"/> chunk sizes.</summary>
     internal int LongestChunk => ChunkSize == null
-        ? Math.Min(Container.ChunkRecord.MaxChunkLength(DefaultChunkSize, Container.ContainerFormat.Version), DefaultChunkSize * LevelProfile.For(Level).BinaryChunkBlocks)
+        ? Math.Min(Format.Current.MaxChunkLength(DefaultChunkSize), DefaultChunkSize * LevelProfile.For(Level).BinaryChunkBlocks)
         : EffectiveChunkSize;
 
     /// <summary>
@@ -70,6 +81,19 @@ public sealed record LmzCompressionOptions
         if (EffectiveChunkSize is < MinChunkSize or > MaxChunkSize)
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, $"chunk size must be {MinChunkSize}..{MaxChunkSize}");
     }
+
+    /// <summary>What <paramref name="level"/> (<see cref="MinLevel"/>..<see cref="MaxLevel"/>) does, in one line, as `lmz --help` lists it.</summary>
+    public static string LevelSummary(int level) =>
+        level is >= MinLevel and <= MaxLevel ? LevelProfile.For(level).Summary : throw new ArgumentOutOfRangeException(nameof(level), level, $"level must be {MinLevel}..{MaxLevel}");
+
+    /// <summary>The writer's settings, once <see cref="Validate"/> has passed.</summary>
+    internal WriterSettings ToWriterSettings()
+    {
+        Validate();
+        var progress = Progress;
+        return new WriterSettings((Model ?? LmzModelBundle.Default).Files, LevelProfile.For(Level), EffectiveChunkSize, ChunkSize == null,
+            EffectiveThreads, Engine, LongestChunk, progress == null ? null : (inBytes, outBytes) => progress.Report(new LmzProgress(inBytes, outBytes)));
+    }
 }
 
 /// <summary>Settings for decompression.</summary>
@@ -96,6 +120,14 @@ public sealed record LmzDecompressionOptions
 
     /// <summary>Which engine evaluates the integer network; it changes speed only (see <see cref="LmzCompressionOptions.Engine"/>).</summary>
     public Network.NetworkEngineKind Engine { get; init; } = Network.NetworkEngineKind.Native;
+
+    /// <summary>The reader's settings: bundles are found by <see cref="ModelCatalog"/>.</summary>
+    internal ReaderSettings ToReaderSettings()
+    {
+        var progress = Progress;
+        return new ReaderSettings(fingerprint => ModelCatalog.Find(fingerprint, Model, ModelDirectories).Files, Threads, Engine,
+            progress == null ? null : (outBytes, inBytes) => progress.Report(new LmzProgress(outBytes, inBytes)));
+    }
 }
 
 /// <summary>Progress: uncompressed and compressed bytes processed so far.</summary>

@@ -1,4 +1,15 @@
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz;
 
@@ -21,7 +32,7 @@ public sealed class LmzCompressionStream : Stream
         if (!inner.CanWrite) throw new ArgumentException("the inner stream must be writable", nameof(inner));
         _inner = inner;
         _leaveOpen = leaveOpen;
-        _writer = new ContainerWriter(inner, options ?? new());
+        _writer = new ContainerWriter(inner, (options ?? new()).ToWriterSettings());
     }
 
     /// <inheritdoc/>

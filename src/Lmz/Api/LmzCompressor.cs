@@ -1,4 +1,15 @@
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz;
 
@@ -47,7 +58,7 @@ public static class LmzCompressor
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        var writer = new ContainerWriter(output, options);
+        var writer = new ContainerWriter(output, options.ToWriterSettings());
         var buffer = new byte[CopyBufferSize];
         while (true)
         {
@@ -62,7 +73,7 @@ public static class LmzCompressor
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        var reader = new ContainerReader(input, options);
+        var reader = new ContainerReader(input, options.ToReaderSettings());
         while (!reader.Finished)
         {
             foreach (var chunk in await reader.ReadGroupAsync(useAsync, cancellationToken))

@@ -1,4 +1,15 @@
+using Lmz.Coding;
 using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz;
 
@@ -24,7 +35,7 @@ public sealed class LmzDecompressionStream : Stream
         if (!inner.CanRead) throw new ArgumentException("the inner stream must be readable", nameof(inner));
         _inner = inner;
         _leaveOpen = leaveOpen;
-        _reader = new ContainerReader(inner, options ?? new());
+        _reader = new ContainerReader(inner, (options ?? new()).ToReaderSettings());
     }
 
     /// <inheritdoc/>

@@ -1,129 +1,64 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
 using Lmz.Models.Hybrid;
 using Lmz.Network;
 using Lmz.Network.Adaptive;
 using Lmz.Tokenization;
-using Microsoft.ML.OnnxRuntime;
-
+using Lmz.Bundles;
 namespace Lmz;
 
 /// <summary>
-/// The files both sides must share: the tokenizer's rank file and, when present, the integer
-/// network (model.int.json, model.int.data, model.int.onnx) and the float network level 9 trains
-/// (weights.f16) with, optionally, the rate it learns at (learning.json). Its fingerprint
-/// (SHA-256 over every file's name, length and bytes, first 16 bytes) is written into each
-/// container and checked before decoding.
+/// A model bundle: the folder of files that compressor and decompressor must share (the
+/// tokenizer and, when present, the integer network and level 9's learning network). Every
+/// container records its bundle's fingerprint, and decoding finds the bundle with that
+/// fingerprint (<see cref="InstalledDirectories"/>).
 /// </summary>
 public sealed class LmzModelBundle : IDisposable
 {
     /// <summary>The tokenizer's rank file; the one file every bundle has.</summary>
-    public const string TokenizerFile = "tokenizer.tiktoken";
+    public const string TokenizerFile = Bundle.TokenizerFile;
     /// <summary>The integer network's constants.</summary>
-    public const string NetworkFile = IntegerNetworkSpec.FileName;
+    public const string NetworkFile = Bundle.NetworkFile;
     /// <summary>The integer network's weights.</summary>
-    public const string NetworkDataFile = IntegerNetworkSpec.DataFile;
+    public const string NetworkDataFile = Bundle.NetworkDataFile;
     /// <summary>The integer network as an ONNX graph (for the onnxruntime engine).</summary>
-    public const string NetworkGraphFile = IntegerNetworkSpec.GraphFile;
+    public const string NetworkGraphFile = Bundle.NetworkGraphFile;
     /// <summary>The float network that level 9 trains as it codes.</summary>
-    public const string WeightsFile = NetworkWeights.FileName;
+    public const string WeightsFile = Bundle.WeightsFile;
 
     /// <summary>Level 9's learning rate for weights.f16; a bundle without it learns at the rate of stages 3 and 4.</summary>
-    public const string LearningFile = LearningSettings.FileName;
+    public const string LearningFile = Bundle.LearningFile;
 
     /// <summary>Environment variable that points lmz at another bundle directory.</summary>
     public const string DirectoryVariable = "LMZ_MODEL_DIR";
 
     private static readonly Lock DefaultLock = new();
     private static LmzModelBundle? _default;
-    private IntegerNetworkSpec? _spec;
-    private IntegerNetworkWeights? _integerWeights;
-    private InferenceSession? _graph;
-    private NetworkWeights? _weights;
-    private readonly Lock _loadLock = new();
 
-    private LmzModelBundle(string directory, LmzTokenizer tokenizer, byte[] fingerprint, bool hasTransformer, bool hasWeights,
-        LearningSettings learning)
-    {
-        Learning = learning;
-        HasNetworkWeights = hasWeights;
-        Directory = directory;
-        Tokenizer = tokenizer;
-        Fingerprint = fingerprint;
-        HasTransformer = hasTransformer;
-    }
+    private LmzModelBundle(Bundle files) => Files = files;
+
+    /// <summary>The loaded files, for the layers below.</summary>
+    internal Bundle Files { get; }
 
     /// <summary>The folder the bundle was loaded from.</summary>
-    public string Directory { get; }
-
-    /// <summary>The bundle's byte-level BPE tokenizer.</summary>
-    public LmzTokenizer Tokenizer { get; }
-
-    /// <summary>The tokenizer's vocabulary ordered by spelling, for the hybrid coding of text (built on first use).</summary>
-    internal TokenTrie Trie => _trie ??= new TokenTrie(Tokenizer);
-    private TokenTrie? _trie;
+    public string Directory => Files.Directory;
 
     /// <summary>The 16 bytes every container records to name its bundle (docs/FORMAT.md).</summary>
-    public byte[] Fingerprint { get; }
+    public byte[] Fingerprint => Files.Fingerprint;
 
     /// <summary><see cref="Fingerprint"/> in lower-case hex, as `lmz -l -v` prints it.</summary>
     public string FingerprintHex => Convert.ToHexStringLower(Fingerprint);
 
     /// <summary>Whether the bundle has the integer network that levels 4–8 need.</summary>
-    public bool HasTransformer { get; }
-
-    /// <summary>The integer network's constants (model.int.json), read on first use.</summary>
-    internal IntegerNetworkSpec NetworkSpec
-    {
-        get
-        {
-            if (!HasTransformer) throw new InvalidOperationException($"the model bundle in {Directory} has no {NetworkFile}");
-            lock (_loadLock) return _spec ??= IntegerNetworkSpec.Read(Path.Combine(Directory, NetworkFile));
-        }
-    }
-
-    /// <summary>
-    /// A new network for one stream on the chosen engine. The native engine's weights (~10 MB) and
-    /// ORT's session are loaded once and shared by every stream.
-    /// </summary>
-    internal INetworkEngine CreateNetworkEngine(NetworkEngineKind kind)
-    {
-        var spec = NetworkSpec;
-        if (spec.VocabSize != Tokenizer.VocabSize) throw new InvalidDataException($"the network's vocabulary ({spec.VocabSize}) is not the tokenizer's ({Tokenizer.VocabSize})");
-        if (kind == NetworkEngineKind.OnnxRuntime)
-        {
-            lock (_loadLock) _graph ??= OrtIntegerEngine.CreateSession(Path.Combine(Directory, NetworkGraphFile));
-            return new OrtIntegerEngine(spec, _graph);
-        }
-        return new NativeIntegerEngine(IntegerWeights, Int8Kernels.Best);
-    }
-
-    /// <summary>The native engine's weights (model.int.data), loaded on first use and shared.</summary>
-    internal IntegerNetworkWeights IntegerWeights
-    {
-        get
-        {
-            var spec = NetworkSpec;
-            lock (_loadLock) return _integerWeights ??= IntegerNetworkWeights.Load(spec, Path.Combine(Directory, NetworkDataFile));
-        }
-    }
+    public bool HasTransformer => Files.HasTransformer;
 
     /// <summary>Whether the bundle has the float network (weights.f16) that level 9 trains as it codes.</summary>
-    public bool HasNetworkWeights { get; }
-
-    /// <summary>The float network of weights.f16, loaded on first use; level 9 streams each clone it.</summary>
-    public NetworkWeights NetworkWeights
-    {
-        get
-        {
-            if (!HasNetworkWeights) throw new InvalidOperationException($"the model bundle in {Directory} has no {WeightsFile}, which level 9 needs");
-            lock (_loadLock) return _weights ??= NetworkWeights.Load(Path.Combine(Directory, WeightsFile));
-        }
-    }
-
-    /// <summary>How level 9's network learns (learning.json, read and checked when the bundle loads).</summary>
-    internal LearningSettings Learning { get; }
+    public bool HasNetworkWeights => Files.HasNetworkWeights;
 
     /// <summary>The bundle beside the library (or in $LMZ_MODEL_DIR), loaded once per process.</summary>
     public static LmzModelBundle Default
@@ -146,70 +81,8 @@ public sealed class LmzModelBundle : IDisposable
     public static IEnumerable<string> InstalledDirectories(IEnumerable<string>? extra = null) => ModelCatalog.BundleDirectories(extra ?? []);
 
     /// <summary>Loads and fingerprints the bundle in <paramref name="directory"/>; throws <see cref="FileNotFoundException"/> without a tokenizer.</summary>
-    public static LmzModelBundle Load(string directory)
-    {
-        string tokenizerPath = Path.Combine(directory, TokenizerFile);
-        if (!File.Exists(tokenizerPath)) throw new FileNotFoundException($"model bundle not found: {tokenizerPath} is missing", tokenizerPath);
-        string[] network = [NetworkFile, NetworkDataFile, NetworkGraphFile];
-        bool hasTransformer = network.All(f => File.Exists(Path.Combine(directory, f)));
-        bool hasWeights = File.Exists(Path.Combine(directory, WeightsFile));
-        string[] files = hasTransformer ? [TokenizerFile, .. network] : [TokenizerFile];
-        if (hasWeights) files = [.. files, WeightsFile];
-        // Hashed only when present, so the fingerprints of bundles made before it stay as they were.
-        string learningPath = Path.Combine(directory, LearningFile);
-        bool hasLearning = File.Exists(learningPath);
-        if (hasLearning) files = [.. files, LearningFile];
-        // Hashing 21 MB and reading the tokenizer take about as long: one on the thread pool.
-        var hashing = Task.Run(() => Hash(directory, files));
-        var learning = hasLearning ? LearningSettings.Read(learningPath) : LearningSettings.Default;
-        var tokenizer = LmzTokenizer.Load(tokenizerPath);
-        return new LmzModelBundle(directory, tokenizer, hashing.GetAwaiter().GetResult(), hasTransformer, hasWeights, learning);
-    }
-
-    private static byte[] Hash(string directory, string[] files)
-    {
-        // Read through one pooled buffer: reading each file whole into a fresh array faulted in
-        // 21 MB of new pages on every run (bench/results/issue17-speedups.md).
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
-        {
-            foreach (var name in files)
-            {
-                using var file = new FileStream(Path.Combine(directory, name), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-                sha.AppendData(Encoding.UTF8.GetBytes($"{name}\n{file.Length}\n"));
-                long left = file.Length;
-                while (left > 0)
-                {
-                    int read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-                    if (read == 0) throw new EndOfStreamException($"{name} shrank while it was read");
-                    sha.AppendData(buffer, 0, read);
-                    left -= read;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return sha.GetHashAndReset()[..Container.ContainerFormat.FingerprintSize];
-    }
-
-    /// <summary>
-    /// Starts loading the native engine's weights on the thread pool, so that the load overlaps
-    /// the tokenizing instead of holding up the first stream (about 0.1 s). A failure is left for
-    /// the first real use, which loads again and reports it.
-    /// </summary>
-    internal void BeginLoadingIntegerWeights()
-    {
-        if (!HasTransformer || Volatile.Read(ref _integerWeights) != null) return;
-        ThreadPool.UnsafeQueueUserWorkItem(_ =>
-        {
-            try { _ = IntegerWeights; }
-            catch (Exception) { } // on a pool thread an exception would end the process; the real use reports it
-        }, null);
-    }
+    public static LmzModelBundle Load(string directory) => new(Bundle.Load(directory));
 
     /// <summary>Releases the ONNX Runtime session, if one was opened.</summary>
-    public void Dispose() => _graph?.Dispose();
+    public void Dispose() => Files.Dispose();
 }

@@ -1,13 +1,23 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Lmz.Coding;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Container;
 
 /// <summary>
 /// The record before each chunk's payload: method, original length, payload length, token count
 /// (token methods only) and the CRC-32 of the original bytes. Formats 6–12 wrote 25 fixed bytes
-/// with a CRC-32 of the payload and one of the record; from <see cref="ContainerFormat.CompactVersion"/>
+/// with a CRC-32 of the payload and one of the record; from format 13
 /// the lengths are varints and one CRC-32 checks the record together with its payload.
 /// </summary>
 internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLength, int PayloadLength, int TokenCount, uint OriginalCrc)
@@ -39,43 +49,31 @@ internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLeng
     /// Parses a 25-byte chunk record of a file of format 6–12, whose payload has a CRC-32 of its own
     /// (<paramref name="payloadCrc"/>); <paramref name="index"/> only names the chunk in errors.
     /// </summary>
-    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize, byte version, out uint payloadCrc)
+    public static ChunkRecord Read(ReadOnlySpan<byte> r, int index, int chunkSize, Format format, out uint payloadCrc)
     {
         if (BinaryPrimitives.ReadUInt32LittleEndian(r[21..]) != ContainerFormat.Crc(r[..21]))
             throw Corrupt(index, "record checksum mismatch");
         payloadCrc = BinaryPrimitives.ReadUInt32LittleEndian(r[17..]);
-        return Checked(new ChunkRecord(CheckMethod(r[0], index, version), BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
-            BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..])), index, chunkSize, version);
+        return Checked(new ChunkRecord(CheckMethod(r[0], index, format), BinaryPrimitives.ReadInt32LittleEndian(r[1..]), BinaryPrimitives.ReadInt32LittleEndian(r[5..]),
+            BinaryPrimitives.ReadInt32LittleEndian(r[9..]), BinaryPrimitives.ReadUInt32LittleEndian(r[13..])), index, chunkSize, format);
     }
 
-    /// <summary>The method byte <paramref name="b"/> of chunk <paramref name="index"/>, if format <paramref name="version"/> has it.</summary>
-    internal static ChunkMethod CheckMethod(byte b, int index, byte version)
+    /// <summary>The method byte <paramref name="b"/> of chunk <paramref name="index"/>, if <paramref name="format"/> has it.</summary>
+    internal static ChunkMethod CheckMethod(byte b, int index, Format format)
     {
-        var newest = version >= 10 ? ChunkMethod.TokenHybrid : version >= 7 ? ChunkMethod.BytesX86 : ChunkMethod.TokenNeural;
-        if (b < (byte)ChunkMethod.Stored || b > (byte)newest)
-            throw Corrupt(index, $"unknown method {b} for format version {version}");
+        if (b < (byte)ChunkMethod.Stored || b > (byte)format.NewestMethod)
+            throw Corrupt(index, $"unknown method {b} for format version {format.Version}");
         return (ChunkMethod)b;
     }
 
     /// <summary><paramref name="record"/>, unless its lengths are impossible for the file.</summary>
-    internal static ChunkRecord Checked(ChunkRecord record, int index, int chunkSize, byte version)
+    internal static ChunkRecord Checked(ChunkRecord record, int index, int chunkSize, Format format)
     {
-        if (record.OriginalLength <= 0 || record.OriginalLength > MaxChunkLength(chunkSize, version) || record.PayloadLength < 0
+        if (record.OriginalLength <= 0 || record.OriginalLength > format.MaxChunkLength(chunkSize) || record.PayloadLength < 0
             || record.PayloadLength > record.OriginalLength || record.TokenCount < 0 || record.TokenCount > record.OriginalLength
             || (record.TokenCount != 0 && !record.Method.CodesTokens()))
             throw Corrupt(index, "impossible lengths in record");
         return record;
-    }
-
-    /// <summary>
-    /// The longest chunk of a file of format <paramref name="version"/>: one chunk size up to format 7;
-    /// from format 8 binary data (chunks the byte mixer codes) may run to <see cref="ContainerFormat.BinaryChunkBlocks"/>
-    /// chunk sizes, from format 9 to <see cref="ContainerFormat.MaxBinaryChunkBlocks"/>, so its models learn from more.
-    /// </summary>
-    public static int MaxChunkLength(int chunkSize, int version)
-    {
-        int blocks = version >= 9 ? ContainerFormat.MaxBinaryChunkBlocks : version == 8 ? ContainerFormat.BinaryChunkBlocks : 1;
-        return (int)Math.Min((long)chunkSize * blocks, LmzCompressionOptions.MaxChunkSize);
     }
 
     public static InvalidDataException Corrupt(int index, string reason) => new($"chunk {index}: {reason}");
@@ -83,7 +81,7 @@ internal readonly record struct ChunkRecord(ChunkMethod Method, int OriginalLeng
 
 /// <summary>
 /// The end record. Formats 6–12 wrote 25 bytes: total length, XxHash64 of the whole content,
-/// chunk count and a CRC-32. From <see cref="ContainerFormat.CompactVersion"/> it is the end mark
+/// chunk count and a CRC-32. From format 13 it is the end mark
 /// and, when the file holds two chunks or more, the XxHash64 (one chunk's own CRC-32 checks every
 /// byte already, and no chunks hold none); the reader counts chunks and bytes itself. Null fields are not in the record.
 /// </summary>

@@ -1,13 +1,23 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Lmz.Coding;
+using Lmz.Core;
+using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Container;
 
 /// <summary>
 /// Reads the headers and records of an .lmz stream for <see cref="ContainerReader"/> (decoding)
 /// and <see cref="LmzContainerInfo"/> (listing), in both layouts: fixed fields in formats 6–12,
-/// compact from <see cref="ContainerFormat.CompactVersion"/>. Every field is checked as it is
+/// compact from format 13. Every field is checked as it is
 /// read. A compact record's CRC-32 covers its payload as well, so a chunk comes with its payload
 /// read and checked, or, when only listing, run through the check and dropped.
 /// </summary>
@@ -28,7 +38,7 @@ internal sealed class ContainerParser(Stream input)
     {
         int n = await ReadUpToAsync(_record.AsMemory(0, FileHeader.FixedPrefix), useAsync, cancellationToken);
         FileHeader.CheckStart(_record.AsSpan(0, n));
-        if (_record[4] < ContainerFormat.CompactVersion)
+        if (!Format.Of(_record[4]).CompactLayout)
         {
             await ReadExactAsync(_record.AsMemory(n, ContainerFormat.FileHeaderSize - n), "truncated file header", useAsync, cancellationToken);
             return FileHeader.ReadFixed(_record);
@@ -41,7 +51,7 @@ internal sealed class ContainerParser(Stream input)
 
     /// <summary>The next record of the member <paramref name="header"/> begins, chunk number <paramref name="index"/> if it is not the end.</summary>
     public ValueTask<Item> ReadItemAsync(FileHeader header, int index, bool readPayload, bool useAsync, CancellationToken cancellationToken) =>
-        header.Version >= ContainerFormat.CompactVersion
+        header.Format.CompactLayout
             ? ReadCompactAsync(header, index, readPayload, useAsync, cancellationToken)
             : ReadFixedAsync(header, index, readPayload, useAsync, cancellationToken);
 
@@ -50,7 +60,7 @@ internal sealed class ContainerParser(Stream input)
         var r = _record.AsMemory(0, ContainerFormat.RecordSize);
         await ReadExactAsync(r, $"chunk {index}: truncated record", useAsync, cancellationToken);
         if (_record[0] == (byte)ChunkMethod.End) return new Item(default, null, ContainerFormat.RecordSize, EndRecord.Read(r.Span));
-        var record = ChunkRecord.Read(r.Span, index, header.ChunkSize, header.Version, out uint payloadCrc);
+        var record = ChunkRecord.Read(r.Span, index, header.ChunkSize, header.Format, out uint payloadCrc);
         byte[]? payload = null;
         if (readPayload)
         {
@@ -74,14 +84,14 @@ internal sealed class ContainerParser(Stream input)
             await ReadRecordBytesAsync(8, "truncated end record", useAsync, cancellationToken);
             return new Item(default, null, ContainerFormat.MaxEndSize, new EndRecord(null, BinaryPrimitives.ReadUInt64LittleEndian(_record.AsSpan(1)), null));
         }
-        var method = ChunkRecord.CheckMethod(_record[0], index, header.Version);
+        var method = ChunkRecord.CheckMethod(_record[0], index, header.Format);
         int original = await ReadVarintAsync(truncated, $"chunk {index}: original length", useAsync, cancellationToken);
         int payloadLength = await ReadVarintAsync(truncated, $"chunk {index}: payload length", useAsync, cancellationToken);
         int tokens = method.CodesTokens() ? await ReadVarintAsync(truncated, $"chunk {index}: token count", useAsync, cancellationToken) : 0;
         await ReadRecordBytesAsync(8, truncated, useAsync, cancellationToken);
         uint originalCrc = BinaryPrimitives.ReadUInt32LittleEndian(_record.AsSpan(_recordLength - 8));
         uint check = BinaryPrimitives.ReadUInt32LittleEndian(_record.AsSpan(_recordLength - 4));
-        var record = ChunkRecord.Checked(new ChunkRecord(method, original, payloadLength, tokens, originalCrc), index, header.ChunkSize, header.Version);
+        var record = ChunkRecord.Checked(new ChunkRecord(method, original, payloadLength, tokens, originalCrc), index, header.ChunkSize, header.Format);
         var crc = new Crc32();
         crc.Append(_record.AsSpan(0, _recordLength - 4));
         byte[]? payload = null;

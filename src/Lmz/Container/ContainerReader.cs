@@ -1,6 +1,15 @@
 using System.IO.Hashing;
+using Lmz.Coding;
+using Lmz.Core;
 using Lmz.Formats;
 using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Container;
 
@@ -14,9 +23,9 @@ namespace Lmz.Container;
 internal sealed class ContainerReader
 {
     private readonly ContainerParser _input;
-    private readonly LmzDecompressionOptions _options;
+    private readonly ReaderSettings _options;
     private readonly XxHash64 _contentHash = new();
-    private ChunkCodec? _codec;
+    private GroupCodec? _codec;
     private FileHeader? _header;
     private int _member;
     private EndRecord _end;
@@ -25,7 +34,7 @@ internal sealed class ContainerReader
     private long _memberOut;
     private long _totalOut;
 
-    public ContainerReader(Stream input, LmzDecompressionOptions options)
+    public ContainerReader(Stream input, ReaderSettings options)
     {
         _input = new ContainerParser(input);
         _options = options;
@@ -51,9 +60,9 @@ internal sealed class ContainerReader
     private async ValueTask<IReadOnlyList<byte[]>> ReadGroupOfMemberAsync(bool useAsync, CancellationToken cancellationToken)
     {
         if (_header == null) await ReadHeaderAsync(useAsync, cancellationToken);
-        var group = new List<ChunkCodec.Encoded>();
+        var group = new List<GroupCodec.Encoded>();
         int first = _chunkIndex;
-        while (group.Count < ContainerFormat.GroupSize)
+        while (group.Count < Format.GroupSize)
         {
             var item = await _input.ReadItemAsync(_header!, _chunkIndex, readPayload: true, useAsync, cancellationToken);
             if (item.End is { } end)
@@ -63,13 +72,13 @@ internal sealed class ContainerReader
             }
             if (item.Record.Method.UsesTransformer() && !LevelProfile.For(_header!.Level).UsesNetwork)
                 throw ChunkRecord.Corrupt(_chunkIndex, $"transformer-coded, but the file's level {_header.Level} never uses the transformer");
-            group.Add(new ChunkCodec.Encoded(item.Record, item.Payload!));
+            group.Add(new GroupCodec.Encoded(item.Record, item.Payload!));
             _chunkIndex++;
         }
         return Decode(group, first, cancellationToken);
     }
 
-    private IReadOnlyList<byte[]> Decode(List<ChunkCodec.Encoded> group, int first, CancellationToken cancellationToken)
+    private IReadOnlyList<byte[]> Decode(List<GroupCodec.Encoded> group, int first, CancellationToken cancellationToken)
     {
         if (group.Count == 0)
         {
@@ -82,10 +91,10 @@ internal sealed class ContainerReader
         var output = _codec!.DecompressGroup(group, first, cancellationToken, progress == null ? null : bytes =>
         {
             decoded = Math.Min(groupBytes, decoded + bytes);
-            progress.Report(new LmzProgress(groupStart + decoded, _input.BytesRead));
+            progress(groupStart + decoded, _input.BytesRead);
         });
         foreach (var bytes in output) { _contentHash.Append(bytes); _memberOut += bytes.Length; _totalOut += bytes.Length; }
-        _options.Progress?.Report(new LmzProgress(_totalOut, _input.BytesRead));
+        _options.Progress?.Invoke(_totalOut, _input.BytesRead);
         if (_memberEnded) EndMember();
         return output;
     }
@@ -119,12 +128,13 @@ internal sealed class ContainerReader
     private async ValueTask ReadHeaderAsync(bool useAsync, CancellationToken cancellationToken)
     {
         _header = await _input.ReadHeaderAsync(useAsync, cancellationToken);
-        var bundle = ModelCatalog.Find(_header.ModelFingerprint, _options.Model, _options.ModelDirectories);
-        if (_header.InferenceFingerprint != InferenceFingerprint.For(_header.Level))
+        var bundle = _options.FindBundle(_header.ModelFingerprint);
+        var level = LevelProfile.For(_header.Level);
+        if (_header.InferenceFingerprint != InferenceFingerprint.For(level))
             throw new InvalidDataException(
-                $"the file's network specification (inference fingerprint {_header.InferenceFingerprint:x8}) is not the one this lmz computes at level {_header.Level} ({InferenceFingerprint.For(_header.Level):x8})");
-        int longest = ChunkRecord.MaxChunkLength(_header.ChunkSize, _header.Version);
+                $"the file's network specification (inference fingerprint {_header.InferenceFingerprint:x8}) is not the one this lmz computes at level {_header.Level} ({InferenceFingerprint.For(level):x8})");
+        int longest = _header.Format.MaxChunkLength(_header.ChunkSize);
         int threads = ThreadBudget.Fit(_header.Level, Math.Max(1, _options.Threads), longest, ThreadBudget.AvailableBytes);
-        _codec = new ChunkCodec(bundle, _header.Level, threads, _options.Engine, _header.Version).Prepare();
+        _codec = new GroupCodec(bundle, level, _header.Format, threads, _options.Engine).Prepare();
     }
 }

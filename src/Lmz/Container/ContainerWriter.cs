@@ -1,5 +1,15 @@
 using System.IO.Hashing;
+using Lmz.Coding;
+using Lmz.Core;
 using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Container;
 
@@ -8,7 +18,7 @@ namespace Lmz.Container;
 /// the final 4 KiB before the nominal size, when one is there and more data follows), chunks
 /// are compressed a group at a time, so memory stays within a few groups whatever the input size.
 /// With the default chunk size, a chunk that begins with a block the byte mixer will code
-/// (<see cref="ChunkCodec.CodesAsBytes"/>: binary, or text the network will not take) takes in
+/// (<see cref="ChunkRouter.CodesAsBytes"/>: binary, or text the network will not take) takes in
 /// the blocks like it that follow, up to <see cref="LevelProfile.BinaryChunkBlocks"/>;
 /// binary input that ends longer than that, or that would be the only chunk of its group at a
 /// level that splits lone chunks, becomes two equal halves, so two threads share it. At those
@@ -20,8 +30,8 @@ internal sealed class ContainerWriter
 {
     public const int LineBreakWindow = 4096;
     private readonly Stream _output;
-    private readonly LmzCompressionOptions _options;
-    private readonly ChunkCodec _codec;
+    private readonly WriterSettings _options;
+    private readonly GroupCodec _codec;
     private readonly XxHash64 _contentHash = new();
     private readonly List<byte[]> _cut = [];
     private byte[] _pending;
@@ -30,17 +40,16 @@ internal sealed class ContainerWriter
     private long _totalOut;
     private int _chunkCount;
 
-    public ContainerWriter(Stream output, LmzCompressionOptions options)
+    public ContainerWriter(Stream output, WriterSettings options)
     {
-        options.Validate();
         _output = output;
         _options = options;
-        var bundle = options.Model ?? LmzModelBundle.Default;
-        _codec = new ChunkCodec(bundle, options.Level, options.EffectiveThreads, options.Engine).Prepare();
+        var bundle = options.Bundle;
+        _codec = new GroupCodec(bundle, options.Level, Format.Current, options.Threads, options.Engine).Prepare();
         _longest = options.LongestChunk;
         // Two of the longest chunks: the end of a binary input can be cut into equal halves.
         _pending = new byte[(MergesBinary ? 2 * _longest : _longest) + 1];
-        _pendingHeader = new FileHeader((byte)options.Level, options.EffectiveChunkSize, bundle.Fingerprint, InferenceFingerprint.For(options.Level)).ToBytes();
+        _pendingHeader = new FileHeader((byte)options.Level.Level, options.ChunkSize, bundle.Fingerprint, InferenceFingerprint.For(options.Level)).ToBytes();
     }
 
     private byte[]? _pendingHeader;
@@ -62,7 +71,7 @@ internal sealed class ContainerWriter
     public async ValueTask FinishAsync(bool useAsync, CancellationToken cancellationToken)
     {
         await WriteHeaderOnceAsync(useAsync, cancellationToken);
-        int size = _options.EffectiveChunkSize;
+        int size = _options.ChunkSize;
         while (_pendingLength > 0)
         {
             var rest = _pending.AsSpan(0, _pendingLength);
@@ -72,9 +81,9 @@ internal sealed class ContainerWriter
                 Take(rest.Length > _longest || (lone && rest.Length >= 2 * MinBinaryHalf) ? rest.Length / 2 : rest.Length);
             else if (lone && rest.Length > size && bytesRun == 0 && BalancesEnd(rest)) Take(CutPoint(rest, rest.Length / 2));
             else if (rest.Length > size) CutChunk(finishing: true);
-            else if (lone && rest.Length >= 2 * MinHalfChunk && ChunkCodec.FewControlBytes(rest)) Take(CutPoint(rest, rest.Length / 2));
+            else if (lone && rest.Length >= 2 * MinHalfChunk && ChunkRouter.FewControlBytes(rest)) Take(CutPoint(rest, rest.Length / 2));
             else Take(rest.Length);
-            if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
+            if (_cut.Count == Format.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
         }
         await FlushGroupAsync(useAsync, cancellationToken);
         await WriteOutAsync(EndRecord.ToBytes(_contentHash.GetCurrentHashAsUInt64(), _chunkCount), useAsync, cancellationToken);
@@ -93,7 +102,7 @@ internal sealed class ContainerWriter
     private async ValueTask CutChunkAsync(bool useAsync, CancellationToken cancellationToken)
     {
         CutChunk(finishing: false);
-        if (_cut.Count == ContainerFormat.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
+        if (_cut.Count == Format.GroupSize) await FlushGroupAsync(useAsync, cancellationToken);
     }
 
     /// <summary>
@@ -104,18 +113,18 @@ internal sealed class ContainerWriter
     {
         var pending = _pending.AsSpan(0, _pendingLength);
         int binary = MergesBinary ? BinaryRun(pending, finishing, _longest) : 0;
-        Take(binary > 0 ? binary : CutPoint(pending, _options.EffectiveChunkSize));
+        Take(binary > 0 ? binary : CutPoint(pending, _options.ChunkSize));
     }
 
     /// <summary>
     /// Bytes of the whole chunk-size blocks at the front of <paramref name="pending"/> that go to
-    /// the byte mixer (<see cref="ChunkCodec.CodesAsBytes"/>), up to <paramref name="limit"/>; the
+    /// the byte mixer (<see cref="ChunkRouter.CodesAsBytes"/>), up to <paramref name="limit"/>; the
     /// last, shorter block counts only when <paramref name="finishing"/> (else more data follows
     /// and its class is not known yet).
     /// </summary>
     private int BinaryRun(ReadOnlySpan<byte> pending, bool finishing, int limit)
     {
-        int size = _options.EffectiveChunkSize, run = 0;
+        int size = _options.ChunkSize, run = 0;
         while (run < limit && run < pending.Length)
         {
             int next = Math.Min(run + size, pending.Length);
@@ -129,7 +138,7 @@ internal sealed class ContainerWriter
     private bool CodesAsBytes(ReadOnlySpan<byte> block, long start)
     {
         if (_routes.TryGetValue(start, out var known) && known.Length == block.Length) return known.Bytes;
-        bool bytes = _codec.CodesAsBytes(block);
+        bool bytes = ChunkRouter.CodesAsBytes(block, _options.Level, _options.Bundle.Tokenizer);
         _routes[start] = (block.Length, bytes);
         return bytes;
     }
@@ -164,12 +173,12 @@ internal sealed class ContainerWriter
     /// already work, and equal halves code larger (world192.txt -6: 361,328 bytes against 357,357).
     /// </summary>
     private bool BalancesEnd(ReadOnlySpan<byte> rest) =>
-        SplitsLoneChunk && rest.Length <= 2 * (_options.EffectiveChunkSize - LineBreakWindow) && ChunkCodec.FewControlBytes(rest)
-        && !CodesAsBytes(rest[_options.EffectiveChunkSize..], _taken + _options.EffectiveChunkSize);
+        SplitsLoneChunk && rest.Length <= 2 * (_options.ChunkSize - LineBreakWindow) && ChunkRouter.FewControlBytes(rest)
+        && !CodesAsBytes(rest[_options.ChunkSize..], _taken + _options.ChunkSize);
 
-    private bool MergesBinary => _options.ChunkSize == null;
+    private bool MergesBinary => _options.DefaultChunkSize;
 
-    private bool SplitsLoneChunk => _options.ChunkSize == null && LevelProfile.For(_options.Level).SplitsLoneChunk;
+    private bool SplitsLoneChunk => _options.DefaultChunkSize && _options.Level.SplitsLoneChunk;
 
     /// <summary>Smallest half worth splitting for: each half relearns the file from nothing (see <see cref="LevelProfile.SplitsLoneChunk"/>).</summary>
     public const int MinHalfChunk = 64 << 10;
@@ -197,7 +206,7 @@ internal sealed class ContainerWriter
         var encoded = _codec.CompressGroup(_cut, cancellationToken, progress == null ? null : bytes =>
         {
             coded = Math.Min(groupBytes, coded + bytes);
-            progress.Report(new LmzProgress(groupStart + coded, _totalOut));
+            progress(groupStart + coded, _totalOut);
         });
         foreach (var chunk in encoded)
         {
@@ -207,7 +216,7 @@ internal sealed class ContainerWriter
         }
         _chunkCount += _cut.Count;
         _cut.Clear();
-        _options.Progress?.Report(new LmzProgress(_totalIn, _totalOut));
+        _options.Progress?.Invoke(_totalIn, _totalOut);
     }
 
     private async ValueTask WriteOutAsync(byte[] bytes, bool useAsync, CancellationToken cancellationToken)

@@ -1,17 +1,28 @@
 using System.Buffers.Binary;
+using Lmz.Coding;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Container;
 
 /// <summary>
 /// The file header: format version, level, nominal chunk size, model bundle fingerprint and
 /// inference fingerprint, checked by a CRC-32. Formats 6–12 wrote 36 fixed bytes; from
-/// <see cref="ContainerFormat.CompactVersion"/> the chunk size is a varint and the fingerprint
+/// format 13 the chunk size is a varint and the fingerprint
 /// 8 bytes, 25 bytes in all at the default chunk size (docs/FORMAT.md).
 /// </summary>
 internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerprint, uint InferenceFingerprint)
 {
-    /// <summary>The format version: what this lmz writes, or what the file was written with.</summary>
-    public byte Version { get; init; } = ContainerFormat.Version;
+    /// <summary>The format: what this lmz writes, or what the file was written with.</summary>
+    public Format Format { get; init; } = Format.Current;
 
     /// <summary>Where a header's fields after magic, version and level begin.</summary>
     internal const int FixedPrefix = 6;
@@ -19,10 +30,10 @@ internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerp
     /// <summary>The compact header's bytes, as this lmz writes it.</summary>
     public byte[] ToBytes()
     {
-        if (Version < ContainerFormat.CompactVersion) throw new InvalidOperationException($"this lmz writes format {ContainerFormat.Version}, not {Version}");
+        if (!Format.CompactLayout) throw new InvalidOperationException($"this lmz writes format {Format.Current.Version}, not {Format.Version}");
         Span<byte> h = stackalloc byte[ContainerFormat.MaxHeaderSize];
         ContainerFormat.Magic.CopyTo(h);
-        h[4] = Version;
+        h[4] = Format.Version;
         h[5] = Level;
         int at = FixedPrefix + Varint.Write(h[FixedPrefix..], ChunkSize);
         ModelFingerprint.AsSpan(0, ContainerFormat.CompactFingerprintSize).CopyTo(h[at..]);
@@ -39,10 +50,7 @@ internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerp
         if (h.Length < ContainerFormat.Magic.Length || !h[..4].SequenceEqual(ContainerFormat.Magic))
             throw new InvalidDataException("not an lmz file (bad magic)");
         if (h.Length < FixedPrefix) throw new InvalidDataException("truncated file header");
-        if (h[4] > ContainerFormat.Version)
-            throw new InvalidDataException($"made by a newer lmz (format {h[4]}); this lmz reads formats {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version}");
-        if (h[4] < ContainerFormat.MinReadableVersion)
-            throw new InvalidDataException($"unsupported lmz format version {h[4]} (this lmz reads formats {ContainerFormat.MinReadableVersion}–{ContainerFormat.Version})");
+        Format.Of(h[4]);
     }
 
     /// <summary>Parses the 36-byte header of formats 6–12 (<see cref="CheckStart"/> has passed).</summary>
@@ -73,10 +81,10 @@ internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerp
 
     private static FileHeader Checked(byte version, byte level, int chunkSize, byte[] fingerprint, uint inference)
     {
-        if (level is < LmzCompressionOptions.MinLevel or > LmzCompressionOptions.MaxLevel)
+        if (level is < LevelProfile.MinLevel or > LevelProfile.MaxLevel)
             throw new InvalidDataException($"file header names an invalid level {level}");
-        if (chunkSize < LmzCompressionOptions.MinChunkSize || chunkSize > LmzCompressionOptions.MaxChunkSize)
+        if (chunkSize < Format.MinChunkSize || chunkSize > Format.MaxChunkSize)
             throw new InvalidDataException($"file header names an invalid chunk size {chunkSize}");
-        return new FileHeader(level, chunkSize, fingerprint, inference) { Version = version };
+        return new FileHeader(level, chunkSize, fingerprint, inference) { Format = Format.Of(version) };
     }
 }

@@ -1,6 +1,15 @@
 using System.Text;
+using Lmz.Coding;
+using Lmz.Core;
 using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
 using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Container;
 
@@ -15,11 +24,11 @@ internal static class InferenceFingerprint
     /// <summary>Level 9's network (Network/Adaptive): fixed-order float arithmetic, no FMA, our own tables.</summary>
     public const string LearningNetworkSpec = "lmz-learning-f32-v1";
 
-    public static uint For(int level) =>
-        LevelProfile.For(level).Network switch
+    public static uint For(LevelProfile level) =>
+        level.Network switch
         {
-            LevelNetwork.None => 0,
-            LevelNetwork.Learning => ContainerFormat.Crc(Encoding.UTF8.GetBytes(LearningNetworkSpec)),
+            TokenNetwork.None => 0,
+            TokenNetwork.Learning => ContainerFormat.Crc(Encoding.UTF8.GetBytes(LearningNetworkSpec)),
             _ => ContainerFormat.Crc(Encoding.UTF8.GetBytes(IntegerNetworkSpec.SupportedSpec)),
         };
 }

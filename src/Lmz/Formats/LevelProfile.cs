@@ -1,17 +1,16 @@
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
+
 namespace Lmz.Formats;
-
-/// <summary>Which network a level codes text with.</summary>
-public enum LevelNetwork
-{
-    /// <summary>No network: the online predictors alone.</summary>
-    None,
-
-    /// <summary>The fixed integer network lmz-int8-v1 (docs/INTNET.md).</summary>
-    Integer,
-
-    /// <summary>The float network of weights.f16, which keeps learning the stream (dynamic evaluation).</summary>
-    Learning,
-}
 
 /// <summary>
 /// What compression level N means, in one place: the container (through the header's level
@@ -55,39 +54,45 @@ public enum LevelNetwork
 /// </param>
 /// <param name="BinaryChunkBlocks">
 /// With the default chunk size, how many chunk sizes of binary input, or of text the byte model
-/// codes (<see cref="Container.ChunkCodec.CodesAsBytes"/>), one chunk may take in (the
-/// byte model relearns at each chunk; at most <see cref="Container.ContainerFormat.MaxBinaryChunkBlocks"/>).
+/// codes (<see cref="ChunkRouter.CodesAsBytes"/>), one chunk may take in (the
+/// byte model relearns at each chunk; at most <see cref="Format.MaxChunkBlocks"/>).
 /// Levels 1–6: 8, so a 10 MB database is two 5 MB halves for two threads; 7–9: 16, for ratio.
 /// Silesia osdb (session 9, format 9): at -6 2,214,616 bytes in chunks of 4 MiB and two 2.9 MB
 /// halves (4 chunk sizes; 47 s), 2,197,020 in two 5 MB halves (8; 44 s), 2,172,510 whole at -7
 /// (99 s); byte model alone, format 8: 1.8143 bpb in 3.3 MiB pieces, 1.7698 whole.
 /// </param>
 /// <param name="Summary">One line for the CLI's help.</param>
-public sealed record LevelProfile(int Level, bool CandidateSets, int[] NGramOrders, LevelNetwork Network, int AdapterRank,
+internal sealed record LevelProfile(int Level, bool CandidateSets, int[] NGramOrders, TokenNetwork Network, int AdapterRank,
     int KeptContextEighths, bool SplitsLoneChunk, int ByteTableBits, int BinaryChunkBlocks, string Summary)
 {
     private static readonly LevelProfile[] Levels =
     [
-        new(1, true, [4], LevelNetwork.None, 0, 0, false, 20, 8, "byte-level context mixer with 1 MiB per context (fast)"),
-        new(2, false, [2, 5], LevelNetwork.None, 0, 0, false, 21, 8, "as 1 with 2 MiB per context"),
-        new(3, false, [2, 6], LevelNetwork.None, 0, 0, false, 22, 8, "as 1 with 4 MiB per context"),
+        new(1, true, [4], TokenNetwork.None, 0, 0, false, 20, 8, "byte-level context mixer with 1 MiB per context (fast)"),
+        new(2, false, [2, 5], TokenNetwork.None, 0, 0, false, 21, 8, "as 1 with 2 MiB per context"),
+        new(3, false, [2, 6], TokenNetwork.None, 0, 0, false, 22, 8, "as 1 with 4 MiB per context"),
         // With the network a second, low-order n-gram measured no gain.
         // 4–9: text-like chunks through the network, every other chunk through the level-3 byte mixer.
-        new(4, false, [3], LevelNetwork.Integer, 0, 2, true, 22, 8, "integer transformer + online predictors, n-grams to order 3"),
-        new(5, false, [4], LevelNetwork.Integer, 8, 2, true, 22, 8, "as 4, n-grams to order 4, adapter of rank 8"),
-        new(6, false, [5], LevelNetwork.Integer, 16, 2, true, 22, 8, "as 4, n-grams to order 5, adapter of rank 16 (default)"),
-        new(7, false, [6], LevelNetwork.Integer, 32, 2, false, 22, 16, "as 4, n-grams to order 6, adapter of rank 32, whole chunks"),
-        new(8, false, [6], LevelNetwork.Integer, 32, 6, false, 22, 16, "as 7, keeping 3/4 of the window when it slides"),
-        new(9, false, [6], LevelNetwork.Learning, 32, 0, false, 22, 16, "as 7 with a transformer that learns the file (about 1 KB/s)"),
+        new(4, false, [3], TokenNetwork.Integer, 0, 2, true, 22, 8, "integer transformer + online predictors, n-grams to order 3"),
+        new(5, false, [4], TokenNetwork.Integer, 8, 2, true, 22, 8, "as 4, n-grams to order 4, adapter of rank 8"),
+        new(6, false, [5], TokenNetwork.Integer, 16, 2, true, 22, 8, "as 4, n-grams to order 5, adapter of rank 16 (default)"),
+        new(7, false, [6], TokenNetwork.Integer, 32, 2, false, 22, 16, "as 4, n-grams to order 6, adapter of rank 32, whole chunks"),
+        new(8, false, [6], TokenNetwork.Integer, 32, 6, false, 22, 16, "as 7, keeping 3/4 of the window when it slides"),
+        new(9, false, [6], TokenNetwork.Learning, 32, 0, false, 22, 16, "as 7 with a transformer that learns the file (about 1 KB/s)"),
     ];
+
+    /// <summary>The levels, fastest first.</summary>
+    public const int MinLevel = 1, MaxLevel = 9;
 
     /// <summary>The profile of a level; an unknown level is invalid data (the header's level byte).</summary>
     public static LevelProfile For(int level) =>
-        level is >= LmzCompressionOptions.MinLevel and <= LmzCompressionOptions.MaxLevel
+        level is >= MinLevel and <= MaxLevel
             ? Levels[level - 1]
             : throw new InvalidDataException($"unknown compression level {level}");
 
     public static IReadOnlyList<LevelProfile> All => Levels;
 
-    public bool UsesNetwork => Network != LevelNetwork.None;
+    public bool UsesNetwork => Network != TokenNetwork.None;
+
+    /// <summary>How the level's token streams are coded.</summary>
+    public TokenCoderOptions Tokens => new(CandidateSets, NGramOrders, Network, AdapterRank, KeptContextEighths);
 }

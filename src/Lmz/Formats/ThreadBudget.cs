@@ -1,3 +1,14 @@
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 namespace Lmz.Formats;
 
 /// <summary>
@@ -28,7 +39,7 @@ internal static class ThreadBudget
 
     /// <summary>Peak bytes for <paramref name="threads"/> threads at <paramref name="level"/> with chunks of up to <paramref name="longestChunk"/> bytes.</summary>
     internal static long PeakBytes(int level, int threads, long longestChunk) =>
-        BaseBytes[Index(level)] + Math.Min(threads, Container.ContainerFormat.GroupSize) * PerChunkBytes(level, longestChunk);
+        BaseBytes[Index(level)] + Math.Min(threads, Format.GroupSize) * PerChunkBytes(level, longestChunk);
 
     /// <summary><paramref name="requested"/>, or the most threads (at least one) that fit in <paramref name="available"/> bytes.</summary>
     internal static int Fit(int level, int requested, long longestChunk, long available)

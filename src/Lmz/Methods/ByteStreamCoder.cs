@@ -1,6 +1,14 @@
 using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
 using Lmz.Formats;
 using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Methods;
 
@@ -20,10 +28,10 @@ internal static class ByteStreamCoder
     {
         var output = new MemoryStream(data.Length / 2 + 16);
         var header = new BytePayloadHeader(0, settings.Contexts);
-        if (settings.Revision >= 2)
+        if (settings.HeaderBytes > 0)
         {
             header = BytePayloadHeader.Choose(data, settings);
-            header.Write(output, settings.Revision);
+            header.Write(output, settings.HeaderBytes);
         }
         Code(data, settings, header, output, progress);
         return output.ToArray();
@@ -60,8 +68,8 @@ internal static class ByteStreamCoder
     /// <summary>Decodes <paramref name="length"/> bytes; a payload that runs out early or names contexts the settings lack is <see cref="InvalidDataException"/>.</summary>
     public static byte[] Decode(byte[] payload, int length, ByteModelSettings settings, Action<long>? progress = null)
     {
-        var header = settings.Revision >= 2 ? BytePayloadHeader.Read(payload, settings.Contexts, settings.Revision) : new BytePayloadHeader(0, settings.Contexts);
-        var decoder = new ArithmeticDecoder(payload, BytePayloadHeader.SizeOf(settings.Revision));
+        var header = settings.HeaderBytes > 0 ? BytePayloadHeader.Read(payload, settings.Contexts, settings.HeaderBytes) : new BytePayloadHeader(0, settings.Contexts);
+        var decoder = new ArithmeticDecoder(payload, settings.HeaderBytes);
         using var model = settings.Create(length, header);
         var output = new byte[length];
         for (int i = 0; i < length; i++)
@@ -85,34 +93,15 @@ internal static class ByteStreamCoder
 }
 
 /// <summary>
-/// What a level's byte model holds: its contexts, the size of each context table, and the model's
-/// revision; and whether the encoder may try leaving out <see cref="BytePayloadHeader.TableTrial"/>
-/// (from revision 3).
+/// What a byte chunk's model holds in the format in use (src/Lmz/Formats): the contexts the
+/// encoder may name, the size of each context table and the model's switches; the payload
+/// header's size (0: none, every context of <see cref="Contexts"/> in use); whether the encoder
+/// tries leaving out <see cref="BytePayloadHeader.TableTrial"/>, and <see cref="Trial"/>, whether
+/// it may run any trial at all (off for the trials' own samples and for ablation).
 /// </summary>
-internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, int Revision, bool Trial = true)
+internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, ByteModelOptions Model, int HeaderBytes, bool TableTrial, bool Trial = true)
 {
-    public ByteModel Create(int capacity, BytePayloadHeader header) => new(capacity, header.Contexts, TableBits, Revision, header.Row);
-
-    /// <summary>
-    /// The byte model of a level (<see cref="LevelProfile.ByteTableBits"/>) in files of format
-    /// <paramref name="formatVersion"/>: revision 1 in format 7, 2 in format 8, 3 in formats 9 and
-    /// 10, 4 in format 11, whose contexts are revision 3's at the fast levels 1–3 and
-    /// <see cref="ByteContexts.Revision4"/> at the levels with the network, and 5 from format 12,
-    /// which adds <see cref="ByteContexts.Nucleotides"/> at every level.
-    /// </summary>
-    public static ByteModelSettings For(int level, int formatVersion = Container.ContainerFormat.Version)
-    {
-        var profile = LevelProfile.For(level);
-        int bits = profile.ByteTableBits;
-        return formatVersion switch
-        {
-            <= 7 => new(ByteContexts.Revision1, bits, 1),
-            8 => new(ByteContexts.Revision2, bits, 2),
-            9 or 10 => new(ByteContexts.Revision3, bits, 3),
-            11 => new(profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3, bits, 4),
-            _ => new((profile.UsesNetwork ? ByteContexts.Revision4 : ByteContexts.Revision3) | ByteContexts.Nucleotides, bits, 5),
-        };
-    }
+    public ByteModel Create(int capacity, BytePayloadHeader header) => new(capacity, header.Contexts, TableBits, Model, header.Row);
 }
 
 /// <summary>
@@ -122,9 +111,6 @@ internal sealed record ByteModelSettings(ByteContexts Contexts, int TableBits, i
 /// </summary>
 internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts)
 {
-    /// <summary>Bytes of the header in a payload of <paramref name="revision"/> (none before revision 2).</summary>
-    public static int SizeOf(int revision) => revision < 2 ? 0 : revision < 4 ? 5 : 6;
-
     /// <summary>
     /// Contexts that each cost a little on tables and images (kennedy.xls, ptt5) but pay on code
     /// and databases: without them kennedy.xls is 2.0% and ptt5 1.2% smaller, and a fifth faster,
@@ -169,7 +155,7 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
     private static BytePayloadHeader StationaryTrial(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader chosen)
     {
         // Text never took it (nci, reymont, xml), so chunks named revision 4's text contexts skip the trial's 3 s of CPU.
-        if (!settings.Trial || data.Length < TrialMinimum || (chosen.Contexts & ByteContexts.TextRevision4) != 0) return chosen;
+        if (!settings.Trial || data.Length < TrialMinimum || (chosen.Contexts & ByteContexts.ForText) != 0) return chosen;
         int length = Math.Min(StationaryTrialBytes, data.Length / 2);
         var sample = data.Slice((data.Length - length) / 2, length);
         var small = settings with { TableBits = Math.Min(settings.TableBits, StationaryTrialTableBits) };
@@ -185,7 +171,7 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
         // The 16-bit image contexts only pay with a row length to read the row above from.
         if (row == 0 || (row & 1) != 0) offered &= ~(ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours);
         var full = new BytePayloadHeader(row, offered);
-        if (!settings.Trial || settings.Revision < 3 || data.Length < TrialMinimum || (offered & TableTrial) != TableTrial) return full;
+        if (!settings.Trial || !settings.TableTrial || data.Length < TrialMinimum || (offered & TableTrial) != TableTrial) return full;
         var sample = data.Slice((data.Length - TrialBytes) / 2, TrialBytes);
         var small = settings with { TableBits = Math.Min(settings.TableBits, TrialTableBits) };
         var table = full with { Contexts = offered & ~TableTrial };
@@ -204,16 +190,17 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
         return data.Length > 0 && bases * 10 >= data.Length * 9L;
     }
 
-    public void Write(Stream output, int revision)
+    /// <param name="output">Where the header goes.</param>
+    /// <param name="size">The header's bytes: 5 with 24 bits of context flags, 6 with 32.</param>
+    public void Write(Stream output, int size)
     {
         Span<byte> header = [(byte)Row, (byte)(Row >> 8), (byte)Contexts, (byte)((int)Contexts >> 8), (byte)((int)Contexts >> 16), (byte)((int)Contexts >> 24)];
-        output.Write(header[..SizeOf(revision)]);
+        output.Write(header[..size]);
     }
 
     /// <summary>Parses the header; one that is cut short, or names contexts outside <paramref name="allowed"/> or a longer row than the encoder finds, is invalid data.</summary>
-    public static BytePayloadHeader Read(ReadOnlySpan<byte> payload, ByteContexts allowed, int revision)
+    public static BytePayloadHeader Read(ReadOnlySpan<byte> payload, ByteContexts allowed, int size)
     {
-        int size = SizeOf(revision);
         if (payload.Length < size) throw new InvalidDataException("the byte-model payload is shorter than its header");
         int row = payload[0] | payload[1] << 8;
         var contexts = (ByteContexts)(uint)(payload[2] | payload[3] << 8 | payload[4] << 16 | (size > 5 ? payload[5] << 24 : 0));

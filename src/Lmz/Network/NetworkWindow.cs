@@ -1,9 +1,19 @@
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Network;
 
 /// <summary>
-/// One stream's integer network as a predictor, with the window rule that is part of the format:
+/// One stream's integer network, with the window rule that is part of the format:
 /// when the window is full, the cache restarts with the <see cref="KeepTokens"/> tokens before
 /// the newest one at positions 0.., then the newest one. The rule depends on the position only,
 /// so compressor and decompressor make identical calls. The compressor knows its stream's tokens
@@ -11,7 +21,7 @@ namespace Lmz.Network;
 /// step and serves their outputs one by one, so the weights are read once for all of them. The
 /// integer network's outputs do not depend on how positions are grouped into steps.
 /// </summary>
-internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IEncoderLookahead, IDisposable
+internal sealed class NetworkWindow : IDisposable
 {
     /// <summary>Positions the compressor runs as one step (bench/results/issue17-speedups.md).</summary>
     internal const int LookaheadRows = 64;
@@ -55,7 +65,7 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IEnco
 
     /// <summary>
     /// Feeds the previous token (ignored at position 0, which starts the stream) so that
-    /// <see cref="Predict"/> then reads the network's outputs for <paramref name="position"/>.
+    /// <see cref="Logits"/> then holds the network's outputs for <paramref name="position"/>.
     /// </summary>
     public void Step(int previousToken, int position)
     {
@@ -101,15 +111,11 @@ internal sealed class NetworkWindow : ITokenPredictor, IHiddenStateSource, IEnco
         _hasLogits = true;
     }
 
-    public void Predict(TokenScores scores)
-    {
-        if (!_hasLogits) { scores.BeginSparse(); return; }
-        // Lent: unchanged until the next Step, after every update.
-        if (_row < 0) scores.UseDense(_engine.Logits, 0);
-        else scores.UseDense(_rowLogits, _row * _engine.Logits.Length);
-    }
+    /// <summary>Whether <see cref="Logits"/> holds outputs: not before the stream's first token.</summary>
+    public bool HasLogits => _hasLogits;
 
-    public void Update(int token) { } // the stream feeds tokens through Step
+    /// <summary>The current position's logits, lent until the next <see cref="Step"/>: an array and where they start in it.</summary>
+    public (float[] Array, int Offset) Logits => _row < 0 ? (_engine.Logits, 0) : (_rowLogits, _row * _engine.Logits.Length);
 
     public void Dispose() => _engine.Dispose();
 }

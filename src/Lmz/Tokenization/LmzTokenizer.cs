@@ -1,6 +1,17 @@
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.ML.Tokenizers;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Bundles;
 
 namespace Lmz.Tokenization;
 

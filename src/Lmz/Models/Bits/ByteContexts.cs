@@ -1,3 +1,14 @@
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 namespace Lmz.Models.Bits;
 
 /// <summary>
@@ -28,8 +39,6 @@ internal enum ByteContexts : long
     RecordNeighbours = 1 << 10,
     /// <summary>Fixed-length records as 1-bit images: the pixels around the next bit's column in the two rows above, and the seven to its left.</summary>
     Pixels = 1 << 11,
-    /// <summary>The contexts of format 7's byte model (revision 1).</summary>
-    Revision1 = (1 << 12) - 1,
     /// <summary>Order 1 as bit histories (besides the direct order-1 input).</summary>
     Order1 = 1 << 12,
     Order5 = 1 << 13,
@@ -41,62 +50,49 @@ internal enum ByteContexts : long
     Image16Gradient = 1 << 16,
     /// <summary>16-bit little-endian samples in rows of the record length: the left and above samples.</summary>
     Image16Neighbours = 1 << 17,
-    /// <summary>Every context of revision 2 (format 8).</summary>
-    Revision2 = (1 << 18) - 1,
     /// <summary>Byte −1 with the two bytes that followed its last two occurrences before (an indirect context).</summary>
     Indirect1 = 1 << 18,
     /// <summary>Bytes −2 and −1 with the two bytes that followed their last two occurrences before.</summary>
     Indirect2 = 1 << 19,
-    /// <summary>Every context of revision 3 (format 9).</summary>
-    Revision3 = (1 << 20) - 1,
     /// <summary>The current word with the previous one (text; the hybrid's byte model, format 10).</summary>
     WordPair = 1 << 20,
     /// <summary>The innermost open bracket and the nesting depth, with byte −1 (code and markup; format 10).</summary>
     Nesting = 1 << 21,
     /// <summary>The byte at the same column of the line before, with the column and byte −1 (code and tables; format 10).</summary>
     Above = 1 << 22,
-    /// <summary>Bytes −1…−8 (revision 4; long repeats: databases, DNA, text in a language the tokenizer does not know).</summary>
+    /// <summary>Bytes −1…−8 (long repeats: databases, DNA, text in a language the tokenizer does not know).</summary>
     Order8 = 1 << 23,
-    /// <summary>Bytes −1…−12 (revision 4).</summary>
+    /// <summary>Bytes −1…−12 (formats 11 on).</summary>
     Order12 = 1 << 24,
-    /// <summary>Bytes −1…−16 (revision 4).</summary>
+    /// <summary>Bytes −1…−16 (formats 11 on).</summary>
     Order16 = 1 << 25,
-    /// <summary>Bytes −1…−24 (revision 4).</summary>
+    /// <summary>Bytes −1…−24 (formats 11 on).</summary>
     Order24 = 1 << 26,
     /// <summary>The orders above 6.</summary>
     HighOrders = Order8 | Order12 | Order16 | Order24,
-    /// <summary>What revision 4 adds: contexts for text, which the encoder names for chunks of text only.</summary>
-    TextRevision4 = WordPair | Nesting | Above | HighOrders,
-    /// <summary>
-    /// Every context of revision 4 (format 11), which levels 4–9 offer: revision 3's, the hybrid's
-    /// text contexts and the high orders. `bench bytes` on 2 MiB heads: Silesia nci 7.8% smaller,
-    /// reymont 3.9%, but binaries mixed (ptt5 1.4% larger, obj2 0.3% smaller) and about a quarter
-    /// slower, so the encoder names them for text chunks only (bench/results/byte-runs.md).
-    /// </summary>
-    Revision4 = Revision3 | TextRevision4,
-    /// <summary>The reverse-complement match model (revision 5; DNA's inverted repeats, <see cref="ReverseComplementMatchModel"/>).</summary>
+    /// <summary>Contexts for text, which the encoder names for chunks of text only (docs/decisions/byte-model.md).</summary>
+    ForText = WordPair | Nesting | Above | HighOrders,
+    /// <summary>The reverse-complement match model (DNA's inverted repeats, <see cref="ReverseComplementMatchModel"/>).</summary>
     ReverseComplement = 1 << 27,
-    /// <summary>A second match model that needs 20 matching bytes (revision 5; long repeats where every short context recurs, as in DNA).</summary>
+    /// <summary>A second match model that needs 20 matching bytes (long repeats where every short context recurs, as in DNA).</summary>
     LongMatch = 1 << 28,
-    /// <summary>Bit histories that halve rather than fade (<see cref="BitHistory.Halving"/>) and a mixer that learns at a fifth of the rate (revision 5; statistics that do not drift).</summary>
+    /// <summary>Bit histories that halve rather than fade (<see cref="BitHistory.Halving"/>) and a mixer that learns at a fifth of the rate (statistics that do not drift).</summary>
     Stationary = 1 << 29,
-    /// <summary>What revision 5 adds: a model of nucleotide sequences, which the encoder names for chunks of DNA only.</summary>
+    /// <summary>A model of nucleotide sequences, which the encoder names for chunks of DNA only.</summary>
     Nucleotides = ReverseComplement | LongMatch | Stationary,
-    /// <summary>Every context of revision 5 (format 12): revision 4's and <see cref="Nucleotides"/>.</summary>
-    Revision5 = Revision4 | Nucleotides,
     /// <summary>
     /// What the encoder names for a chunk of DNA: orders 2–16 and <see cref="Nucleotides"/>. The
     /// word, column, sparse, indirect and other orders only cost there (bench/results/byte-runs.md).
     /// </summary>
     NucleotideContexts = Order2 | Order3 | Order4 | Order5 | Order6 | Order8 | Order12 | Order16 | Nucleotides,
-    /// <summary>Code layout (revision 6, the hybrid's byte model in format 14): <see cref="CodeLayout.Indent"/>.</summary>
+    /// <summary>Code layout (the hybrid for code): <see cref="CodeLayout.Indent"/>.</summary>
     Indent = 1L << 32,
-    /// <summary>The identifier so far: letters, digits, '_', '-' and '*' (revision 6).</summary>
+    /// <summary>The identifier so far: letters, digits, '_', '-' and '*' (the hybrid for code).</summary>
     Identifier = 1L << 33,
-    /// <summary>The innermost list's first identifier and the element index, with the identifier so far (revision 6; <see cref="CodeLayout.Syntax"/>).</summary>
+    /// <summary>The innermost list's first identifier and the element index, with the identifier so far (the hybrid for code; <see cref="CodeLayout.Syntax"/>).</summary>
     Syntax = 1L << 34,
-    /// <summary>The same with the enclosing list's first identifier (revision 6).</summary>
+    /// <summary>The same with the enclosing list's first identifier (the hybrid for code).</summary>
     ParentSyntax = 1L << 35,
-    /// <summary>What revision 6 adds for the hybrid: the contexts of <see cref="CodeLayout"/>.</summary>
+    /// <summary>The contexts of <see cref="CodeLayout"/>, the hybrid's for code.</summary>
     CodeContexts = Indent | Identifier | Syntax | ParentSyntax,
 }

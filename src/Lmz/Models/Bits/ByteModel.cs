@@ -1,5 +1,15 @@
 using System.Numerics;
+using Lmz.Coding;
+using Lmz.Container;
 using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Models.Bits;
 
@@ -13,7 +23,7 @@ namespace Lmz.Models.Bits;
 /// set chosen by how many orders have seen their context, and the third refiner
 /// (bench/results/issue14-revision2.md); revision 3 (format 9) allows the indirect contexts and
 /// adds a weight set chosen by the column (bench/results/issue14-revision3.md); revision 4
-/// (format 11) only offers more contexts (<see cref="ByteContexts.Revision4"/>), and revision 5
+/// (format 11) only offers more contexts (<see cref="ByteContexts.ForText"/>), and revision 5
 /// (format 12) the model of DNA (<see cref="ByteContexts.Nucleotides"/>). Revision 6 (format 14)
 /// is the hybrid's alone: the code contexts (<see cref="CodeLayout"/>), a second input per context
 /// while its history has seen one bit value only, a weight set by <see cref="CodeLayout.Selector"/>,
@@ -54,7 +64,7 @@ internal sealed class ByteModel : IDisposable
     private readonly RecordLength _record = new();
     private readonly int _recordHint; // the encoder's row length, 0: the online detection's
     private readonly CodeLayout? _layout; // revision 6 or a code context
-    private readonly bool _oneSided;      // revision 6: each context's input again while its history is one-sided
+    private readonly bool _oneSided;      // each context's input again while its history is one-sided
     private readonly BitApm? _refine2;
     private readonly int[] _orderContexts; // indices of orders 2, 3, 4 and 6 among the contexts
     private readonly BitMixer _mixer;
@@ -70,7 +80,7 @@ internal sealed class ByteModel : IDisposable
     private readonly byte[]? _brackets; // open brackets, innermost last (the Nesting context)
     private int _depth;
     private readonly ushort[]? _follow1, _follow2; // per order-1 / order-2 context: the two bytes that followed it last
-    private readonly bool _columnSet; // revision 3: a fifth weight set chosen by the column
+    private readonly bool _seenSet, _columnSet, _layoutSet; // the optional weight sets, in this order
     private readonly bool _highOrders; // a context of order 8 or more is on
     // Columns past this share the last weight set: osdb's 2 MiB head 466,471 bytes at 63, 466,124 at 255, 474,703 at 31 (session 9).
     private const int MaxColumnSet = 63;
@@ -78,9 +88,9 @@ internal sealed class ByteModel : IDisposable
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
     /// <param name="contexts">The hashed contexts to use.</param>
     /// <param name="tableBits">log2 of each context table's bytes.</param>
-    /// <param name="revision">1: format 7's model; 2: format 8's; 3: format 9's; 4 (format 11) and 5 (format 12) are 3 with more contexts; 6: the hybrid's in format 14.</param>
+    /// <param name="options">The switches of the format in use.</param>
     /// <param name="recordHint">Row length chosen by the encoder (<see cref="RecordLength.Detect"/>), or 0.</param>
-    public ByteModel(int capacity, ByteContexts contexts, int tableBits, int revision, int recordHint)
+    public ByteModel(int capacity, ByteContexts contexts, int tableBits, ByteModelOptions options, int recordHint)
     {
         _history = new byte[Math.Max(capacity, 1)];
         _recordHint = recordHint;
@@ -90,11 +100,12 @@ internal sealed class ByteModel : IDisposable
         if (contexts.HasFlag(ByteContexts.Indirect1)) _follow1 = new ushort[1 << 8];
         if (contexts.HasFlag(ByteContexts.Nesting)) _brackets = new byte[MaxNesting];
         if (contexts.HasFlag(ByteContexts.Indirect2)) _follow2 = new ushort[1 << 16];
-        if (revision >= 6 || (contexts & ByteContexts.CodeContexts) != 0) _layout = new CodeLayout();
-        _oneSided = revision >= 6;
+        if (options.LayoutWeightSet || (contexts & ByteContexts.CodeContexts) != 0) _layout = new CodeLayout();
+        _oneSided = options.OneSidedInputs;
+        _layoutSet = options.LayoutWeightSet;
         _highOrders = (contexts & ByteContexts.HighOrders) != 0;
         _slots = [.. _kinds.Select(_ => new ContextSlots(tableBits))];
-        _stateMaps = new AdaptiveProbability(256 * _kinds.Length, revision >= 6 ? CodeStateLimit : 1023);
+        _stateMaps = new AdaptiveProbability(256 * _kinds.Length, options.FastLearning ? CodeStateLimit : 1023);
         _stateIndex = new int[_kinds.Length];
         _tables = [.. _slots.Select(s => s.Table)];
         _hashes = new uint[_kinds.Length];
@@ -104,25 +115,23 @@ internal sealed class ByteModel : IDisposable
         // that followed the last occurrence of a short context, and a second one from 16. progl
         // at level 9, ideal: 1.0577 bpb with 6 alone, 1.0562 from 3, 1.0552 from 2, 1.0553 from 2
         // and 16 (cp.html 1.7336, 1.7322, 1.7321, 1.7320); the prose +0.02% (session 21).
-        _match = new ByteMatchModel(matchBits, revision >= 6 ? CodeMatchLength : ByteMatchModel.DefaultMinLength);
+        _match = new ByteMatchModel(matchBits, options.ShortMatches ? CodeMatchLength : ByteMatchModel.DefaultMinLength);
         // Of second match models of minimum length 12 and 20, 20 coded E.coli smaller (1,109,845 bytes against 1,110,064).
-        if (revision >= 6) _longMatch = new ByteMatchModel(matchBits, CodeLongMatchLength);
+        if (options.ShortMatches) _longMatch = new ByteMatchModel(matchBits, CodeLongMatchLength);
         else if (contexts.HasFlag(ByteContexts.LongMatch)) _longMatch = new ByteMatchModel(matchBits, 20);
         if (contexts.HasFlag(ByteContexts.ReverseComplement)) _complement = new ReverseComplementMatchModel(matchBits);
         bool stationary = contexts.HasFlag(ByteContexts.Stationary);
         _nextState = stationary ? BitHistory.Halving : BitHistory.Fading;
-        int[] weightSets = revision switch
-        {
-            1 => [256, 4 * 8, 256 * 8],
-            2 => [256, 4 * 8, 256 * 8, 6 * 8],
-            <= 5 => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8],
-            _ => [256, 4 * 8, 256 * 8, 6 * 8, (MaxColumnSet + 1) * 8, CodeLayout.Selectors * 8],
-        };
-        _columnSet = revision >= 3;
+        List<int> weightSets = [256, 4 * 8, 256 * 8];
+        if (options.SeenOrdersWeightSet) weightSets.Add(6 * 8);
+        if (options.ColumnWeightSet) weightSets.Add((MaxColumnSet + 1) * 8);
+        if (options.LayoutWeightSet) weightSets.Add(CodeLayout.Selectors * 8);
+        _seenSet = options.SeenOrdersWeightSet;
+        _columnSet = options.ColumnWeightSet;
         int inputs = FixedInputs + _kinds.Length * (_oneSided ? 2 : 1) + (_longMatch != null ? 2 : 0) + (_complement != null ? 2 : 0);
-        int rate = stationary ? StationaryMixerRate : revision >= 6 ? CodeMixerRate : MixerRate;
-        _mixer = new BitMixer(inputs, weightSets, 8, rate, FinalMixerRate, 1 << 14);
-        if (revision >= 2) _refine2 = new BitApm(1 << 16);
+        int rate = stationary ? StationaryMixerRate : options.FastLearning ? CodeMixerRate : MixerRate;
+        _mixer = new BitMixer(inputs, [.. weightSets], 8, rate, FinalMixerRate, 1 << 14);
+        if (options.Order2Apm) _refine2 = new BitApm(1 << 16);
         HashContexts();
         FindSlots();
         Predict();
@@ -352,14 +361,15 @@ internal sealed class ByteModel : IDisposable
         _mixer.Select(0, _partial);
         _mixer.Select(1, _match.State * 8 + _bitIndex);
         _mixer.Select(2, c1 * 8 + _bitIndex);
-        if (_refine2 != null)
+        int set = 3;
+        if (_seenSet)
         {
             int seen = 0;
             foreach (int i in _orderContexts) if (_tables[i][_offsets[i] + node] != 0) seen++;
-            _mixer.Select(3, (_match.State != 0 ? 5 : seen) * 8 + _bitIndex);
+            _mixer.Select(set++, (_match.State != 0 ? 5 : seen) * 8 + _bitIndex);
         }
-        if (_columnSet) _mixer.Select(4, Math.Min(_position - _lineStart, MaxColumnSet) * 8 + _bitIndex);
-        if (_oneSided) _mixer.Select(5, _layout!.Selector * 8 + _bitIndex);
+        if (_columnSet) _mixer.Select(set++, Math.Min(_position - _lineStart, MaxColumnSet) * 8 + _bitIndex);
+        if (_layoutSet) _mixer.Select(set, _layout!.Selector * 8 + _bitIndex);
         _mixer.Mix(_bitIndex);
         int p = _mixer.P;
         int a = _refine0.Refine(p, _partial);

@@ -1,5 +1,14 @@
+using Lmz.Coding;
+using Lmz.Container;
 using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
 using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Models.Hybrid;
 
@@ -26,32 +35,27 @@ namespace Lmz.Models.Hybrid;
 /// </summary>
 internal sealed class HybridDecisionModel : IDisposable
 {
-    /// <summary>The revision of files of format 14.</summary>
-    public const int CodeRevision = 2;
-
     private readonly ByteModel _bytes;
-    private readonly int _revision;
+    private readonly bool _code;
     private readonly BitMixer _mixer;
     private readonly BitApm _order1 = new(1 << 16);
     private readonly BitApm _order2 = new(1 << 16);
     private readonly BitMixer _endMixer;
     private readonly AdaptiveProbability _expectation = new(3 * 8, 255);
     private readonly BitApm _end = new(3 * 16 * 256);
-    private readonly EndContexts? _endContexts; // revision 2
-    private readonly BitApm? _layoutRefiner; // revision 2: a third refiner, by the code layout's selector
+    private readonly EndContexts? _endContexts; // for code
+    private readonly BitApm? _layoutRefiner; // for code: a third refiner, by the code layout's selector
     private int _expect, _expectLength;
     private int _partial = 1, _c1, _c2, _c3;
 
     /// <param name="capacity">Bytes the stream can hold.</param>
-    /// <param name="revision">1: formats 10–13; 2 (<see cref="CodeRevision"/>): format 14.</param>
     /// <param name="tableBits">log2 of each of its byte model's context tables' bytes.</param>
-    /// <param name="contexts">The byte model's hashed contexts (ablation); default: the revision's, <see cref="ContextsOf"/>.</param>
-    public HybridDecisionModel(int capacity, int revision, int tableBits, ByteContexts? contexts = null)
+    /// <param name="options">The format's switches.</param>
+    public HybridDecisionModel(int capacity, int tableBits, HybridOptions options)
     {
-        if (revision is < 1 or > CodeRevision) throw new ArgumentOutOfRangeException(nameof(revision));
-        _revision = revision;
-        _bytes = new ByteModel(capacity, contexts ?? ContextsOf(revision), tableBits, revision == 1 ? 3 : 6, 0);
-        if (revision == 1)
+        _code = options.ForCode;
+        _bytes = new ByteModel(capacity, options.Contexts, tableBits, options.Bytes, 0);
+        if (!_code)
         {
             _mixer = new(6, [9 * 8, 8 * 9, 256 * 9, 8 * 8 * 9, 256 * 9], 9, 12, 2, (1 << 16) / 6);
             _endMixer = new(5, [3 * 8, 16, 256], 3, 12, 2, (1 << 16) / 4);
@@ -66,29 +70,6 @@ internal sealed class HybridDecisionModel : IDisposable
         // progl at level 9 −0.04%, cp.html, progc and paper1 at level 6 −0.035% (session 21).
         _layoutRefiner = new BitApm(CodeLayout.Selectors << 8);
     }
-
-    /// <summary>The byte model's contexts of a revision.</summary>
-    public static ByteContexts ContextsOf(int revision) => revision == 1 ? TextContexts : CodeContexts;
-
-    /// <summary>
-    /// Revision 2's byte contexts: revision 1's less orders 2 and 3, plus the code contexts. Without
-    /// orders 2 and 3 (session 21, ideal lengths): progl at level 9 1.0532 bpb against 1.0549,
-    /// cp.html 1.7308 against 1.7315, progc and paper1 at level 6 as good, the five prose files
-    /// +0.03%; two contexts fewer to look up and mix.
-    /// </summary>
-    public const ByteContexts CodeContexts = (TextContexts & ~(ByteContexts.Order2 | ByteContexts.Order3)) | ByteContexts.CodeContexts;
-
-    /// <summary>
-    /// The byte model's contexts for text: revision 3's less orders 4–6, the 16-bit image contexts
-    /// (they need a row length) and the record contexts, plus the word pair, the bracket nesting
-    /// and the byte above. On the nine text files of bench/results/issue15-hybrid.md orders 4–6
-    /// measured 1.7576 bpb with and without (better on seven files, worse on plrabn12.txt and
-    /// book1) and the record contexts 1.7610 with, 1.7611 without; both cost time.
-    /// </summary>
-    public const ByteContexts TextContexts = (ByteContexts.Revision3 & ~(ByteContexts.Order4 | ByteContexts.Order5 | ByteContexts.Order6
-        | ByteContexts.Image16Gradient | ByteContexts.Image16Neighbours
-        | ByteContexts.RecordColumn | ByteContexts.RecordAboveLeft | ByteContexts.RecordNeighbours | ByteContexts.Pixels))
-        | ByteContexts.WordPair | ByteContexts.Nesting | ByteContexts.Above;
 
     public void Dispose() => _bytes.Dispose();
 
@@ -108,11 +89,11 @@ internal sealed class HybridDecisionModel : IDisposable
         _mixer.Add(Math.Clamp(st * 2, -Logistic.Limit, Logistic.Limit));
         int confidence = Math.Min(Math.Abs(st) >> 8, 7);
         _mixer.Select(0, bit * 8 + confidence);
-        _mixer.Select(1, (Math.Min(depth, 7) + (_revision > 1 ? 8 * _bytes.MatchState : 0)) * 9 + bit);
+        _mixer.Select(1, (Math.Min(depth, 7) + (_code ? 8 * _bytes.MatchState : 0)) * 9 + bit);
         _mixer.Select(2, _c1 * 9 + bit);
         _mixer.Select(3, (confidence * 8 + Math.Min(Math.Abs(sb) >> 8, 7)) * 9 + bit);
         _mixer.Select(4, _partial * 9 + bit);
-        if (_revision > 1) _mixer.Select(5, _bytes.Layout!.Selector * 9 + bit);
+        if (_code) _mixer.Select(5, _bytes.Layout!.Selector * 9 + bit);
         _mixer.Mix(bit);
         int p = _mixer.P;
         int a = _order1.Refine(p, _c1 << 8 | _partial);

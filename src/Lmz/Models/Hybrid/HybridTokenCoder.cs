@@ -1,5 +1,14 @@
 using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
+using Lmz.Network;
+using Lmz.Network.Adaptive;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Models.Hybrid;
 
@@ -22,14 +31,14 @@ internal sealed class HybridTokenCoder : ITokenCoder, IEncoderLookahead, IDispos
     /// <param name="trie">The vocabulary of <paramref name="tokens"/> as a trie.</param>
     /// <param name="length">Bytes the stream's tokens spell.</param>
     /// <param name="tableBits">log2 of each byte-model context table's bytes.</param>
-    /// <param name="revision">The mixer's revision (<see cref="HybridDecisionModel"/>): 1 in formats 10–13, 2 from format 14.</param>
-    public HybridTokenCoder(ITokenDistribution tokens, TokenTrie trie, int length, int tableBits, int revision)
+    /// <param name="options">The format's switches for <see cref="HybridDecisionModel"/>.</param>
+    public HybridTokenCoder(ITokenDistribution tokens, TokenTrie trie, int length, int tableBits, HybridOptions options)
     {
         _tokens = tokens;
         _trie = trie;
         _length = length;
         // Room for one token past the length: a corrupt payload is caught at the token's end.
-        _mixer = new HybridDecisionModel(length + trie.MaxLength, revision, tableBits);
+        _mixer = new HybridDecisionModel(length + trie.MaxLength, tableBits, options);
         _cumulative = new uint[trie.Count + 1];
     }
 

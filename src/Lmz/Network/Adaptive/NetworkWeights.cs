@@ -1,4 +1,14 @@
 using System.Buffers.Binary;
+using Lmz.Coding;
+using Lmz.Container;
+using Lmz.Core;
+using Lmz.Formats;
+using Lmz.Methods;
+using Lmz.Models.Bits;
+using Lmz.Models.Tokens;
+using Lmz.Models.Hybrid;
+using Lmz.Tokenization;
+using Lmz.Bundles;
 
 namespace Lmz.Network.Adaptive;
 
