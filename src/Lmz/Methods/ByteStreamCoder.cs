@@ -14,7 +14,7 @@ namespace Lmz.Methods;
 
 /// <summary>
 /// Codes a chunk's bytes with a <see cref="ByteModel"/> and the arithmetic coder, one bit at a
-/// time: bit 1 takes [0, p·2^12) of the coder's 2^24 total, bit 0 the rest.
+/// time through the binary coding step (<see cref="IBitCoder"/>).
 /// </summary>
 internal static class ByteStreamCoder
 {
@@ -48,18 +48,13 @@ internal static class ByteStreamCoder
     private static void Code(ReadOnlySpan<byte> data, ByteModelSettings settings, BytePayloadHeader header, Stream output, Action<long>? progress)
     {
         var encoder = new ArithmeticEncoder(output);
+        var coder = new BitEncoder(encoder);
         using var model = settings.Create(data.Length, header);
         for (int i = 0; i < data.Length; i++)
         {
             if (progress != null && i > 0 && i % ProgressStep == 0) progress(ProgressStep);
             byte value = data[i];
-            for (int k = 7; k >= 0; k--)
-            {
-                int bit = value >> k & 1;
-                uint split = (uint)model.P() << 12;
-                if (bit == 1) encoder.Encode(0, split); else encoder.Encode(split, FrequencyTable.Total);
-                model.Update(bit);
-            }
+            for (int k = 7; k >= 0; k--) model.Update(coder.Code(model.P(), value >> k & 1));
         }
         encoder.Finish();
         progress?.Invoke(data.Length == 0 ? 0 : (data.Length - 1) % ProgressStep + 1);
@@ -70,6 +65,7 @@ internal static class ByteStreamCoder
     {
         var header = settings.HeaderBytes > 0 ? BytePayloadHeader.Read(payload, settings.Contexts, settings.HeaderBytes) : new BytePayloadHeader(0, settings.Contexts);
         var decoder = new ArithmeticDecoder(payload, settings.HeaderBytes);
+        var coder = new BitDecoder(decoder);
         using var model = settings.Create(length, header);
         var output = new byte[length];
         for (int i = 0; i < length; i++)
@@ -78,9 +74,7 @@ internal static class ByteStreamCoder
             int value = 0;
             for (int k = 0; k < 8; k++)
             {
-                uint split = (uint)model.P() << 12;
-                int bit = decoder.GetTarget() < split ? 1 : 0;
-                if (bit == 1) decoder.Consume(0, split); else decoder.Consume(split, FrequencyTable.Total);
+                int bit = coder.Code(model.P(), 0);
                 model.Update(bit);
                 value = value << 1 | bit;
             }

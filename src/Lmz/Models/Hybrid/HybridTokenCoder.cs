@@ -15,14 +15,14 @@ namespace Lmz.Models.Hybrid;
 /// <summary>
 /// Codes each token as its path through the vocabulary trie (<see cref="TokenTrie"/>), every
 /// decision with the probability <see cref="HybridDecisionModel"/> mixes from the token distribution
-/// and the byte model: bit 1 takes [0, p·2^12) of the coder's 2^24, bit 0 the rest. The stream's
+/// and the byte model, through the binary coding step (<see cref="IBitCoder"/>). The stream's
 /// bytes may not run past <c>length</c>: a payload that decodes further is invalid data.
 /// </summary>
 internal sealed class HybridTokenCoder : ITokenCoder, IEncoderLookahead, IDisposable
 {
     private readonly ITokenDistribution _tokens;
     private readonly TokenTrie _trie;
-    private readonly HybridDecisionModel _mixer;
+    private readonly HybridDecisionModel _model;
     private readonly uint[] _cumulative;
     private readonly int _length;
     private long _coded;
@@ -38,7 +38,7 @@ internal sealed class HybridTokenCoder : ITokenCoder, IEncoderLookahead, IDispos
         _trie = trie;
         _length = length;
         // Room for one token past the length: a corrupt payload is caught at the token's end.
-        _mixer = new HybridDecisionModel(length + trie.MaxLength, tableBits, options);
+        _model = new HybridDecisionModel(length + trie.MaxLength, tableBits, options);
         _cumulative = new uint[trie.Count + 1];
     }
 
@@ -47,7 +47,7 @@ internal sealed class HybridTokenCoder : ITokenCoder, IEncoderLookahead, IDispos
     public void Encode(ArithmeticEncoder encoder, int token)
     {
         _trie.Cumulate(_tokens.Predict(), _cumulative);
-        var sink = new CodingSink<Encoding>(new Encoding(encoder), _mixer);
+        var sink = new CodingSink<BitEncoder>(new BitEncoder(encoder), _model);
         _trie.Walk(_cumulative, token, ref sink);
         Coded(token);
     }
@@ -55,7 +55,7 @@ internal sealed class HybridTokenCoder : ITokenCoder, IEncoderLookahead, IDispos
     public int Decode(ArithmeticDecoder decoder)
     {
         _trie.Cumulate(_tokens.Predict(), _cumulative);
-        var sink = new CodingSink<Decoding>(new Decoding(decoder), _mixer);
+        var sink = new CodingSink<BitDecoder>(new BitDecoder(decoder), _model);
         int token = _trie.Walk(_cumulative, -1, ref sink);
         Coded(token);
         return token;
@@ -70,50 +70,24 @@ internal sealed class HybridTokenCoder : ITokenCoder, IEncoderLookahead, IDispos
 
     public void Dispose()
     {
-        _mixer.Dispose();
+        _model.Dispose();
         (_tokens as IDisposable)?.Dispose();
     }
 
-    /// <summary>Codes one decision's bit with its split of the coder's 2^24: bit 1 below, 0 above.</summary>
-    private interface IBitCoder
-    {
-        /// <summary>Returns the bit: <paramref name="known"/> when encoding, else the decoded one.</summary>
-        int Code(uint split, int known);
-    }
-
-    private readonly struct Encoding(ArithmeticEncoder encoder) : IBitCoder
-    {
-        public int Code(uint split, int known)
-        {
-            if (known == 1) encoder.Encode(0, split); else encoder.Encode(split, FrequencyTable.Total);
-            return known;
-        }
-    }
-
-    private readonly struct Decoding(ArithmeticDecoder decoder) : IBitCoder
-    {
-        public int Code(uint split, int known)
-        {
-            int bit = decoder.GetTarget() < split ? 1 : 0;
-            if (bit == 1) decoder.Consume(0, split); else decoder.Consume(split, FrequencyTable.Total);
-            return bit;
-        }
-    }
-
-    /// <summary>The trie walk's decisions, predicted and learned by the mixer, coded by <typeparamref name="TCoder"/>.</summary>
-    private readonly struct CodingSink<TCoder>(TCoder coder, HybridDecisionModel mixer) : ITrieSink where TCoder : struct, IBitCoder
+    /// <summary>The trie walk's decisions, predicted and learned by the decision model, coded by <typeparamref name="TCoder"/>.</summary>
+    private readonly struct CodingSink<TCoder>(TCoder coder, HybridDecisionModel model) : ITrieSink where TCoder : struct, IBitCoder
     {
         public int Decide(int depth, int kind, uint one, uint total, int known)
         {
-            int bit = coder.Code((uint)mixer.Predict(depth, kind, one, total) << 12, known);
-            mixer.Learn(kind, bit);
+            int bit = coder.Code(model.Predict(depth, kind, one, total), known);
+            model.Learn(kind, bit);
             return bit;
         }
 
-        public void Implied(int bit) => mixer.Implied(bit);
+        public void Implied(int bit) => model.Implied(bit);
 
-        public ReadOnlySpan<byte> Ahead() => mixer.Ahead();
+        public ReadOnlySpan<byte> Ahead() => model.Ahead();
 
-        public void Expect(int longest) => mixer.Expect(longest);
+        public void Expect(int longest) => model.Expect(longest);
     }
 }
