@@ -1,15 +1,6 @@
 using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
 using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Bench;
 
@@ -18,7 +9,7 @@ namespace Lmz.Bench;
 /// share of the 24-bit table it was coded with, summed by the kind of token and by what the
 /// match model predicted for it.
 /// </summary>
-public sealed class CostBreakdown(LmzTokenizer tokenizer)
+internal sealed class CostBreakdown(LmzTokenizer tokenizer)
 {
     private readonly record struct Row(long Tokens, long Bytes, double Bits);
 

@@ -2,19 +2,6 @@ using Lmz.Bench;
 using Lmz.Bench.Corpus;
 using Lmz.Bench.Dev;
 using Lmz.Bench.Micro;
-using Lmz;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 // Sub-commands; anything else (files, directories, options) is the corpus benchmark.
 string command = args.Length > 0 ? args[0] : "";

@@ -1,19 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Lmz;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
 using Lmz.Tokenization;
-using Lmz.Bundles;
 using Lmz.Train;
 
 // lmz-train: the offline steps that build the model bundle's tokenizer and training data.

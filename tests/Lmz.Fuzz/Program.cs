@@ -1,18 +1,5 @@
 using SharpFuzz;
 using Lmz.Fuzz;
-using Lmz;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 // afl TARGET: the afl++ persistent loop (under bench/fuzz.sh). replay [...]: the quick in-process fuzz for CI.
 // run TARGET FILE...: each file once, for triage.

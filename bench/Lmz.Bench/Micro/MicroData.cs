@@ -1,15 +1,4 @@
-using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Bench.Micro;
 
 /// <summary>Shared inputs: a real token stream (corpora/canterbury/alice29.txt through the bundle's tokenizer), else Zipf-like tokens.</summary>

@@ -1,15 +1,6 @@
-using Lmz.Coding;
 using Lmz.Container;
-using Lmz.Core;
 using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
 using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz;
 
 /// <summary>Settings for compression. Every default is the measured best trade-off on the corpus.</summary>
@@ -76,7 +67,7 @@ public sealed record LmzCompressionOptions
 
     internal void Validate()
     {
-        if (Level is < MinLevel or > MaxLevel) throw new ArgumentOutOfRangeException(nameof(Level), Level, $"level must be {MinLevel}..{MaxLevel}");
+        if (!LevelProfile.Exists(Level)) throw new ArgumentOutOfRangeException(nameof(Level), Level, $"level must be {MinLevel}..{MaxLevel}");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be at least 1");
         if (EffectiveChunkSize is < MinChunkSize or > MaxChunkSize)
             throw new ArgumentOutOfRangeException(nameof(ChunkSize), ChunkSize, $"chunk size must be {MinChunkSize}..{MaxChunkSize}");
@@ -84,7 +75,7 @@ public sealed record LmzCompressionOptions
 
     /// <summary>What <paramref name="level"/> (<see cref="MinLevel"/>..<see cref="MaxLevel"/>) does, in one line, as `lmz --help` lists it.</summary>
     public static string LevelSummary(int level) =>
-        level is >= MinLevel and <= MaxLevel ? LevelProfile.For(level).Summary : throw new ArgumentOutOfRangeException(nameof(level), level, $"level must be {MinLevel}..{MaxLevel}");
+        LevelProfile.Exists(level) ? LevelProfile.For(level).Summary : throw new ArgumentOutOfRangeException(nameof(level), level, $"level must be {MinLevel}..{MaxLevel}");
 
     /// <summary>The writer's settings, once <see cref="Validate"/> has passed.</summary>
     internal WriterSettings ToWriterSettings()

@@ -1,18 +1,7 @@
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Coding;
 
 /// <summary>Decoder matching <see cref="ArithmeticEncoder"/> step for step.</summary>
-public sealed class ArithmeticDecoder
+internal sealed class ArithmeticDecoder
 {
     private const uint TopValue = 1u << 24;
     private readonly byte[] _input;

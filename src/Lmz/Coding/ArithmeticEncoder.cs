@@ -1,14 +1,3 @@
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Coding;
 
 /// <summary>
@@ -17,7 +6,7 @@ namespace Lmz.Coding;
 /// products, floor(range * cum / 2^24), so the only loss is one rounding per symbol on a range
 /// of at least 2^24.
 /// </summary>
-public sealed class ArithmeticEncoder
+internal sealed class ArithmeticEncoder
 {
     private const uint TopValue = 1u << 24;
     private readonly Stream _output;

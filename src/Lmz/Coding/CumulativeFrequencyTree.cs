@@ -1,21 +1,10 @@
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Coding;
 
 /// <summary>
 /// Integer symbol frequencies with O(log n) prefix sums and symbol search (a Fenwick tree), for
 /// coding from an adaptive order-0 table without rebuilding a CDF per symbol.
 /// </summary>
-public sealed class CumulativeFrequencyTree
+internal sealed class CumulativeFrequencyTree
 {
     private readonly uint[] _tree; // 1-based Fenwick array
     private readonly uint[] _frequencies;

@@ -1,16 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
 using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Coding;
 
@@ -21,7 +11,7 @@ namespace Lmz.Coding;
 /// the f_i (a few counts, either sign) is given to the first symbol of largest weight.
 /// The same doubles in the same order give the same table on every machine.
 /// </summary>
-public sealed class FrequencyTable
+internal sealed class FrequencyTable
 {
     public const int TotalBits = 24;
     public const uint Total = 1u << TotalBits;

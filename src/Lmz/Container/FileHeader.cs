@@ -1,15 +1,5 @@
 using System.Buffers.Binary;
-using Lmz.Coding;
-using Lmz.Core;
 using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Container;
 
@@ -81,7 +71,7 @@ internal sealed record FileHeader(byte Level, int ChunkSize, byte[] ModelFingerp
 
     private static FileHeader Checked(byte version, byte level, int chunkSize, byte[] fingerprint, uint inference)
     {
-        if (level is < LevelProfile.MinLevel or > LevelProfile.MaxLevel)
+        if (!LevelProfile.Exists(level))
             throw new InvalidDataException($"file header names an invalid level {level}");
         if (chunkSize < Format.MinChunkSize || chunkSize > Format.MaxChunkSize)
             throw new InvalidDataException($"file header names an invalid chunk size {chunkSize}");

@@ -1,17 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
 using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Core;
 
@@ -23,7 +13,7 @@ namespace Lmz.Core;
 /// models only need absolute accuracy in log space), far below what the 24-bit CDFs resolve. The tables are filled from exact-enough series evaluated
 /// with basic arithmetic only.
 /// </summary>
-public static class FixedMath
+internal static class FixedMath
 {
     private const int TableBits = 12;
     private const int TableSize = 1 << TableBits;

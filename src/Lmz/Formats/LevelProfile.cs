@@ -1,14 +1,4 @@
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
 using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Formats;
 
@@ -83,9 +73,12 @@ internal sealed record LevelProfile(int Level, bool CandidateSets, int[] NGramOr
     /// <summary>The levels, fastest first.</summary>
     public const int MinLevel = 1, MaxLevel = 9;
 
+    /// <summary>Whether <paramref name="level"/> is one of the levels.</summary>
+    public static bool Exists(int level) => level is >= MinLevel and <= MaxLevel;
+
     /// <summary>The profile of a level; an unknown level is invalid data (the header's level byte).</summary>
     public static LevelProfile For(int level) =>
-        level is >= MinLevel and <= MaxLevel
+        Exists(level)
             ? Levels[level - 1]
             : throw new InvalidDataException($"unknown compression level {level}");
 

@@ -1,14 +1,5 @@
 using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
 using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Methods;
 

@@ -1,14 +1,6 @@
 using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Models.Bits;
 using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Methods;
 
@@ -18,7 +10,7 @@ namespace Lmz.Methods;
 /// bytes do not depend on the thread count or on which streams run at the same time. A model is
 /// built when its stream starts and disposed when it ends, so memory holds only running streams.
 /// </summary>
-public static class TokenStreamCoder
+internal static class TokenStreamCoder
 {
     public static byte[][] Encode(IReadOnlyList<int[]> streams, Func<int, ITokenCoder> createModel,
         int threads, CancellationToken cancellationToken, Action<int, int>? progress = null)

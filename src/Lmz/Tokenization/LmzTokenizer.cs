@@ -1,17 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.ML.Tokenizers;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Bundles;
 
 namespace Lmz.Tokenization;
 
@@ -20,7 +9,7 @@ namespace Lmz.Tokenization;
 /// encoder with our own rank file; every byte that is not valid UTF-8 becomes its single-byte
 /// token (ranks 0..255 are the 256 bytes). Decoding maps ids straight to bytes.
 /// </summary>
-public sealed class LmzTokenizer
+internal sealed class LmzTokenizer
 {
     private readonly TiktokenTokenizer _tiktoken;
     private readonly byte[][] _tokenBytes;

@@ -1,15 +1,4 @@
 using System.Text.RegularExpressions;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Bundles;
 
 namespace Lmz.Tokenization;
 
@@ -18,7 +7,7 @@ namespace Lmz.Tokenization;
 /// Every character falls in one alternative (letters, digits, whitespace or "other"), so
 /// nothing is dropped; merges never cross a piece boundary.
 /// </summary>
-public static partial class PreTokenization
+internal partial class PreTokenization
 {
     public const string Pattern = @"'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 

@@ -1,15 +1,5 @@
 using System.Runtime.Intrinsics;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
 using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Models.Tokens;
 
@@ -23,7 +13,7 @@ namespace Lmz.Models.Tokens;
 /// bias head's is. All float arithmetic is elementwise over tokens (Vector256 lanes, the same IEEE
 /// operations per lane); the only sums, the projection's, run in a fixed scalar order.
 /// </summary>
-public sealed class HiddenStateAdapter
+internal sealed class HiddenStateAdapter
 {
     private readonly int _rank;
     private readonly int _vocab;
@@ -168,7 +158,7 @@ public sealed class HiddenStateAdapter
 }
 
 /// <summary>A predictor that can also show the network's final hidden state for the coming token.</summary>
-public interface IHiddenStateSource
+internal interface IHiddenStateSource
 {
     /// <summary>Width of the hidden state (the network's d_model).</summary>
     int HiddenSize { get; }

@@ -1,14 +1,4 @@
 using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Models.Tokens;
 
@@ -17,7 +7,7 @@ namespace Lmz.Models.Tokens;
 /// <see cref="TokenEnsemble"/> (dense mixing, any predictors including the transformer) and
 /// <see cref="TokenPpmCoder"/> (candidate sets, fast) are the two kinds.
 /// </summary>
-public interface ITokenCoder
+internal interface ITokenCoder
 {
     void Encode(ArithmeticEncoder encoder, int token);
 

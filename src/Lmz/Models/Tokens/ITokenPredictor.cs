@@ -1,14 +1,3 @@
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Models.Tokens;
 
 /// <summary>
@@ -17,7 +6,7 @@ namespace Lmz.Models.Tokens;
 /// up to an additive constant; the mixer normalises), then learns the token that was coded.
 /// Implementations must be deterministic: the decoder replays the same calls.
 /// </summary>
-public interface ITokenPredictor
+internal interface ITokenPredictor
 {
     /// <summary>Writes the scores of every token for the next position into <paramref name="scores"/>.</summary>
     void Predict(TokenScores scores);
@@ -31,7 +20,7 @@ public interface ITokenPredictor
 /// except the listed ones). Sparse outputs let the mixer skip a pass over the vocabulary for
 /// predictors that only have an opinion on a few tokens (n-gram successors, a match).
 /// </summary>
-public sealed class TokenScores(int vocabSize)
+internal sealed class TokenScores(int vocabSize)
 {
     private float[]? _denseSource;
     private int _denseOffset;

@@ -1,14 +1,6 @@
 using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
 using Lmz.Network;
 using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Models.Tokens;
 
@@ -19,7 +11,7 @@ namespace Lmz.Models.Tokens;
 /// on it (plain SGD on the mean cross entropy at the bundle's <see cref="LearningSettings.Rate"/>), then re-primes for the
 /// next. The decoder repeats every step on the same tokens, so both hold the same weights.
 /// </summary>
-public sealed class LearningTokenCoder : ITokenCoder, ITokenDistribution
+internal sealed class LearningTokenCoder : ITokenCoder, ITokenDistribution
 {
     /// <summary>Tokens per SGD step.</summary>
     public const int Window = 128;

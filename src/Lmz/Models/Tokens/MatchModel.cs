@@ -1,14 +1,4 @@
-using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Models.Tokens;
 
 /// <summary>
@@ -17,7 +7,7 @@ namespace Lmz.Models.Tokens;
 /// followed it. How far to trust that guess is learned online per match-length bucket from how
 /// often it was right (hit/miss counts), so the mixer sees a calibrated probability.
 /// </summary>
-public sealed class MatchModel : ITokenPredictor
+internal sealed class MatchModel : ITokenPredictor
 {
     public const int DefaultMinLength = 4;
     private const int TableBits = 20;

@@ -1,14 +1,4 @@
-using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Models.Tokens;
 
 /// <summary>
@@ -16,7 +6,7 @@ namespace Lmz.Models.Tokens;
 /// as dense log-scores: the base the n-gram's sparse boosts stand on. Lends its array to the
 /// mixer; <see cref="Update"/> runs after the mixer's update, as the lending rule asks.
 /// </summary>
-public sealed class OrderZeroModel : ITokenPredictor
+internal sealed class OrderZeroModel : ITokenPredictor
 {
     private readonly int[] _counts;
     private readonly float[] _logScores;

@@ -1,14 +1,4 @@
 using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Models.Tokens;
 
@@ -16,7 +6,7 @@ namespace Lmz.Models.Tokens;
 /// The predictors of one stream, mixed into the 24-bit frequency table the coder uses.
 /// Encoder and decoder drive it identically: <see cref="Predict"/>, code one token, <see cref="Update"/>.
 /// </summary>
-public sealed class TokenEnsemble : ITokenCoder, ITokenDistribution
+internal sealed class TokenEnsemble : ITokenCoder, ITokenDistribution
 {
     private readonly ITokenPredictor[] _predictors;
     private readonly TokenScores[] _scores;
@@ -118,7 +108,7 @@ public sealed class TokenEnsemble : ITokenCoder, ITokenDistribution
 /// bias rate of 0.3 helps paper1 and progc and costs the prose). Initial weight sum 2.0 still
 /// measured best (1.5 and 3 both lose up to 0.1%).
 /// </summary>
-public sealed record MixerSettings
+internal sealed record MixerSettings
 {
     /// <summary>Sum of the initial weights, split evenly over the inputs.</summary>
     public double InitialWeight { get; init; } = 2.0;

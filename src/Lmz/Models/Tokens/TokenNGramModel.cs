@@ -1,14 +1,4 @@
-using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Models.Tokens;
 
 /// <summary>
@@ -21,7 +11,7 @@ namespace Lmz.Models.Tokens;
 /// Its output is sparse: the log-ratio of the blend to its order-0 term on the tokens some
 /// context has seen; <see cref="OrderZeroModel"/> supplies the dense order-0 term.
 /// </summary>
-public sealed class TokenNGramModel : ITokenPredictor
+internal sealed class TokenNGramModel : ITokenPredictor
 {
     private const double Discount = 0.6;
     // Order-0 pseudo-count per token: small, because most of an 8192-entry vocabulary never

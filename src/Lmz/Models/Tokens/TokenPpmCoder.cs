@@ -1,14 +1,5 @@
 using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Models.Tokens;
 
@@ -20,7 +11,7 @@ namespace Lmz.Models.Tokens;
 /// is coded from an adaptive order-0 table with S excluded. Work per token grows with |S|, not
 /// with the vocabulary, which is what makes level 1 several times faster than the ensembles.
 /// </summary>
-public sealed class TokenPpmCoder : ITokenCoder
+internal sealed class TokenPpmCoder : ITokenCoder
 {
     private const uint CountStep = 16;      // order-0 increment; the initial frequency 1 is the prior
     private const uint TreeLimit = 1u << 23; // keep the order-0 total well under 2^24

@@ -1,14 +1,4 @@
-using Lmz.Coding;
-using Lmz.Container;
 using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Hybrid;
-using Lmz.Network;
-using Lmz.Network.Adaptive;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 namespace Lmz.Models.Tokens;
 
 /// <summary>
@@ -21,7 +11,7 @@ namespace Lmz.Models.Tokens;
 /// changes: the others keep their proportions, so the distribution stays exactly normalised.
 /// All arithmetic is in doubles in a fixed order with <see cref="FixedMath"/>.
 /// </summary>
-public sealed class TopTokenApm
+internal sealed class TopTokenApm
 {
     public const int Points = 33;
     private const double StretchLimit = 12;

@@ -1,15 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Network.Adaptive;
 
@@ -19,7 +9,7 @@ namespace Lmz.Network.Adaptive;
 /// across output columns only, so the vector width, the tiling and the thread count change the
 /// speed but never a bit of the result, on any machine.
 /// </summary>
-public static class MatrixKernels
+internal static class MatrixKernels
 {
     private const int Rows = 4;
 

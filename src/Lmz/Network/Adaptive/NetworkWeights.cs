@@ -1,14 +1,4 @@
 using System.Buffers.Binary;
-using Lmz.Coding;
-using Lmz.Container;
-using Lmz.Core;
-using Lmz.Formats;
-using Lmz.Methods;
-using Lmz.Models.Bits;
-using Lmz.Models.Tokens;
-using Lmz.Models.Hybrid;
-using Lmz.Tokenization;
-using Lmz.Bundles;
 
 namespace Lmz.Network.Adaptive;
 
@@ -18,7 +8,7 @@ namespace Lmz.Network.Adaptive;
 /// stored input-major, [in][out]; <see cref="OutputT"/> is the tied token embedding transposed,
 /// kept beside it so the logits stream rows too.
 /// </summary>
-public sealed class NetworkWeights
+internal sealed class NetworkWeights
 {
     public const string FileName = "weights.f16";
     private const uint FormatVersion = 1;
