@@ -186,15 +186,15 @@ public sealed class ByteModelTests
         {
             var data = File.ReadAllBytes(Repo.CorpusFile(name));
             int[] sizes = new int[4];
-            for (int revision = 1; revision <= 3; revision++)
+            for (int k = 1; k <= 3; k++)
             {
-                var settings = FormatSettings.Bytes(6, revision + 6);
+                var settings = FormatSettings.Bytes(6, k + 6);
                 var payload = ByteStreamCoder.Encode(data, settings);
                 Bytes.Equal(data, ByteStreamCoder.Decode(payload, data.Length, settings));
-                sizes[revision] = payload.Length;
+                sizes[k] = payload.Length;
             }
-            Assert.True(sizes[2] < sizes[1], $"{name}: revision 2 {sizes[2]} bytes, revision 1 {sizes[1]}");
-            Assert.True(sizes[3] < sizes[2], $"{name}: revision 3 {sizes[3]} bytes, revision 2 {sizes[2]}");
+            Assert.True(sizes[2] < sizes[1], $"{name}: format 8 {sizes[2]} bytes, format 7 {sizes[1]}");
+            Assert.True(sizes[3] < sizes[2], $"{name}: format 9 {sizes[3]} bytes, format 8 {sizes[2]}");
         }
     }
 
@@ -224,7 +224,7 @@ public sealed class ByteModelTests
     }
 
     [Fact]
-    public void A_revision_2_header_naming_other_contexts_a_long_row_or_cut_short_is_invalid_data()
+    public void A_byte_payload_header_naming_other_contexts_a_long_row_or_cut_short_is_invalid_data()
     {
         var data = File.ReadAllBytes(Repo.CorpusFile("canterbury/sum"));
         var settings = FormatSettings.Bytes(1) with { Contexts = Format08.Contexts & ~ByteContexts.Order5 };
@@ -244,14 +244,14 @@ public sealed class ByteModelTests
     public void The_format_11_byte_model_codes_a_chemical_database_smaller_at_the_network_levels_only()
     {
         var data = File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 512 << 10).ToArray();
-        var revision3 = FormatSettings.Bytes(6, 10);
-        var revision4 = FormatSettings.Bytes(6, 11);
-        Assert.Equal((5, 6), (revision3.HeaderBytes, revision4.HeaderBytes));
-        var before = ByteStreamCoder.Encode(data, revision3);
-        var after = ByteStreamCoder.Encode(data, revision4);
-        Bytes.Equal(data, ByteStreamCoder.Decode(after, data.Length, revision4));
-        Assert.True(after.Length * 100L < before.Length * 97L, $"revision 4 {after.Length} bytes, revision 3 {before.Length}");
-        // The fast levels keep revision 3's contexts in revision 4's header.
+        var format10 = FormatSettings.Bytes(6, 10);
+        var format11 = FormatSettings.Bytes(6, 11);
+        Assert.Equal((5, 6), (format10.HeaderBytes, format11.HeaderBytes));
+        var before = ByteStreamCoder.Encode(data, format10);
+        var after = ByteStreamCoder.Encode(data, format11);
+        Bytes.Equal(data, ByteStreamCoder.Decode(after, data.Length, format11));
+        Assert.True(after.Length * 100L < before.Length * 97L, $"format 11 {after.Length} bytes, format 10 {before.Length}");
+        // The fast levels keep format 9's contexts in format 11's header.
         Assert.Equal(Format09.Contexts, FormatSettings.Bytes(1, 11).Contexts);
         Assert.Equal((Format09.Contexts | ByteContexts.ForText), FormatSettings.Bytes(9, 11).Contexts);
     }
@@ -273,17 +273,17 @@ public sealed class ByteModelTests
     public void The_format_12_byte_model_codes_DNA_smaller_and_everything_else_as_format_11s()
     {
         var dna = File.ReadAllBytes(Repo.SharedCorpusFile("large/E.coli")).AsSpan(0, 512 << 10).ToArray();
-        var revision4 = FormatSettings.Bytes(6, 11);
-        var revision5 = FormatSettings.Bytes(6, 12);
-        Assert.Equal(ByteContexts.Nucleotides, revision5.Contexts & ~revision4.Contexts);
-        var before = ByteStreamCoder.Encode(dna, revision4);
-        var after = ByteStreamCoder.Encode(dna, revision5);
+        var format11 = FormatSettings.Bytes(6, 11);
+        var format12 = FormatSettings.Bytes(6, 12);
+        Assert.Equal(ByteContexts.Nucleotides, format12.Contexts & ~format11.Contexts);
+        var before = ByteStreamCoder.Encode(dna, format11);
+        var after = ByteStreamCoder.Encode(dna, format12);
         Assert.Equal(ByteContexts.NucleotideContexts, (ByteContexts)BitConverter.ToInt32(after, 2));
-        Bytes.Equal(dna, ByteStreamCoder.Decode(after, dna.Length, revision5));
-        Assert.True(after.Length * 1000L < before.Length * 995L, $"revision 5 {after.Length} bytes, revision 4 {before.Length}");
+        Bytes.Equal(dna, ByteStreamCoder.Decode(after, dna.Length, format12));
+        Assert.True(after.Length * 1000L < before.Length * 995L, $"format 12 {after.Length} bytes, format 11 {before.Length}");
         // Anything else gets none of the nucleotide model: the same payload as revision 4's, byte for byte.
         foreach (var other in new[] { File.ReadAllBytes(Repo.CorpusFile("canterbury/sum")), File.ReadAllBytes(Repo.SharedCorpusFile("silesia/nci")).AsSpan(0, 128 << 10).ToArray() })
-            Bytes.Equal(ByteStreamCoder.Encode(other, revision4), ByteStreamCoder.Encode(other, revision5));
+            Bytes.Equal(ByteStreamCoder.Encode(other, format11), ByteStreamCoder.Encode(other, format12));
         // The fast levels offer it too, over revision 3's contexts.
         Assert.Equal(Format09.Contexts | ByteContexts.Nucleotides, FormatSettings.Bytes(1, 12).Contexts);
     }

@@ -72,6 +72,6 @@ public sealed class LmzModelBundle : IDisposable
     /// <summary>Loads and fingerprints the bundle in <paramref name="directory"/>; throws <see cref="FileNotFoundException"/> without a tokenizer.</summary>
     public static LmzModelBundle Load(string directory) => new(Bundle.Load(directory));
 
-    /// <summary>Releases the ONNX Runtime session, if one was opened.</summary>
+    /// <summary>Releases the ONNX Runtime graph, if one was loaded.</summary>
     public void Dispose() => Files.Dispose();
 }

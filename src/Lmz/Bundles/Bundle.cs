@@ -71,7 +71,7 @@ internal sealed class Bundle : IDisposable
 
     /// <summary>
     /// A new network for one stream on the chosen engine. The native engine's weights (~10 MB) and
-    /// ORT's session are loaded once and shared by every stream.
+    /// ORT's loaded graph are loaded once and shared by every stream.
     /// </summary>
     public INetworkEngine CreateNetworkEngine(NetworkEngineKind kind)
     {
@@ -79,7 +79,7 @@ internal sealed class Bundle : IDisposable
         if (spec.VocabSize != Tokenizer.VocabSize) throw new InvalidDataException($"the network's vocabulary ({spec.VocabSize}) is not the tokenizer's ({Tokenizer.VocabSize})");
         if (kind == NetworkEngineKind.OnnxRuntime)
         {
-            lock (_loadLock) _graph ??= OrtIntegerEngine.CreateSession(Path.Combine(Directory, NetworkGraphFile));
+            lock (_loadLock) _graph ??= OrtIntegerEngine.LoadGraph(Path.Combine(Directory, NetworkGraphFile));
             return new OrtIntegerEngine(spec, _graph);
         }
         return new NativeIntegerEngine(IntegerWeights, Int8Kernels.Best);
@@ -132,7 +132,7 @@ internal sealed class Bundle : IDisposable
     private static byte[] Hash(string directory, string[] files)
     {
         // Read through one pooled buffer: reading each file whole into a fresh array faulted in
-        // 21 MB of new pages on every run (bench/results/issue17-speedups.md).
+        // 21 MB of new pages on every run (docs/decisions/speed.md).
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
@@ -173,6 +173,6 @@ internal sealed class Bundle : IDisposable
         }, null);
     }
 
-    /// <summary>Releases the ONNX Runtime session, if one was opened.</summary>
+    /// <summary>Releases the ONNX Runtime graph, if one was loaded.</summary>
     public void Dispose() => _graph?.Dispose();
 }

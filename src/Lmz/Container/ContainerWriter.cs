@@ -175,9 +175,8 @@ internal sealed class ContainerWriter
     public const int MinHalfChunk = 64 << 10;
 
     /// <summary>
-    /// Smallest half of a lone binary chunk: the byte mixer loses by the split (kennedy.xls at -6,
-    /// model alone: 15,750 bytes whole, 16,409 in halves; obj2 53,493 and 56,539, above zpaq -m5's
-    /// 56,383) and gains two threads, so only inputs of at least 512 KiB are split (session 8).
+    /// Smallest half of a lone binary chunk: the byte model loses by the split and gains a thread,
+    /// so only inputs of at least 512 KiB are split (docs/decisions/chunks.md).
     /// </summary>
     public const int MinBinaryHalf = 256 << 10;
 

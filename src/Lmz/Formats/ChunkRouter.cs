@@ -37,10 +37,8 @@ internal static class ChunkRouter
     public static bool FewControlBytes(ReadOnlySpan<byte> data) => ControlBytes(data) * 100L <= data.Length;
 
     /// <summary>
-    /// At most 20% control bytes: a chunk with more is not worth tokenizing for the transformer.
-    /// Binary files hold 27–91% (corpus: obj2 27%, geo 36%, kennedy.xls 79%, ptt5 91%); calgary/trans,
-    /// a terminal session the transformer codes, 9%. Tokenizing a 4 MiB binary chunk cost about
-    /// 125 MiB of peak memory (Silesia mr's first 4.5 MB at -6: 370 MiB against 245 at -3, session 8).
+    /// At most 20% control bytes: a chunk with more is not worth tokenizing for the network. Binary
+    /// files hold 27–91%, a terminal log 9%, and tokenizing binary costs memory (docs/decisions/chunks.md).
     /// </summary>
     public static bool MayBeText(ReadOnlySpan<byte> data) => ControlBytes(data) * 5L <= data.Length;
 
@@ -49,9 +47,8 @@ internal static class ChunkRouter
 
     /// <summary>
     /// Whether the first 64 KiB of a longer chunk look like text: a chunk whose head does not is
-    /// coded as bytes without tokenizing the rest (Silesia osdb's 4 MiB chunks hold 12% control
-    /// bytes, under <see cref="MayBeText"/>'s bound; tokenizing two of them at once peaked at 438 MiB
-    /// at -6, session 8).
+    /// coded as bytes without tokenizing the rest: a database can pass <see cref="MayBeText"/>'s
+    /// bound and cost hundreds of MiB to tokenize (docs/decisions/chunks.md).
     /// </summary>
     public static bool HeadLooksLikeText(LmzTokenizer tokenizer, byte[] chunk) =>
         chunk.Length <= 2 * TextTestHead || TokensLookLikeText(tokenizer, chunk.AsSpan(0, TextTestHead));

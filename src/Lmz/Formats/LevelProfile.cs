@@ -6,6 +6,7 @@ namespace Lmz.Formats;
 /// What compression level N means, in one place: the container (through the header's level
 /// byte), the ensembles, the CLI's help and the benchmarks all read it. Every field is part of
 /// the format: changing one changes that level's containers, so it goes with a format version.
+/// The measurements that chose each field: docs/decisions/levels.md.
 /// </summary>
 /// <param name="Level">1..9.</param>
 /// <param name="CandidateSets">
@@ -14,42 +15,24 @@ namespace Lmz.Formats;
 /// </param>
 /// <param name="NGramOrders">Highest order of each token n-gram model.</param>
 /// <param name="Network">The network in front of the ensemble for text-like chunks.</param>
-/// <param name="AdapterRank">
-/// Rank of the hidden-state adapter (dynamic evaluation of the output layer; needs a network).
-/// `bench ablate`, payload bpb of alice29.txt / book1 / progl for the level-6 predictors: rank 0
-/// 1.6623 / 1.9767 / 1.3305, rank 8 1.6490 / 1.9572 / 1.3058, rank 16 1.6407 / 1.9476 / 1.3031,
-/// rank 32 1.6359 / 1.9337 / 1.2986, at about 1.5 µs per plane and token (bench/results/ablation.md).
-/// </param>
+/// <param name="AdapterRank">Rank of the hidden-state adapter (dynamic evaluation of the output layer; needs a network).</param>
 /// <param name="KeptContextEighths">
 /// Tokens of context the integer network keeps when its window is full and it re-primes, as
-/// eighths of the window: more kept context predicts better but re-primes more often. Measured
-/// with `lmz -6` (int8 model, session 2): keeping 2/8 instead of 4/8 codes alice29.txt 11 bytes
-/// and paper1 5 bytes smaller, progc the same, asyoulik.txt 19 bytes larger.
+/// eighths of the window: more kept context predicts better but re-primes more often.
 /// </param>
 /// <param name="SplitsLoneChunk">
-/// Whether input that would be the only chunk of its group (say a whole file under 1 MiB) is
-/// coded as two halves when the chunk size is the default, so that two threads code it (one
-/// stream's steps run one after another). Levels 4–6 do; 7–9 spend the
-/// time for ratio. Session 5 (float network): alice29.txt -6 18.6 / 19.4 KB/s in two halves
-/// against 11.0–11.8 / 11.5–12.0 whole, at 1.6759 against 1.6452 bpb (each half relearns).
-/// The same levels cut text that would be a group's only full chunk and a shorter tail into
-/// halves (session 18, enwik8_small -6: 31 / 44 s and 217,808 bytes, against 69 / 84 s and
-/// 214,205 as a full chunk and a 22 KB tail).
+/// Whether input that would be the only chunk of its group (say a whole file under 1 MiB), or a
+/// group's only full chunk and a shorter tail, is coded as two halves when the chunk size is the
+/// default, so that two threads code it. Levels 4–6 do; 7–9 spend the time for ratio.
 /// </param>
 /// <param name="ByteTableBits">
-/// log2 of the bytes of each context table of the byte-level mixer (chunk method "bytes"): its
-/// memory per stream is up to 17 tables of this size (12 in format 7) plus about 20 MiB. `bench bytes --bits N`
-/// (session 7), kennedy.xls / book1 in bpb: 18 bits 0.1357 / 2.3080, 20 bits 0.1277 / 2.1893,
-/// 22 bits 0.1265 / 2.1510, 24 bits 0.1259 / 2.1422.
+/// log2 of the bytes of each context table of the byte model: its memory per stream is up to 17
+/// tables of this size plus about 20 MiB.
 /// </param>
 /// <param name="BinaryChunkBlocks">
 /// With the default chunk size, how many chunk sizes of binary input, or of text the byte model
-/// codes (<see cref="ChunkRouter.CodesAsBytes"/>), one chunk may take in (the
-/// byte model relearns at each chunk; at most <see cref="Format.MaxChunkBlocks"/>).
-/// Levels 1–6: 8, so a 10 MB database is two 5 MB halves for two threads; 7–9: 16, for ratio.
-/// Silesia osdb (session 9, format 9): at -6 2,214,616 bytes in chunks of 4 MiB and two 2.9 MB
-/// halves (4 chunk sizes; 47 s), 2,197,020 in two 5 MB halves (8; 44 s), 2,172,510 whole at -7
-/// (99 s); byte model alone, format 8: 1.8143 bpb in 3.3 MiB pieces, 1.7698 whole.
+/// codes (<see cref="ChunkRouter.CodesAsBytes"/>), one chunk may take in, at most
+/// <see cref="Format.MaxChunkBlocks"/>: the byte model relearns at each chunk.
 /// </param>
 /// <param name="Summary">One line for the CLI's help.</param>
 internal sealed record LevelProfile(int Level, bool CandidateSets, int[] NGramOrders, TokenNetwork Network, int AdapterRank,

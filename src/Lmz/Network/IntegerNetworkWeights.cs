@@ -32,7 +32,7 @@ internal sealed class IntegerNetworkWeights
     public static unsafe IntegerNetworkWeights Load(IntegerNetworkSpec spec, string dataPath)
     {
         // Mapped, not read: every tensor is copied into its own layout below, so reading the
-        // 10 MB whole first only faulted in fresh pages (bench/results/issue17-speedups.md).
+        // 10 MB whole first only faulted in fresh pages (docs/decisions/speed.md).
         long size = new FileInfo(dataPath).Length;
         if (size == 0) throw new InvalidDataException($"{dataPath}: the file is empty");
         using var map = MemoryMappedFile.CreateFromFile(dataPath, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);

@@ -12,7 +12,7 @@ namespace Lmz.Network;
 /// </summary>
 internal sealed class NetworkWindow : IDisposable
 {
-    /// <summary>Positions the compressor runs as one step (bench/results/issue17-speedups.md).</summary>
+    /// <summary>Positions the compressor runs as one step (docs/decisions/speed.md).</summary>
     internal const int LookaheadRows = 64;
 
     private readonly INetworkEngine _engine;

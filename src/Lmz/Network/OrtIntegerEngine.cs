@@ -11,16 +11,16 @@ namespace Lmz.Network;
 internal sealed class OrtIntegerEngine : INetworkEngine
 {
     private readonly IntegerNetworkSpec _s;
-    private readonly InferenceSession _session;
+    private readonly InferenceSession _graph;
     private readonly int[][] _keys;   // per layer [head][position][headDim]
     private readonly int[][] _values;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
 
-    public OrtIntegerEngine(IntegerNetworkSpec spec, InferenceSession session)
+    public OrtIntegerEngine(IntegerNetworkSpec spec, InferenceSession graph)
     {
-        (_s, _session) = (spec, session);
+        (_s, _graph) = (spec, graph);
         _keys = new int[spec.Layers][];
         _values = new int[spec.Layers][];
         for (int l = 0; l < spec.Layers; l++)
@@ -34,8 +34,8 @@ internal sealed class OrtIntegerEngine : INetworkEngine
         _outputNames = ["logits", "hidden", .. Enumerable.Range(0, spec.Layers).SelectMany(l => new[] { $"key_{l}", $"value_{l}" })];
     }
 
-    /// <summary>Session options that keep the graph as written: basic optimisations only, one thread.</summary>
-    public static InferenceSession CreateSession(string graphPath)
+    /// <summary>Loads the graph with options that keep it as written: basic optimisations only, one thread.</summary>
+    public static InferenceSession LoadGraph(string graphPath)
     {
         using var options = new SessionOptions
         {
@@ -100,7 +100,7 @@ internal sealed class OrtIntegerEngine : INetworkEngine
                     for (int h = 0; h < heads; h++) Array.Copy(cache, h * ctx * dh, past, h * p * dh, p * dh);
                     inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, past.AsMemory(0, heads * p * dh), [heads, p, dh]));
                 }
-            using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+            using var outputs = _graph.Run(_runOptions, _inputNames, inputs, _outputNames);
             for (int l = 0; l < _s.Layers; l++)
             {
                 var key = outputs[2 + 2 * l].GetTensorDataAsSpan<int>();

@@ -15,14 +15,12 @@ namespace Lmz.Models.Hybrid;
 /// them through the bytes it expects next (whether they continue the token past here), mixed with
 /// the token model's odds and refined by depth and previous byte. All integer, or IEEE
 /// operations in a fixed order (<see cref="FixedMath"/>), so every machine computes the same
-/// 12-bit probabilities. Settings and what each part buys: bench/results/issue15-hybrid.md.
+/// 12-bit probabilities. What each part buys: docs/decisions/hybrid.md.
 /// <para>
-/// Revision 1 is formats 10–13's. Revision 2 (format 14) is made for code: its byte model is
-/// revision 6 with the code contexts (<see cref="CodeLayout"/>); both mixers get a weight set by
-/// <see cref="CodeLayout.Selector"/>; and "end here" decisions get direct context models
+/// Made for code (<see cref="HybridOptions.ForCode"/>), both mixers get a weight set by
+/// <see cref="CodeLayout.Selector"/> and "end here" decisions get direct context models
 /// (<see cref="EndContexts"/>), since where a run of spaces or an identifier ends is the layout's
-/// and the syntax's business more than the network's. Ideal lengths at level 6: progl 6.7%
-/// smaller, the nine text files of bench/results/issue15-hybrid.md 0.71% (session 21).
+/// and the syntax's business more than the network's.
 /// </para>
 /// </summary>
 internal sealed class HybridDecisionModel : IDisposable
@@ -53,13 +51,11 @@ internal sealed class HybridDecisionModel : IDisposable
             _endMixer = new(5, [3 * 8, 16, 256], 3, 12, 2, (1 << 16) / 4);
             return;
         }
-        // Layer 2 at rate 1: −0.08% on the nine files against 2, and 4 +0.1%. The depth's weight
-        // set also by the byte model's match state: progl at level 9 −0.05%. The end mixer at rate
-        // 16: progl at level 9 −0.08% against 12 (20: −0.11%, but the prose +0.06%).
+        // For code: layer 2 at rate 1, the depth's weight set also by the match state, the end
+        // mixer at rate 16 and a third APM by the layout (docs/decisions/hybrid.md).
         _mixer = new(6, [9 * 8, 8 * 4 * 9, 256 * 9, 8 * 8 * 9, 256 * 9, CodeLayout.Selectors * 9], 9, 12, 1, (1 << 16) / 6);
         _endMixer = new(5 + EndContexts.Count, [3 * 8, 16, 256, CodeLayout.Selectors], 3, 16, 2, (1 << 16) / 4);
         _endContexts = new EndContexts();
-        // progl at level 9 −0.04%, cp.html, progc and paper1 at level 6 −0.035% (session 21).
         _layoutRefiner = new BitApm(CodeLayout.Selectors << 8);
     }
 
