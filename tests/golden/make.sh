@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build src/Lmz.Cli -c Release -v q >/dev/null
 lmz=src/Lmz.Cli/bin/Release/net10.0/lmz
-version=$(sed -n 's/.*public const byte Version = \([0-9]*\);.*/\1/p' src/Lmz/Container/ContainerFormat.cs)
+version=$(sed -n 's/.*Current { get; } = new Format\([0-9]*\)();.*/\1/p' src/Lmz/Formats/Format.cs)
+[ -n "$version" ] || { echo "make.sh: cannot read the current format from src/Lmz/Formats/Format.cs" >&2; exit 1; }
 out=tests/golden/v$version
 mkdir -p "$out"
 manifest=$out/MANIFEST.tsv
