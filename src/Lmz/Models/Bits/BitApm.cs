@@ -21,8 +21,8 @@ namespace Lmz.Models.Bits;
 internal sealed class BitApm
 {
     // Knot j of a context is kept as its offset from the identity, modulo 2^16: a new table of
-    // zeros is every context at the identity, with nothing to fill in (filling 64K contexts was
-    // 60 ms per stream of each run; bench/results/issue17-speedups.md).
+    // zeros is every context at the identity, with nothing to fill in at the start of each stream
+    // (docs/decisions/byte-model.md, "Memory").
     private readonly ushort[] _offsets;
 
     // Every context starts as the identity: knot j holds squash((j − 16)·128) in 16 bits.

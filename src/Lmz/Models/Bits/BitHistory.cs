@@ -18,9 +18,9 @@ namespace Lmz.Models.Bits;
 /// <item><see cref="Fading"/>: seeing a bit makes the history less sure of the other: an opposite
 /// count above 2 keeps 2 plus half its excess, so old statistics fade (nonstationary data) while a
 /// long run still reads as certain.</item>
-/// <item><see cref="Halving"/> (revision 5's <see cref="ByteContexts.Stationary"/>): counts only
+/// <item><see cref="Halving"/> (format 12's <see cref="ByteContexts.Stationary"/>): counts only
 /// grow, and a count that would pass 15 halves both, keeping their ratio (data whose statistics do
-/// not drift, such as DNA: E.coli 0.3% smaller, bench/results/byte-runs.md).</item>
+/// not drift, such as DNA: E.coli 0.3% smaller, docs/decisions/byte-model.md, "DNA").</item>
 /// </list>
 /// </summary>
 internal static class BitHistory

@@ -17,7 +17,7 @@ namespace Lmz.Models.Bits;
 /// </summary>
 internal sealed class ByteMatchModel
 {
-    /// <summary>The byte model's match model; revision 5's <see cref="ByteContexts.LongMatch"/> takes 20.</summary>
+    /// <summary>The byte model's match model (2 with <see cref="ByteModelOptions.ShortMatches"/>); format 12's <see cref="ByteContexts.LongMatch"/> takes 20.</summary>
     public const int DefaultMinLength = 6;
     private const int MaxLength = 65535;
     private readonly int _minLength;

@@ -12,7 +12,7 @@ using Lmz.Bundles;
 namespace Lmz.Models.Bits;
 
 /// <summary>
-/// The layout and syntax of code as the byte model's code contexts see it (revision 6, format 14;
+/// The layout and syntax of code as the byte model's code contexts see it (format 14's hybrid;
 /// <see cref="ByteContexts.CodeContexts"/>). It follows each coded byte and tracks:
 /// <list type="bullet">
 /// <item>the visual column (a tab moves to the next multiple of 8) and whether the line so far is
@@ -23,8 +23,8 @@ namespace Lmz.Models.Bits;
 /// <item>the identifier being written: letters, digits, '_', '-', '*' and bytes of 128 and up.</item>
 /// </list>
 /// Indentation follows from the open bracket's and its first argument's columns; what comes next
-/// in a list follows from its head and the element's index. Measured on the nine text files of
-/// bench/results/issue15-hybrid.md (session 21).
+/// in a list follows from its head and the element's index. How it was chosen:
+/// docs/decisions/byte-model.md, "Code contexts".
 /// </summary>
 internal sealed class CodeLayout
 {

@@ -41,11 +41,10 @@ internal sealed class ContextSlots : IDisposable
     }
 
     /// <summary>
-    /// Tables reused chunk after chunk instead of left to the GC (a group of 6 binary chunks
-    /// peaked at 530 MiB with fresh arrays, session 7), held weakly so that a full collection may
-    /// still take them. A new table comes zeroed from the GC, which need not write fresh memory,
-    /// so its pages are touched only where the model writes: clearing rented tables was 2% of
-    /// `lmz -6`'s time on alice29.txt (bench/results/issue17-speedups.md).
+    /// Tables reused chunk after chunk (fresh ones left to the GC made memory peak far higher),
+    /// held weakly so that a full collection may still take them. A new table comes zeroed from
+    /// the GC, which need not write fresh memory, so its pages are touched only where the model
+    /// writes; clearing rented tables cost time (docs/decisions/byte-model.md, "Memory").
     /// </summary>
     private static class Tables
     {

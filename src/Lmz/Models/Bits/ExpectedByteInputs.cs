@@ -19,6 +19,9 @@ namespace Lmz.Models.Bits;
 /// </summary>
 internal sealed class ExpectedByteInputs
 {
+    /// <summary>The mixer inputs it adds per bit.</summary>
+    public const int Inputs = 2;
+
     private readonly AdaptiveProbability _confidence = new(64 * 2, 1023);
     private int _expected = -1;
 

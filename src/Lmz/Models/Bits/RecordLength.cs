@@ -51,10 +51,8 @@ internal sealed class RecordLength
     /// r in 256..16384 (shorter records are the online detection's). The best r is kept only when
     /// it stands out (1.8 times the mean over all r), nearly matches the best r below 256 (92%, as
     /// the row above does in an image), and is not a multiple of what the online detection finds
-    /// by the end of the chunk anyway (ptt5: 216 online, 432 here). Returns 0 for none. Session 8:
-    /// Silesia mr (1024: 1.88 times the mean, 96% of the best short r) and x-ray (3800: 6.4, 95%)
-    /// gain 10% and 3%; the rows found in geo, kennedy.xls, sum and obj2 (75–88% of their best
-    /// short r) cost up to 8% and are refused.
+    /// by the end of the chunk anyway (ptt5: 216 online, 432 here). Returns 0 for none. The
+    /// thresholds: docs/decisions/byte-model.md, "The encoder's row length".
     /// </summary>
     public static int Detect(ReadOnlySpan<byte> data, int samples = 16384)
     {

@@ -16,8 +16,8 @@ namespace Lmz.Models.Bits;
 /// complement (the other strand read the other way). When the complement of the last
 /// <see cref="MinLength"/> bytes, read backwards, occurred before, the byte before that occurrence,
 /// complemented, predicts the next byte; the match then walks backwards through the old copy
-/// (the mixer's inputs: <see cref="ExpectedByteInputs"/>). Revision 5's
-/// <see cref="ByteContexts.ReverseComplement"/>: E.coli 1.0% smaller (bench/results/byte-runs.md).
+/// (the mixer's inputs: <see cref="ExpectedByteInputs"/>). Format 12's
+/// <see cref="ByteContexts.ReverseComplement"/>: E.coli 1.0% smaller (docs/decisions/byte-model.md, "DNA").
 /// </summary>
 internal sealed class ReverseComplementMatchModel
 {
