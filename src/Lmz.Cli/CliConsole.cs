@@ -6,6 +6,9 @@ public sealed class CliConsole
     /// <summary>Text output (the -l table, --help, --version).</summary>
     public required TextWriter Out { get; init; }
 
+    /// <summary>The command's name, which starts every message: lmz, or lmz-cluster.</summary>
+    public string Name { get; init; } = "lmz";
+
     /// <summary>Diagnostics, -v lines and the progress bar.</summary>
     public required TextWriter Error { get; init; }
 
@@ -23,8 +26,9 @@ public sealed class CliConsole
     /// <summary>Cancelled by Ctrl+C.</summary>
     public CancellationToken Interrupt { get; init; }
 
-    public static CliConsole FromProcess(CancellationToken interrupt) => new()
+    public static CliConsole FromProcess(CancellationToken interrupt, string name = "lmz") => new()
     {
+        Name = name,
         Out = Console.Out,
         Error = Console.Error,
         Stdin = Console.OpenStandardInput(),

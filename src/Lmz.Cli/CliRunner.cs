@@ -5,13 +5,13 @@ namespace Lmz.Cli;
 /// <summary>Checks the settings as a whole, then runs every input through a <see cref="FileJob"/> or the lister.</summary>
 public sealed class CliRunner(CliSettings settings, CliConsole console)
 {
-    private readonly Diagnostics _diagnostics = new(console.Error, settings.Quiet);
+    private readonly Diagnostics _diagnostics = new(console.Error, settings.Quiet, console.Name);
 
     public int Run()
     {
         if (settings.ShowVersion)
         {
-            console.Out.WriteLine($"lmz {Version}");
+            console.Out.WriteLine($"{console.Name} {Version}");
             if (settings.Verbose) ListBundles();
             return _diagnostics.ExitCode;
         }
@@ -35,7 +35,7 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
         }
         catch (OperationCanceledException) when (console.Interrupt.IsCancellationRequested)
         {
-            console.Error.WriteLine("lmz: interrupted");
+            console.Error.WriteLine($"{console.Name}: interrupted");
             return Diagnostics.InterruptedCode;
         }
         return _diagnostics.ExitCode;
@@ -73,7 +73,7 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
         int threads = options.EffectiveThreads;
         if (threads >= options.Threads) return;
         string available = ProgressBar.Bytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-        console.Error.WriteLine($"lmz: -T {options.Threads} lowered to {threads}: coding {options.Threads} chunks at once at -{settings.Level} would need more than the {available} this process may use");
+        console.Error.WriteLine($"{console.Name}: -T {options.Threads} lowered to {threads}: coding {options.Threads} chunks at once at -{settings.Level} would need more than the {available} this process may use");
     }
 
     public static string Version =>
@@ -87,6 +87,8 @@ public sealed class CliRunner(CliSettings settings, CliConsole console)
         if (settings.Threads < 0) return $"invalid thread count {settings.Threads} (use 0 for all cores)";
         if (settings.ChunkSize is < LmzCompressionOptions.MinChunkSize or > LmzCompressionOptions.MaxChunkSize)
             return $"chunk size must be {LmzCompressionOptions.MinChunkSize}..{LmzCompressionOptions.MaxChunkSize} bytes";
+        if (settings.SegmentSize is < Segments.MinSize or > Segments.MaxSize)
+            return $"segment size must be {Segments.MinSize}..{Segments.MaxSize} bytes";
         if (settings.Keep && settings.RemoveSource) return "--keep and --rm cannot be used together";
         if (settings.Output != null)
         {

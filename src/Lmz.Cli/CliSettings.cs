@@ -15,6 +15,10 @@ public sealed record CliSettings
     public int Threads { get; init; }
     /// <summary>Null: the level's default chunk size.</summary>
     public int? ChunkSize { get; init; }
+    /// <summary>--segment-size: code each segment of this many bytes as its own member (null: one member).</summary>
+    public int? SegmentSize { get; init; }
+    /// <summary>Where the coding runs: this process, or lmz-cluster's workers.</summary>
+    public IFileCodec Codec { get; init; } = LocalCodec.Instance;
     public string? Output { get; init; }
     public Network.NetworkEngineKind Engine { get; init; }
     /// <summary>--model-dir: the bundle to compress with, and a place to look for a file's bundle.</summary>

@@ -1,7 +1,7 @@
 namespace Lmz.Cli;
 
 /// <summary>Writes "lmz: FILE: reason" lines and keeps the exit code: 0 ok, 2 warning, 1 error (error wins).</summary>
-public sealed class Diagnostics(TextWriter error, bool quiet)
+public sealed class Diagnostics(TextWriter error, bool quiet, string name = "lmz")
 {
     public const int Ok = 0;
     public const int ErrorCode = 1;
@@ -16,7 +16,7 @@ public sealed class Diagnostics(TextWriter error, bool quiet)
     public void Error(string message)
     {
         _hadError = true;
-        error.WriteLine($"lmz: {message}");
+        error.WriteLine($"{name}: {message}");
     }
 
     public void Error(string file, string reason) => Error($"{file}: {reason}");
@@ -25,7 +25,7 @@ public sealed class Diagnostics(TextWriter error, bool quiet)
     public void Warning(string file, string reason)
     {
         _hadWarning = true;
-        if (!quiet) error.WriteLine($"lmz: {file}: {reason}");
+        if (!quiet) error.WriteLine($"{name}: {file}: {reason}");
     }
 
     /// <summary>The line to show for a failure: the exception's own message, never a stack trace.</summary>

@@ -95,20 +95,8 @@ public sealed class FileJob(CliSettings settings, CliConsole console, Diagnostic
         var writer = new CountingStream(output?.Stream ?? (sink == Sink.Stdout ? new NamedOutputStream(console.Stdout, "stdout") : Stream.Null));
         using (var progress = ProgressBar.Create(settings, console, display, source?.Length, decompressing: !Compressing))
         {
-            if (Compressing)
-            {
-                LmzCompressor.Compress(reader, writer, settings.CompressionOptions() with { Model = settings.Bundle, Progress = progress }, console.Interrupt);
-            }
-            else
-            {
-                LmzCompressor.Decompress(reader, writer, new LmzDecompressionOptions
-                {
-                    Threads = settings.EffectiveThreads,
-                    Engine = settings.Engine,
-                    ModelDirectories = settings.ModelDirectories,
-                    Progress = progress,
-                }, console.Interrupt);
-            }
+            if (Compressing) settings.Codec.Compress(reader, writer, settings, progress, console.Interrupt);
+            else settings.Codec.Decompress(reader, writer, settings, progress, console.Interrupt);
             writer.Flush();
         }
         source?.Dispose();

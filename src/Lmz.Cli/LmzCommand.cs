@@ -34,6 +34,30 @@ public sealed class LmzCommand
         CustomParser = result => WholeNumber(result),
     };
 
+    // Like pigz/zstd -T with xz --block-size: each segment is its own member, so segments can be coded apart
+    // (on other machines with lmz-cluster) and joined; 0 or absent means one member.
+    private readonly Option<int?> _segmentSize = new("--segment-size")
+    {
+        Description = $"Code each BYTES of input (K, M, G suffixes: KiB, MiB, GiB) as its own member, {Segments.MinSize}..{Segments.MaxSize}; " +
+            "the layout lmz-cluster writes",
+        HelpName = "BYTES",
+        CustomParser = result => ByteCount(result),
+    };
+
+    /// <summary>A byte count such as 4096, 64K, 4M or 1G (powers of 1024), or an error naming the option.</summary>
+    public static int ByteCount(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        string digits = text.TrimEnd('B', 'b', 'i');
+        int shift = digits.Length == 0 ? 0 : char.ToUpperInvariant(digits[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 };
+        if (shift > 0) digits = digits[..^1];
+        else if (digits.Length != text.Length) digits = "";
+        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value <= int.MaxValue >> shift) return (int)(value << shift);
+        string name = result.Parent is OptionResult option ? option.Option.Name : "option";
+        result.AddError($"{name}: '{text}' is not a byte count (such as 65536, 64K or 4M)");
+        return 0;
+    }
+
     /// <summary>An integer option's value, or an error that names the option and the text (not a CLR type).</summary>
     private static int WholeNumber(ArgumentResult result)
     {
@@ -75,14 +99,17 @@ public sealed class LmzCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public LmzCommand(Func<CliSettings, int> run, CliConsole console)
+    private readonly CommandExtension? _extension;
+
+    public LmzCommand(Func<CliSettings, int> run, CliConsole console, CommandExtension? extension = null)
     {
+        _extension = extension;
         // A plain Command rather than RootCommand: RootCommand names itself after the assembly (Lmz.Cli) and
         // adds [directives] that would swallow file names like "[draft].txt".
-        Root = new Command("lmz", "Lossless compression with a language model (like gzip: FILE -> FILE.lmz)");
+        Root = new Command(extension?.Name ?? "lmz", extension?.Description ?? "Lossless compression with a language model (like gzip: FILE -> FILE.lmz)");
         Root.Options.Add(new HelpOption());
-        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, _recursive, .. _levels, _threads, _chunkSize, _engine, _modelDir, _verbose, _quiet, _noProgress, _version];
-        foreach (var option in options) Root.Options.Add(option);
+        Option[] options = [_decompress, _stdout, _output, _keep, _rm, _force, _test, _list, _recursive, .. _levels, _threads, _chunkSize, _segmentSize, _engine, _modelDir, _verbose, _quiet, _noProgress, _version];
+        foreach (var option in options.Concat(extension?.Options ?? [])) Root.Options.Add(option);
         Root.Arguments.Add(_files);
         ShowLevelsAsOneLine(console.Out);
         Root.SetAction(parseResult =>
@@ -121,13 +148,14 @@ public sealed class LmzCommand
             : result.GetValue(_test) ? CliMode.Test
             : result.GetValue(_decompress) ? CliMode.Decompress
             : CliMode.Compress;
-        return new CliSettings
+        var settings = new CliSettings
         {
             Mode = mode,
             Files = result.GetValue(_files) ?? [],
             Levels = _levels.Select((option, i) => (option, level: LmzCompressionOptions.MinLevel + i)).Where(x => result.GetValue(x.option)).Select(x => x.level).ToList(),
             Threads = result.GetValue(_threads),
             ChunkSize = result.GetValue(_chunkSize),
+            SegmentSize = result.GetValue(_segmentSize),
             Engine = result.GetValue(_engine) == "onnxruntime" ? Network.NetworkEngineKind.OnnxRuntime : Network.NetworkEngineKind.Native,
             ModelDirectory = result.GetValue(_modelDir),
             Output = result.GetValue(_output),
@@ -141,6 +169,7 @@ public sealed class LmzCommand
             NoProgress = result.GetValue(_noProgress),
             ShowVersion = result.GetValue(_version),
         };
+        return _extension == null ? settings : _extension.Apply(result, settings);
     }
 
     /// <summary>System.CommandLine 2.0.0 keeps its HelpBuilder internal, so the levels line is appended after the standard help.</summary>

@@ -22,23 +22,36 @@ public sealed record LmzContainerInfo(int Level, int ChunkSize, string ModelFing
     }
 
     /// <summary>Every container (member) of <paramref name="input"/>, in order; bytes after an end record must start another.</summary>
-    public static IReadOnlyList<LmzContainerInfo> ReadAll(Stream input)
+    public static IReadOnlyList<LmzContainerInfo> ReadAll(Stream input) => ReadEach(input).ToList();
+
+    /// <summary>
+    /// The members of <paramref name="input"/> one at a time, each read when asked for: a member's
+    /// <see cref="CompressedLength"/> is its exact size, so a caller can cut a file into its members
+    /// without decoding or holding it whole.
+    /// </summary>
+    public static IEnumerable<LmzContainerInfo> ReadEach(Stream input)
     {
-        var members = new List<LmzContainerInfo>();
         var parser = new ContainerParser(input);
+        int count = 0;
         do
         {
-            try
-            {
-                members.Add(ReadMember(parser));
-            }
-            catch (InvalidDataException exception) when (members.Count > 0)
-            {
-                throw new InvalidDataException($"member {members.Count + 1}: {exception.Message}", exception);
-            }
+            var member = ReadMember(parser, count);
+            count++;
+            yield return member;
         }
-        while (NextMember(parser, members.Count));
-        return members;
+        while (NextMember(parser, count));
+    }
+
+    private static LmzContainerInfo ReadMember(ContainerParser parser, int before)
+    {
+        try
+        {
+            return ReadMember(parser);
+        }
+        catch (InvalidDataException exception) when (before > 0)
+        {
+            throw new InvalidDataException($"member {before + 1}: {exception.Message}", exception);
+        }
     }
 
     private static bool NextMember(ContainerParser parser, int members)
