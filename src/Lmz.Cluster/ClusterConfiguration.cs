@@ -12,6 +12,9 @@ public sealed record ClusterConfiguration(string Redis, ClusterTls? Tls)
 {
     public const string ClusterId = "lmz";
 
+    /// <summary>How long a client tries to reach a worker before it gives up.</summary>
+    public static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(20);
+
     /// <summary>A segment or its member, plus headroom: the largest message sent (docs/CLUSTER.md, "Segment size").</summary>
     public const int MaxMessageBytes = Cli.Segments.MaxSize + (Cli.Segments.MaxSize >> 4) + (1 << 20);
 
@@ -60,15 +63,20 @@ public sealed record ClusterConfiguration(string Redis, ClusterTls? Tls)
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(ApplyTo);
         var host = builder.Build();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        patience.CancelAfter(ConnectPatience);
         try
         {
-            await host.StartAsync(cancel);
+            await host.StartAsync(patience.Token);
             return host;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!cancel.IsCancellationRequested)
         {
             host.Dispose();
-            throw new IOException($"cannot reach the cluster at Redis {Redis}: {ClusterFailure.Describe(exception)}", exception);
+            string reason = patience.IsCancellationRequested
+                ? $"no worker answered within {ConnectPatience.TotalSeconds:F0} s (are workers running? {(Tls == null ? "workers started with --tls need it here too" : "the workers must hold the same certificate")})"
+                : ClusterFailure.Describe(exception);
+            throw new IOException($"cannot reach the cluster at Redis {Redis}: {reason}", exception);
         }
     }
 

@@ -35,7 +35,17 @@ public sealed class WorkerPool(IClusterClient client, ClusterConfiguration confi
     public async Task RefreshAsync(CancellationToken cancel)
     {
         _refreshed = Environment.TickCount64;
-        var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(30), cancel);
+        Dictionary<SiloAddress, SiloStatus> hosts;
+        try
+        {
+            hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(30), cancel);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            // The workers read the list from Redis; when that is what failed, say so rather than relay their error.
+            await StoreAnswersAsync();
+            throw new IOException($"cannot list the cluster's workers: {ClusterFailure.Describe(exception)}", exception);
+        }
         var active = hosts.Keys.Select(s => s.ToParsableString()).ToHashSet();
         foreach (var key in active.Where(k => !_workers.ContainsKey(k)))
         {
@@ -82,6 +92,18 @@ public sealed class WorkerPool(IClusterClient client, ClusterConfiguration confi
             throw new IOException($"no worker has model bundle {segment.Bundle}; install it beside the workers (lmz-cluster worker --model-dir DIR)");
         if (able.All(w => segment.Refused.Contains(w.Info.Address)))
             throw new IOException($"{segment.Describe()} failed on every worker that has its bundle");
+    }
+
+    private async Task StoreAnswersAsync()
+    {
+        try
+        {
+            await redis.GetDatabase().PingAsync().WaitAsync(StoreSilence);
+        }
+        catch (Exception exception)
+        {
+            throw new IOException($"lost the cluster's Redis at {configuration.Redis}: {ClusterFailure.Describe(exception)}", exception);
+        }
     }
 
     /// <summary>Pings Redis about once a second; a failed ping, or none answered for five seconds, ends the job.</summary>
