@@ -38,7 +38,11 @@ public sealed record SegmentJob(
 /// refused (a damaged member), which no other worker would change; true means this worker failed.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SegmentResult([property: Id(0)] byte[]? Data, [property: Id(1)] string? Error, [property: Id(2)] bool Retry);
+public sealed record SegmentResult([property: Id(0)] byte[]? Data, [property: Id(1)] string? Error, [property: Id(2)] bool Retry)
+{
+    /// <summary>How long the worker spent coding, so the client can tell its own costs (sending, waiting, receiving) apart.</summary>
+    [Id(3)] public double CodingMilliseconds { get; init; }
+}
 
 /// <summary>What `lmz-cluster status` shows of a worker, and what the client plans with.</summary>
 [GenerateSerializer, Immutable]

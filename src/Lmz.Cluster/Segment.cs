@@ -28,8 +28,12 @@ public sealed class Segment(long index, SegmentWork work, string bundle, long of
 
     public SegmentJob Job(Guid attempt) => new(attempt, Index, Work, Bundle, Level, ChunkSize, Data!);
 
-    public void Start(Worker worker, Guid attempt, Task<SegmentResult?> pending)
+    /// <summary>When the current attempt was sent (Stopwatch ticks), for the cost per segment that -v reports.</summary>
+    public long Sent { get; private set; }
+
+    public void Start(Worker worker, Guid attempt, Task<SegmentResult?> pending, long sent)
     {
+        Sent = sent;
         (Worker, Attempt, Pending) = (worker, attempt, pending);
         Tries++;
         worker.Holding.Add(this);

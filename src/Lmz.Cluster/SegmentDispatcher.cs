@@ -11,6 +11,8 @@ public sealed class SegmentDispatcher(WorkerPool pool, int? window, TextWriter? 
     /// <summary>How long one Wait call lasts on the worker; the client's response timeout is far above it.</summary>
     private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(5);
     private const int MaxTries = 5;
+    private double _overhead;
+    private int _finished;
 
     public async Task RunAsync(IEnumerable<Segment> source, Stream output, IProgress<LmzProgress>? progress, Func<Segment, long> writeLocal, CancellationToken cancel)
     {
@@ -33,7 +35,11 @@ public sealed class SegmentDispatcher(WorkerPool pool, int? window, TextWriter? 
                 progress?.Report(new LmzProgress(plain, packed));
                 open.Remove(next++);
             }
-            if (!more && open.Count == 0) return;
+            if (!more && open.Count == 0)
+            {
+                if (_finished > 0) log?.WriteLine($"{name}: {_finished} segments; sending, waiting and receiving cost {_overhead / _finished:F0} ms per segment beyond its coding");
+                return;
+            }
             await AssignAsync(open.Values, cancel);
             var waits = open.Values.Where(s => s.Pending != null).Select(s => (Task)s.Pending!).ToList();
             waits.Add(Task.Delay(TimeSpan.FromSeconds(1), cancel));
@@ -71,6 +77,7 @@ public sealed class SegmentDispatcher(WorkerPool pool, int? window, TextWriter? 
     private async Task StartAsync(Segment segment, Worker worker, CancellationToken cancel)
     {
         var job = segment.Job(Guid.NewGuid());
+        long sent = System.Diagnostics.Stopwatch.GetTimestamp();
         Admission admission;
         try
         {
@@ -84,7 +91,7 @@ public sealed class SegmentDispatcher(WorkerPool pool, int? window, TextWriter? 
         switch (admission)
         {
             case Admission.Accepted:
-                segment.Start(worker, job.Attempt, worker.Grain.Wait(job.Attempt, WaitSlice));
+                segment.Start(worker, job.Attempt, worker.Grain.Wait(job.Attempt, WaitSlice), sent);
                 worker.Running++;
                 break;
             case Admission.Busy:
@@ -111,7 +118,12 @@ public sealed class SegmentDispatcher(WorkerPool pool, int? window, TextWriter? 
             return;
         }
         worker.Running--;
-        if (result.Data != null) segment.Finish(result.Data);
+        if (result.Data != null)
+        {
+            _overhead += System.Diagnostics.Stopwatch.GetElapsedTime(segment.Sent).TotalMilliseconds - result.CodingMilliseconds;
+            _finished++;
+            segment.Finish(result.Data);
+        }
         else if (!result.Retry) throw new InvalidDataException($"{segment.Describe()}: {result.Error}");
         else Retry(segment, worker, result.Error ?? "failed");
     }

@@ -78,6 +78,7 @@ public sealed class SegmentRunner : IDisposable
 
     private SegmentResult Code(SegmentJob job, CancellationToken cancel)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var bundle = Find(job.Bundle)!;
@@ -94,7 +95,7 @@ public sealed class SegmentRunner : IDisposable
                 LmzCompressor.Decompress(input, output, options, cancel);
             }
             Interlocked.Increment(ref _done);
-            return new SegmentResult(output.ToArray(), null, Retry: false);
+            return new SegmentResult(output.ToArray(), null, Retry: false) { CodingMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds };
         }
         catch (InvalidDataException exception)
         {
