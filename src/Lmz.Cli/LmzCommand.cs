@@ -39,7 +39,7 @@ public sealed class LmzCommand
     private readonly Option<int?> _segmentSize = new("--segment-size")
     {
         Description = $"Code each BYTES of input (K, M, G suffixes: KiB, MiB, GiB) as its own member, {Segments.MinSize}..{Segments.MaxSize}; " +
-            "the layout lmz-cluster writes",
+            $"the layout lmz-cluster writes (its default: {Segments.DefaultSize >> 20}M)",
         HelpName = "BYTES",
         CustomParser = result => ByteCount(result),
     };

@@ -22,17 +22,26 @@ public static class ClientOptions
     };
 
     /// <summary>The cluster the options name; a missing --redis or a bad certificate is an error when first used.</summary>
-    public static Func<ClusterConfiguration> Configuration(string? redis, string? tls) => () =>
+    public static Option<int> Wait() => new("--wait")
+    {
+        Description = "Wait up to SECONDS to reach a worker, or for one to join when none is left",
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => ClusterConfiguration.DefaultPatienceSeconds,
+    };
+
+    public static Func<ClusterConfiguration> Configuration(string? redis, string? tls, int waitSeconds = ClusterConfiguration.DefaultPatienceSeconds) => () =>
     {
         string address = redis ?? Environment.GetEnvironmentVariable(RedisVariable)
             ?? throw new ArgumentException($"no cluster named: give --redis HOST:PORT or set {RedisVariable}");
-        return new ClusterConfiguration(address, tls == null ? null : ClusterTls.Load(tls));
+        if (waitSeconds <= 0) throw new ArgumentException($"--wait: {waitSeconds} is not a positive number of seconds");
+        return new ClusterConfiguration(address, tls == null ? null : ClusterTls.Load(tls), TimeSpan.FromSeconds(waitSeconds));
     };
 
     public static CommandExtension Extension(CliConsole console)
     {
         var redis = Redis();
         var tls = Tls();
+        var wait = Wait();
         var window = new Option<int?>("--window")
         {
             Description = "Hold at most N segments read but not yet written (default: twice the workers' threads, 2..64); memory is about N x segment size",
@@ -40,10 +49,10 @@ public static class ClientOptions
         };
         return new CommandExtension(Program.Name,
             "Lossless compression with a language model, coded by a cluster of lmz workers (lmz-cluster worker); the same files as lmz --segment-size",
-            [redis, tls, window],
+            [redis, tls, wait, window],
             (result, settings) => settings with
             {
-                Codec = new ClusterCodec(Configuration(result.GetValue(redis), result.GetValue(tls)), result.GetValue(window) is { } n and > 0 ? n : null,
+                Codec = new ClusterCodec(Configuration(result.GetValue(redis), result.GetValue(tls), result.GetValue(wait)), result.GetValue(window) is { } n and > 0 ? n : null,
                     settings.Verbose ? console.Error : null, Program.Name),
             });
     }

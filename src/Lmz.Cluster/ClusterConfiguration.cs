@@ -8,12 +8,13 @@ using StackExchange.Redis;
 namespace Lmz.Cluster;
 
 /// <summary>What workers and clients of one cluster must agree on: the Redis membership table, TLS and the message limit.</summary>
-public sealed record ClusterConfiguration(string Redis, ClusterTls? Tls)
+/// <param name="Patience">How long a client waits to reach a worker, or for one to join when none is left (--wait).</param>
+public sealed record ClusterConfiguration(string Redis, ClusterTls? Tls, TimeSpan Patience)
 {
     public const string ClusterId = "lmz";
 
-    /// <summary>How long a client tries to reach a worker before it gives up.</summary>
-    public static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(20);
+    /// <summary>How long a client waits for a worker unless --wait says otherwise.</summary>
+    public const int DefaultPatienceSeconds = 20;
 
     /// <summary>A segment or its member, plus headroom: the largest message sent (docs/CLUSTER.md, "Segment size").</summary>
     public const int MaxMessageBytes = Cli.Segments.MaxSize + (Cli.Segments.MaxSize >> 4) + (1 << 20);
@@ -64,7 +65,7 @@ public sealed record ClusterConfiguration(string Redis, ClusterTls? Tls)
         builder.UseOrleansClient(ApplyTo);
         var host = builder.Build();
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        patience.CancelAfter(ConnectPatience);
+        patience.CancelAfter(Patience);
         try
         {
             await host.StartAsync(patience.Token);
@@ -74,7 +75,7 @@ public sealed record ClusterConfiguration(string Redis, ClusterTls? Tls)
         {
             host.Dispose();
             string reason = patience.IsCancellationRequested
-                ? $"no worker answered within {ConnectPatience.TotalSeconds:F0} s (are workers running? {(Tls == null ? "workers started with --tls need it here too" : "the workers must hold the same certificate")})"
+                ? $"no worker answered within {Patience.TotalSeconds:F0} s (are workers running? {(Tls == null ? "workers started with --tls need it here too" : "the workers must hold the same certificate")})"
                 : ClusterFailure.Describe(exception);
             throw new IOException($"cannot reach the cluster at Redis {Redis}: {reason}", exception);
         }

@@ -66,8 +66,9 @@ public sealed class SegmentDispatcher(WorkerPool pool, int? window, TextWriter? 
                 var worker = pool.Choose(segment.Bundle, segment.Refused);
                 if (worker == null)
                 {
+                    // Busy for now; later segments may name another bundle with free workers.
                     pool.ThrowIfNoneCan(segment);
-                    return;
+                    break;
                 }
                 await StartAsync(segment, worker, cancel);
             }

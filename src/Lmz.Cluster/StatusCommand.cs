@@ -14,11 +14,13 @@ public static class StatusCommand
         var command = new Command("status", "List the workers of an lmz cluster: address, machine, threads, segments running and done, bundles");
         command.Options.Add(redis);
         command.Options.Add(tls);
+        var wait = ClientOptions.Wait();
+        command.Options.Add(wait);
         command.SetAction(result =>
         {
             try
             {
-                return Show(ClientOptions.Configuration(result.GetValue(redis), result.GetValue(tls))(), console).GetAwaiter().GetResult();
+                return Show(ClientOptions.Configuration(result.GetValue(redis), result.GetValue(tls), result.GetValue(wait))(), console).GetAwaiter().GetResult();
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -19,10 +19,10 @@ public static class WorkerCommand
         var redis = ClientOptions.Redis();
         var tls = ClientOptions.Tls();
         var threads = new Option<int>("--threads", "-T") { Description = "Code N segments at once (0 = all cores)", HelpName = "N", DefaultValueFactory = _ => 0 };
-        var listen = new Option<string>("--listen") { Description = "Listen on ADDR (default 127.0.0.1; 0.0.0.0 for every interface)", HelpName = "ADDR", DefaultValueFactory = _ => "127.0.0.1" };
+        var listen = new Option<string>("--listen") { Description = "Listen on ADDR (0.0.0.0 for every interface)", HelpName = "ADDR", DefaultValueFactory = _ => "127.0.0.1" };
         var advertise = new Option<string?>("--advertise") { Description = "The address others reach this worker at (default: --listen, or this machine's first IPv4 address)", HelpName = "ADDR" };
-        var port = new Option<int>("--port") { Description = "Port between workers (default 11111)", HelpName = "PORT", DefaultValueFactory = _ => 11111 };
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to (default 30000)", HelpName = "PORT", DefaultValueFactory = _ => 30000 };
+        var port = new Option<int>("--port") { Description = "Port between workers", HelpName = "PORT", DefaultValueFactory = _ => 11111 };
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to", HelpName = "PORT", DefaultValueFactory = _ => 30000 };
         var modelDirs = new Option<string[]>("--model-dir") { Description = "Also serve the model bundle in DIR (repeatable); the installed bundles are always served", HelpName = "DIR" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log the cluster's warnings" };
         var command = new Command("worker", "Run a worker of an lmz cluster: code segments for lmz-cluster clients until SIGINT or SIGTERM");

@@ -9,8 +9,6 @@ namespace Lmz.Cluster;
 public sealed class WorkerPool(IClusterClient client, ClusterConfiguration configuration, IConnectionMultiplexer redis) : IDisposable
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
-    /// <summary>How long a job waits for a worker when none is left, for one to start or come back.</summary>
-    private static readonly TimeSpan NoWorkerGrace = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StoreSilence = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<string, Worker> _workers = [];
@@ -83,8 +81,8 @@ public sealed class WorkerPool(IClusterClient client, ClusterConfiguration confi
         if (live.Count == 0)
         {
             _emptySince ??= Environment.TickCount64;
-            if (Environment.TickCount64 - _emptySince.Value > NoWorkerGrace.TotalMilliseconds)
-                throw new IOException($"no worker is left in the cluster at Redis {configuration.Redis} (waited {NoWorkerGrace.TotalSeconds:F0} s)");
+            if (Environment.TickCount64 - _emptySince.Value > configuration.Patience.TotalMilliseconds)
+                throw new IOException($"no worker is left in the cluster at Redis {configuration.Redis} (waited {configuration.Patience.TotalSeconds:F0} s)");
             return;
         }
         var able = live.Where(w => w.Has(segment.Bundle)).ToList();

@@ -57,7 +57,7 @@ public sealed class ClusterTests
     }
 
     [Fact]
-    public void Text_at_level_6_in_100_KB_segments_survives_a_worker_killed_while_it_holds_a_segment()
+    public void Text_at_level_6_in_100_KB_segments_is_the_same_bytes_with_one_worker_and_with_three_when_one_is_killed_holding_a_segment()
     {
         using var rig = new ClusterRig();
         File.WriteAllBytes(rig.PathOf("text"), Text());
@@ -66,10 +66,8 @@ public sealed class ClusterTests
         Succeeds(rig.Run(Long, "-6", "--segment-size", "100000", "--redis", rig.Redis, "-o", "one.lmz", "text"), "one worker");
         SameFile(rig.PathOf("local.lmz"), rig.PathOf("one.lmz"));
         one[0].Kill();
+        // Three workers, one killed while it codes a segment: the same bytes still (the 20 MB test runs three without a fault).
         var more = rig.StartWorkers(3, 1);
-        Succeeds(rig.Run(Long, "-6", "--segment-size", "100000", "--redis", rig.Redis, "-o", "three.lmz", "text"), "three workers");
-        SameFile(rig.PathOf("local.lmz"), rig.PathOf("three.lmz"));
-
         var client = rig.Start("-6", "--segment-size", "100000", "--redis", rig.Redis, "-v", "-o", "fault.lmz", "text");
         var victim = more[0];
         ClusterRig.WaitFor(() => client.HasExited || rig.Running(ClusterRig.PortOf(victim)) > 0, Short, "the victim to hold a segment");
@@ -126,10 +124,10 @@ public sealed class ClusterTests
         File.WriteAllBytes(rig.PathOf("stranger.pfx"), SelfSigned("lmz-test-stranger"));
         rig.StartWorkers(2, 1, "--tls", rig.PathOf("cluster.pfx"));
         string[] job = ["-1", "--segment-size", "100000", "--redis", rig.Redis];
-        var (plain, plainError) = rig.Run(Short, [.. job, "-o", "plain.lmz", "text"]);
+        var (plain, plainError) = rig.Run(Short, [.. job, "--wait", "5", "-o", "plain.lmz", "text"]);
         Assert.True(plain == 1, plainError);
         Assert.Contains("cannot reach the cluster", plainError);
-        var (stranger, strangerError) = rig.Run(Short, [.. job, "--tls", rig.PathOf("stranger.pfx"), "-o", "stranger.lmz", "text"]);
+        var (stranger, strangerError) = rig.Run(Short, [.. job, "--wait", "5", "--tls", rig.PathOf("stranger.pfx"), "-o", "stranger.lmz", "text"]);
         Assert.True(stranger == 1, strangerError);
         Assert.Contains("cannot reach the cluster", strangerError);
         Assert.False(File.Exists(rig.PathOf("plain.lmz")) || File.Exists(rig.PathOf("stranger.lmz")));
