@@ -27,15 +27,14 @@ public sealed class LocalCodec : IFileCodec
             LmzCompressor.Compress(input, output, options with { Progress = progress }, cancel);
             return;
         }
-        var segment = new byte[segmentSize];
         long done = 0, written = 0;
-        foreach (int length in Segments.Read(input, segment))
+        foreach (byte[] segment in Segments.Cut(input, segmentSize))
         {
             cancel.ThrowIfCancellationRequested();
             var offset = progress == null ? null : new OffsetProgress(progress, done, written);
-            byte[] member = LmzCompressor.Compress(segment.AsSpan(0, length), options with { Progress = offset });
+            byte[] member = LmzCompressor.Compress(segment, options with { Progress = offset });
             output.Write(member);
-            done += length;
+            done += segment.Length;
             written += member.Length;
             progress?.Report(new LmzProgress(done, written));
         }
@@ -66,15 +65,17 @@ public static class Segments
     /// <summary>A segment and its member travel as one message each; Orleans' limit is raised to fit (docs/CLUSTER.md).</summary>
     public const int MaxSize = 256 << 20;
 
-    /// <summary>Fills <paramref name="buffer"/> from <paramref name="input"/> and yields each segment's length.</summary>
-    public static IEnumerable<int> Read(Stream input, byte[] buffer)
+    /// <summary>The segments of <paramref name="input"/>, each read when asked for, into an array of its own.</summary>
+    public static IEnumerable<byte[]> Cut(Stream input, int size)
     {
         for (long index = 0; ; index++)
         {
-            int length = input.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var segment = new byte[size];
+            int length = input.ReadAtLeast(segment, size, throwOnEndOfStream: false);
             if (length == 0 && index > 0) yield break;
-            yield return length;
-            if (length < buffer.Length) yield break;
+            if (length < size) Array.Resize(ref segment, length);
+            yield return segment;
+            if (length < size) yield break;
         }
     }
 }

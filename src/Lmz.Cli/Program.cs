@@ -5,15 +5,21 @@ namespace Lmz.Cli;
 /// <summary>Process entry point: wires the real console and Ctrl+C into <see cref="LmzCli"/>.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run("lmz", console => LmzCli.Run(args, console));
+
+    /// <summary>
+    /// Runs a command (lmz, or lmz-cluster) on the process's console: the first SIGINT or SIGTERM cancels
+    /// the work (temp files get removed); a second one kills the process.
+    /// </summary>
+    public static int Run(string name, Func<CliConsole, int> command)
     {
         using var interrupt = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, interrupt));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, interrupt));
-        var console = CliConsole.FromProcess(interrupt.Token);
+        var console = CliConsole.FromProcess(interrupt.Token, name);
         try
         {
-            return LmzCli.Run(args, console);
+            return command(console);
         }
         finally
         {
@@ -22,7 +28,6 @@ public static class Program
         }
     }
 
-    /// <summary>The first signal cancels the work (temp files get removed); a second one kills the process.</summary>
     private static void OnSignal(PosixSignalContext context, CancellationTokenSource interrupt)
     {
         if (interrupt.IsCancellationRequested) return;

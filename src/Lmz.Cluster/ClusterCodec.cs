@@ -17,25 +17,13 @@ public sealed class ClusterCodec(Func<ClusterConfiguration> configure, int? wind
         Run(Cut(input, size, bundle, settings), output, progress, _ => throw new InvalidOperationException("compression codes nothing locally"), cancel);
     }
 
-    private static IEnumerable<Segment> Cut(Stream input, int size, string bundle, CliSettings settings)
-    {
-        long offset = 0, index = 0;
-        while (true)
+    private static IEnumerable<Segment> Cut(Stream input, int size, string bundle, CliSettings settings) =>
+        Segments.Cut(input, size).Select((data, index) => new Segment(index, SegmentWork.Compress, bundle, (long)index * size, data)
         {
-            var data = new byte[size];
-            int length = input.ReadAtLeast(data, size, throwOnEndOfStream: false);
-            if (length == 0 && index > 0) yield break;
-            if (length < size) Array.Resize(ref data, length);
-            yield return new Segment(index++, SegmentWork.Compress, bundle, offset, data)
-            {
-                Level = settings.Level,
-                ChunkSize = settings.ChunkSize,
-                PlainLength = length,
-            };
-            offset += length;
-            if (length < size) yield break;
-        }
-    }
+            Level = settings.Level,
+            ChunkSize = settings.ChunkSize,
+            PlainLength = data.Length,
+        });
 
     public void Decompress(Stream input, Stream output, CliSettings settings, IProgress<LmzProgress>? progress, CancellationToken cancel)
     {

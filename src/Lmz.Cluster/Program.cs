@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
@@ -14,26 +13,11 @@ public static class Program
 {
     public const string Name = "lmz-cluster";
 
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Cli.Program.Run(Name, console => args switch
     {
-        using var interrupt = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, interrupt));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, interrupt));
-        var console = CliConsole.FromProcess(interrupt.Token, Name);
-        try
-        {
-            return args switch
-            {
-                ["worker" or "status", ..] => RunSubcommand(args, console),
-                _ => LmzCli.Run(args, console, ClientOptions.Extension(console)),
-            };
-        }
-        finally
-        {
-            console.Out.Flush();
-            console.Stdout.Flush();
-        }
-    }
+        ["worker" or "status", ..] => RunSubcommand(args, console),
+        _ => LmzCli.Run(args, console, ClientOptions.Extension(console)),
+    });
 
     /// <summary>`worker` and `status`, parsed as lmz parses: a mistake is one line and exit 1.</summary>
     private static int RunSubcommand(string[] args, CliConsole console)
@@ -46,12 +30,5 @@ public static class Program
         if (parsed.Action is ParseErrorAction)
             return LmzCli.UsageError(console, string.Join("; ", parsed.Errors.Select(e => e.Message)));
         return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, ProcessTerminationTimeout = null });
-    }
-
-    private static void OnSignal(PosixSignalContext context, CancellationTokenSource interrupt)
-    {
-        if (interrupt.IsCancellationRequested) return;
-        context.Cancel = true;
-        interrupt.Cancel();
     }
 }
