@@ -12,7 +12,7 @@ namespace Lmz.Bench.Dev;
 /// --ablate adds a row per context with that context switched off. --piece N codes the file as
 /// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
 /// the decode and its check. --format 7, 8, 9, 11 or 12 runs that format's byte model at level 6 (default: the
-/// newest, 5, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --no-trial keeps the encoder from trying to leave out
+/// newest, 5, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --options A,B turns on those ByteModelOptions switches; --no-trial keeps the encoder from trying to leave out
 /// BytePayloadHeader.TableTrial on a sample (as it does for chunks from 256 KiB). A last line
 /// totals the payloads of every file.
 /// </summary>
@@ -26,6 +26,7 @@ public static class BytesCommand
         var extra = ByteContexts.None;
         long grandTotal = 0;
         var files = new List<string>();
+        string[] options = [];
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] is "--ablate" or "--no-decode" or "--no-trial") continue;
@@ -33,15 +34,17 @@ public static class BytesCommand
             if (args[i] == "--piece") { piece = int.Parse(args[++i]) << 10; continue; }
             if (args[i] == "--format") { format = int.Parse(args[++i]); continue; }
             if (args[i] == "--with") { extra = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
+            if (args[i] == "--options") { options = args[++i].Split(','); continue; }
             if (args[i] == "--without") { without = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             files.Add(args[i]);
         }
-        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--format 7..14] [--with Context,...] [--without Context,...] [--no-trial] FILE...");
+        if (files.Count == 0) return AblateCommand.Fail("usage: bytes [--ablate] [--bits N] [--piece KiB] [--no-decode] [--format 7..14] [--with Context,...] [--without Context,...] [--no-trial] [--options Switch,...] FILE...");
         var model = Format.Of((byte)format).Bytes(LevelProfile.For(6)) ?? throw new ArgumentException($"format {format} has no byte model");
         var all = (model.Contexts | extra) & ~without;
+        model = model with { Model = WithOptions(model.Model, options) };
         var variants = new List<(string Name, ByteContexts Contexts)> { ("all", all) };
         if (ablate)
-            foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((int)k) && all.HasFlag(k)))
+            foreach (var k in Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((ulong)k) && all.HasFlag(k)))
                 variants.Add(($"-{k}", all & ~k));
         foreach (var file in files)
         {
@@ -80,5 +83,18 @@ public static class BytesCommand
         }
         Console.WriteLine($"total {grandTotal:N0} B");
         return 0;
+    }
+
+    /// <summary><paramref name="options"/> with the named switches turned on (a bare name) or off (a name after '-').</summary>
+    private static ByteModelOptions WithOptions(ByteModelOptions options, string[] names)
+    {
+        var copy = options with { };
+        foreach (var name in names)
+        {
+            bool on = !name.StartsWith('-');
+            var property = typeof(ByteModelOptions).GetProperty(name.TrimStart('-')) ?? throw new ArgumentException($"no byte model switch {name}");
+            property.SetValue(copy, on);
+        }
+        return copy;
     }
 }

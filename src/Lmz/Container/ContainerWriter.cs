@@ -69,7 +69,7 @@ internal sealed class ContainerWriter
             bool lone = SplitsLoneChunk && _cut.Count == 0;
             int bytesRun = MergesBinary ? BinaryRun(rest, finishing: true, rest.Length) : 0;
             if (bytesRun == rest.Length)
-                Take(rest.Length > _longest || (lone && rest.Length >= 2 * MinBinaryHalf) ? rest.Length / 2 : rest.Length);
+                Take(rest.Length > _longest || (lone && rest.Length >= 2 * (ChunkRouter.FewControlBytes(rest) ? MinTextBytesHalf : MinBinaryHalf)) ? rest.Length / 2 : rest.Length);
             else if (lone && rest.Length > size && bytesRun == 0 && BalancesEnd(rest)) Take(CutPoint(rest, rest.Length / 2));
             else if (rest.Length > size) CutChunk(finishing: true);
             else if (lone && rest.Length >= 2 * MinHalfChunk && ChunkRouter.FewControlBytes(rest)) Take(CutPoint(rest, rest.Length / 2));
@@ -129,7 +129,7 @@ internal sealed class ContainerWriter
     private bool CodesAsBytes(ReadOnlySpan<byte> block, long start)
     {
         if (_routes.TryGetValue(start, out var known) && known.Length == block.Length) return known.Bytes;
-        bool bytes = ChunkRouter.CodesAsBytes(block, _options.Level, _options.Bundle.Tokenizer);
+        bool bytes = ChunkRouter.CodesAsBytes(block, Format.Current, _options.Level, _options.Bundle.Tokenizer);
         _routes[start] = (block.Length, bytes);
         return bytes;
     }
@@ -179,6 +179,12 @@ internal sealed class ContainerWriter
     /// so only inputs of at least 512 KiB are split (docs/decisions/chunks.md).
     /// </summary>
     public const int MinBinaryHalf = 256 << 10;
+
+    /// <summary>
+    /// Smallest half of a lone chunk of text for the byte model: structured text loses more by the
+    /// split (pokemon.json at -6: 22,579 bytes in halves, 21,002 whole; docs/decisions/structured.md).
+    /// </summary>
+    public const int MinTextBytesHalf = 1 << 20;
 
     private void AddChunk(byte[] chunk)
     {

@@ -53,7 +53,8 @@ internal sealed class GroupCodec
         {
             var chunk = chunks[i];
             bool incompressible = ChunkRouter.LooksRandom(chunk);
-            if (!incompressible && neuralLevel && ChunkRouter.MayBeText(chunk) && ChunkRouter.HeadLooksLikeText(tokenizer, chunk))
+            if (!incompressible && neuralLevel && ChunkRouter.MayBeText(chunk) && ChunkRouter.HeadLooksLikeText(tokenizer, chunk)
+                && !ChunkRouter.BytesWinTrial(chunk, _format, _level))
             {
                 var ids = new List<int>(chunk.Length / 3);
                 tokenizer.Encode(chunk, ids, LmzTokenizer.CodingRunLimit);
@@ -64,7 +65,7 @@ internal sealed class GroupCodec
             if (!incompressible && !textLike[i])
             {
                 // The contexts for text cost binaries (ptt5 1.4%, docs/decisions/byte-model.md): text chunks only.
-                var settings = ChunkRouter.FewControlBytes(chunk) ? byteModel : byteModel with { Contexts = byteModel.Contexts & ~Models.Bits.ByteContexts.ForText };
+                var settings = ChunkRouter.FewControlBytes(chunk) ? byteModel : byteModel with { Contexts = byteModel.Contexts & ~TextOnly };
                 Keep(ref best[i], new BytesMethod(settings, X86CallFilter.LooksLikeX86(chunk)), chunk, byteProgress);
             }
             Keep(ref best[i], Lz4Method.Instance, chunk, null);
@@ -89,6 +90,9 @@ internal sealed class GroupCodec
         }
         return result;
     }
+
+    /// <summary>The byte model's contexts that binary chunks go without: those for text and those for structured text.</summary>
+    private const ByteContexts TextOnly = ByteContexts.ForText | ByteContexts.StructuredContexts;
 
     /// <summary>Replaces <paramref name="best"/> with <paramref name="method"/>'s payload when that is smaller.</summary>
     private static void Keep(ref (IChunkMethod Method, byte[] Payload) best, IChunkMethod method, byte[] chunk, Action<long>? progress)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using Lmz.Core;
+using Lmz.Methods;
 using Lmz.Tokenization;
 
 namespace Lmz.Formats;
@@ -61,11 +62,31 @@ internal static class ChunkRouter
     /// chunk (Silesia reymont at -6: 1,035,905 bytes in 1 MiB chunks, above zpaq -m5's 956,504;
     /// bench/results/byte-runs.md).
     /// </summary>
-    public static bool CodesAsBytes(ReadOnlySpan<byte> block, LevelProfile level, LmzTokenizer tokenizer)
+    public static bool CodesAsBytes(ReadOnlySpan<byte> block, Format format, LevelProfile level, LmzTokenizer tokenizer)
     {
         if (!FewControlBytes(block) || !level.UsesNetwork) return true;
         return !(TokensLookLikeText(tokenizer, block[..Math.Min(block.Length, TextTestHead)])
-            && (block.Length <= TextTestHead || TokensLookLikeText(tokenizer, block)));
+            && (block.Length <= TextTestHead || TokensLookLikeText(tokenizer, block))) || BytesWinTrial(block, format, level);
+    }
+
+    /// <summary>The sample of <see cref="BytesWinTrial"/>: this many bytes from the middle of the chunk, coded with tables of 2^<see cref="BytesTrialTableBits"/> bytes.</summary>
+    public const int BytesTrialSample = 32 << 10, BytesTrialTableBits = 18;
+
+    /// <summary>
+    /// Where the format has the trial (<see cref="Format.BytesTrialMilliBits"/>), whether text goes
+    /// to the byte model rather than the network: its sample codes with the byte model below the
+    /// format's bound. Machine-written text (logs, CSV, JSON) codes smaller and several times
+    /// faster there; prose and code do not (docs/decisions/structured.md).
+    /// </summary>
+    public static bool BytesWinTrial(ReadOnlySpan<byte> data, Format format, LevelProfile level)
+    {
+        int bound = format.BytesTrialMilliBits;
+        if (bound == 0 || format.Bytes(level) is not { } settings) return false;
+        int length = Math.Min(BytesTrialSample, data.Length);
+        var sample = data.Slice((data.Length - length) / 2, length);
+        var small = settings with { TableBits = Math.Min(settings.TableBits, BytesTrialTableBits), Trial = false };
+        long coded = ByteStreamCoder.CodedLength(sample, small, new BytePayloadHeader(0, settings.Contexts));
+        return coded * 8000 < (long)bound * length;
     }
 
     /// <summary><see cref="LooksLikeText"/> of <paramref name="data"/> with its tokens counted.</summary>

@@ -6,18 +6,18 @@ namespace Lmz.Formats;
 /// <summary>
 /// One format version: the layout of its files and how each chunk method is set up at each level.
 /// The one place that knows version numbers. Each version is a file that states what it changed
-/// from the one before (<see cref="Format14"/> is current; the older ones are frozen under Legacy/,
+/// from the one before (<see cref="Format15"/> is current; the older ones are frozen under Legacy/,
 /// since their files must decode forever). Models and methods see only the option records made
 /// here, never a version.
 /// </summary>
 internal abstract class Format
 {
     /// <summary>The format this lmz writes.</summary>
-    public static Format Current { get; } = new Format14();
+    public static Format Current { get; } = new Format15();
 
     /// <summary>Every format this lmz reads, oldest first: 6 is the first stable one (docs/FORMAT.md, "Stability").</summary>
     private static readonly Format[] Readable =
-        [new Format06(), new Format07(), new Format08(), new Format09(), new Format10(), new Format11(), new Format12(), new Format13(), Current];
+        [new Format06(), new Format07(), new Format08(), new Format09(), new Format10(), new Format11(), new Format12(), new Format13(), new Format14(), Current];
 
     /// <summary>Chunks are coded in groups of this many; a group's streams run in parallel. Fixed, so the output never depends on the thread count.</summary>
     public const int GroupSize = 8;
@@ -53,6 +53,13 @@ internal abstract class Format
 
     /// <summary>The hybrid's options at <paramref name="level"/>; null where the format has no hybrid.</summary>
     public virtual HybridOptions? Hybrid(LevelProfile level) => null;
+
+    /// <summary>
+    /// Where the format has it, a text-like chunk goes to the byte model rather than the network
+    /// when a sample codes with the byte model below this many thousandths of a bit per byte
+    /// (<see cref="ChunkRouter.BytesWinTrial"/>); 0: no trial.
+    /// </summary>
+    public virtual int BytesTrialMilliBits => 0;
 
     /// <summary>The longest chunk a file of this format may hold with a header's <paramref name="chunkSize"/>.</summary>
     public int MaxChunkLength(int chunkSize) => (int)Math.Min((long)chunkSize * MaxChunkBlocks, MaxChunkSize);

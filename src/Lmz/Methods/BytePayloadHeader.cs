@@ -6,7 +6,7 @@ namespace Lmz.Methods;
 /// <summary>
 /// The byte payload's header from format 8: the row length the encoder found (16 bits, little-endian;
 /// 0 for none) and the contexts its model uses (flags of <see cref="ByteContexts"/>, little-endian: 24
-/// bits in formats 8–10, 32 from format 11).
+/// bits in formats 8–10, 32 in formats 11–14, 48 from format 15).
 /// </summary>
 internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts)
 {
@@ -90,10 +90,11 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
     }
 
     /// <param name="output">Where the header goes.</param>
-    /// <param name="size">The header's bytes: 5 with 24 bits of context flags, 6 with 32.</param>
+    /// <param name="size">The header's bytes: 5 with 24 bits of context flags, 6 with 32, 8 with 48.</param>
     public void Write(Stream output, int size)
     {
-        Span<byte> header = [(byte)Row, (byte)(Row >> 8), (byte)Contexts, (byte)((int)Contexts >> 8), (byte)((int)Contexts >> 16), (byte)((int)Contexts >> 24)];
+        long flags = (long)Contexts;
+        Span<byte> header = [(byte)Row, (byte)(Row >> 8), (byte)flags, (byte)(flags >> 8), (byte)(flags >> 16), (byte)(flags >> 24), (byte)(flags >> 32), (byte)(flags >> 40)];
         output.Write(header[..size]);
     }
 
@@ -102,7 +103,9 @@ internal readonly record struct BytePayloadHeader(int Row, ByteContexts Contexts
     {
         if (payload.Length < size) throw new InvalidDataException("the byte-model payload is shorter than its header");
         int row = payload[0] | payload[1] << 8;
-        var contexts = (ByteContexts)(uint)(payload[2] | payload[3] << 8 | payload[4] << 16 | (size > 5 ? payload[5] << 24 : 0));
+        long flags = 0;
+        for (int i = size - 1; i >= 2; i--) flags = flags << 8 | payload[i];
+        var contexts = (ByteContexts)flags;
         if ((contexts & ~allowed) != 0 || row > RecordLength.MaxDetected)
             throw new InvalidDataException($"the byte-model header names contexts {(long)contexts:x} or row length {row} that this level does not have");
         return new BytePayloadHeader(row, contexts);

@@ -14,7 +14,7 @@ namespace Lmz.Models.Bits;
 /// <see cref="ByteModelOptions"/>, must stay as it is to the bit. The measurements that chose its
 /// constants: docs/decisions/byte-model.md.
 /// </summary>
-internal sealed class ByteModel : IDisposable
+internal sealed partial class ByteModel : IDisposable
 {
     private const int DirectInputs = 3; // the mixer's first inputs: a bias, order 0 and order 1
     private const ByteContexts Unhashed = ByteContexts.Pixels | ByteContexts.Nucleotides; // flags of models, not contexts
@@ -23,11 +23,14 @@ internal sealed class ByteModel : IDisposable
     private const int CodeMixerRate = 24, CodeStateLimit = 127, CodeMatchLength = 2, CodeLongMatchLength = 16;
     private const int LongMatchLength = 20; // Nucleotides' second match model
     private const int MaxColumnSet = 63;    // columns past this share the last weight set
+    private const int FieldSets = 64, FieldApmContexts = 1 << 10; // FieldMixing: fields past 31 share a weight set
 
     private readonly CodedBytes _bytes;
     private readonly ByteContextFamily[] _families; // their ByteDone in this order
     private readonly LineContexts _lines;
     private readonly CodeLayoutContexts? _code;       // with the layout weight set or a code context
+    private readonly FieldContexts? _fields;          // with the field mixing or a field context
+    private readonly BitApm? _fieldApm;
     private readonly PixelModel _pixels;
     private readonly ContextSlots[] _slots;
     private readonly AdaptiveProbability _stateMaps; // per context its 256 histories: [context·256 + state]
@@ -64,7 +67,7 @@ internal sealed class ByteModel : IDisposable
         // A context's index among the enabled flags, in ascending flag order, is its slot and its hash's salt.
         ByteContexts[] kinds = [.. Enum.GetValues<ByteContexts>().Where(k => BitOperations.IsPow2((ulong)k) && (k & Unhashed) == 0 && contexts.HasFlag(k))];
         _orderContexts = [.. kinds.Select((k, i) => (k, i)).Where(x => x.k is ByteContexts.Order2 or ByteContexts.Order3 or ByteContexts.Order4 or ByteContexts.Order6).Select(x => x.i)];
-        _families = Families(kinds, contexts, options, recordHint, out _lines, out var records, out _code);
+        _families = Families(kinds, contexts, options, recordHint, out _lines, out var records, out _code, out _fields);
         if (_families.Sum(f => f.Count) != kinds.Length) throw new InvalidOperationException("A hashed context without its family.");
         _pixels = new PixelModel(_bytes, records, contexts.HasFlag(ByteContexts.Pixels));
         _oneSided = options.OneSidedInputs;
@@ -86,34 +89,19 @@ internal sealed class ByteModel : IDisposable
         if (options.SeenOrdersWeightSet) weightSets.Add(6 * 8);
         if (options.ColumnWeightSet) weightSets.Add((MaxColumnSet + 1) * 8);
         if (options.LayoutWeightSet) weightSets.Add(CodeLayout.Selectors * 8);
+        bool fieldMixing = options.FieldMixing && _fields != null;
+        if (fieldMixing) weightSets.Add(FieldSets * 8);
         (_seenSet, _columnSet, _layoutSet) = (options.SeenOrdersWeightSet, options.ColumnWeightSet, options.LayoutWeightSet);
         int matchModels = 1 + (_longMatch != null ? 1 : 0) + (_complement != null ? 1 : 0);
         int inputs = DirectInputs + matchModels * ExpectedByteInputs.Inputs + PixelModel.Inputs + kinds.Length * (_oneSided ? 2 : 1);
         int rate = stationary ? StationaryMixerRate : options.FastLearning ? CodeMixerRate : MixerRate;
         _mixer = new BitMixer(inputs, [.. weightSets], 8, rate, FinalMixerRate, 1 << 14);
         if (options.Order2Apm) _refine2 = new BitApm(1 << 16);
+        if (fieldMixing) _fieldApm = new BitApm(FieldApmContexts << 8);
         ByteStart();
         HashContexts();
         FindSlots();
         Predict();
-    }
-
-    /// <summary>The context families <paramref name="kinds"/> need, and those the model reads besides.</summary>
-    private ByteContextFamily[] Families(ByteContexts[] kinds, ByteContexts contexts, ByteModelOptions options, int recordHint,
-        out LineContexts lines, out RecordContexts records, out CodeLayoutContexts? code)
-    {
-        lines = new LineContexts(_bytes, kinds); // the column weight set reads it
-        records = new RecordContexts(_bytes, kinds, recordHint); // the pixel model reads it
-        code = options.LayoutWeightSet || (contexts & CodeLayoutContexts.Owned) != 0 ? new CodeLayoutContexts(_bytes, kinds) : null;
-        List<ByteContextFamily> families = [lines];
-        if ((contexts & NestingContexts.Owned) != 0) families.Add(new NestingContexts(_bytes, kinds));
-        if (code != null) families.Add(code);
-        families.Add(records);
-        if ((contexts & IndirectContexts.Owned) != 0) families.Add(new IndirectContexts(_bytes, kinds));
-        if ((contexts & WordContexts.Owned) != 0) families.Add(new WordContexts(_bytes, kinds));
-        if ((contexts & OrderContexts.Owned) != 0) families.Add(new OrderContexts(_bytes, kinds));
-        if ((contexts & SparseContexts.Owned) != 0) families.Add(new SparseContexts(_bytes, kinds));
-        return [.. families];
     }
 
     /// <summary>Returns the context tables to the pool.</summary>
@@ -181,6 +169,7 @@ internal sealed class ByteModel : IDisposable
         _refine0.Update(bit);
         _refine1.Update(bit);
         _refine2?.Update(bit);
+        _fieldApm?.Update(bit);
 
         if (_bitIndex == 0 || _bitIndex == 4) FindSlots();
         Predict();
@@ -260,7 +249,8 @@ internal sealed class ByteModel : IDisposable
             _mixer.Select(set++, (_match.State != 0 ? 5 : seen) * 8 + _bitIndex);
         }
         if (_columnSet) _mixer.Select(set++, Math.Min(_lines.Column, MaxColumnSet) * 8 + _bitIndex);
-        if (_layoutSet) _mixer.Select(set, _code!.Layout.Selector * 8 + _bitIndex);
+        if (_layoutSet) _mixer.Select(set++, _code!.Layout.Selector * 8 + _bitIndex);
+        if (_fieldApm != null) _mixer.Select(set, (Math.Min(_fields!.Index, FieldSets / 2 - 1) * 2 + (_fields.SameAsAbove ? 1 : 0)) * 8 + _bitIndex);
         _mixer.Mix(_bitIndex);
         int p = _mixer.P;
         int a = _refine0.Refine(p, _partial);
@@ -271,29 +261,13 @@ internal sealed class ByteModel : IDisposable
             return;
         }
         int c = _refine2.Refine(p, _order2 << 8 | _partial);
-        _pFinal = Math.Clamp((p + a + b + c + 2) >> 2, 1, 4095);
-    }
-
-    /// <summary>
-    /// <see cref="ByteModelOptions.OneSidedInputs"/>: each context's stretched input again at half
-    /// weight while its history has seen one bit value only (0 otherwise): there the state map's
-    /// average understates how sure the context is.
-    /// </summary>
-    private void AddOneSided(ReadOnlySpan<int> stretched)
-    {
-        var extra = _mixer.AddRange(stretched.Length);
-        var stateIndex = _stateIndex;
-        for (int i = 0; i < extra.Length && i < stretched.Length && i < stateIndex.Length; i++)
+        if (_fieldApm == null)
         {
-            byte state = (byte)stateIndex[i];
-            bool oneSided = state != 0 && (BitHistory.Zeros(state) == 0 || BitHistory.Ones(state) == 0);
-            extra[i] = oneSided ? stretched[i] >> 1 : 0;
+            _pFinal = Math.Clamp((p + a + b + c + 2) >> 2, 1, 4095);
+            return;
         }
-    }
-
-    private static uint Hash(ulong context, int model)
-    {
-        ulong h = (context + (ulong)(model + 1) * 0x9E3779B97F4A7C15UL) * 0xD6E8FEB86659FD93UL;
-        return (uint)(h >> 32) ^ (uint)h;
+        uint field = (uint)(_fields!.Index * 0x9E3779B1u ^ (uint)_fields.Expected * 0x2F0B3A49u) >> 22;
+        int d = _fieldApm.Refine(p, (int)field << 8 | _partial);
+        _pFinal = Math.Clamp((p + a + b + c + 2 * d + 3) / 6, 1, 4095);
     }
 }

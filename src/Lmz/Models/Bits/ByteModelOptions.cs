@@ -26,4 +26,8 @@ internal sealed record ByteModelOptions
 
     /// <summary>The match model from 2 matching bytes, and a second one from 16 (text and code in the hybrid).</summary>
     public bool ShortMatches { get; init; }
+
+    /// <summary>With a field context (<see cref="FieldContexts"/>): a mixer weight set chosen by the field index, and an APM by the field and the byte above it in its field.</summary>
+    public bool FieldMixing { get; init; }
+
 }

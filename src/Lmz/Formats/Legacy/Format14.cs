@@ -4,11 +4,10 @@ using Lmz.Models.Hybrid;
 namespace Lmz.Formats;
 
 /// <summary>
-/// Format 14, the current one: the hybrid made for code. Its byte model takes the code contexts
+/// Format 14: the hybrid made for code. Its byte model takes the code contexts
 /// (<see cref="CodeLayout"/>), an input per context while its history is one-sided, a weight set by
 /// the layout, faster learning and short matches; the hybrid's mixers get a weight set by the
-/// layout and "end here" decisions their own context models (docs/decisions/hybrid.md). A new
-/// format starts as a copy of this file, and this one moves to Legacy/ unchanged.
+/// layout and "end here" decisions their own context models (docs/decisions/hybrid.md). Frozen.
 /// </summary>
 internal class Format14 : Format13
 {
