@@ -107,12 +107,12 @@ public sealed class DecompressTests : IDisposable
     {
         var (container, _) = Compressed("grammar.lsp");
         var bytes = File.ReadAllBytes(container);
-        bytes[4] = 15; // the version byte: one past the newest this lmz writes
+        bytes[4] = 16; // the version byte: one past the newest this lmz writes
         File.WriteAllBytes(container, bytes);
 
         var result = Cli.Expect(1, "-d", container);
 
-        Assert.Equal($"lmz: {container}: made by a newer lmz (format 15); this lmz reads formats 6–14" + Environment.NewLine, result.Error);
+        Assert.Equal($"lmz: {container}: made by a newer lmz (format 16); this lmz reads formats 6–15" + Environment.NewLine, result.Error);
         Assert.Equal(["grammar.lsp.lmz"], _files.Names());
     }
 

@@ -217,13 +217,13 @@ public class CorruptionTests
     }
 
     [Theory]
-    [InlineData(15)]
+    [InlineData(16)]
     [InlineData(255)]
     public void A_newer_format_is_named_as_made_by_a_newer_lmz(byte version)
     {
         var newer = (byte[])Small.Value.Container.Clone();
         newer[4] = version;
-        string expected = $"made by a newer lmz (format {version}); this lmz reads formats 6–14";
+        string expected = $"made by a newer lmz (format {version}); this lmz reads formats 6–15";
         foreach (var path in Enum.GetValues<Route>())
             Assert.Equal(expected, DecodeExpectingFailure(newer, path, "newer").Message);
         Assert.Equal(expected, Assert.Throws<InvalidDataException>(() => LmzContainerInfo.Read(new MemoryStream(newer))).Message);

@@ -55,4 +55,7 @@ large/E.coli 2 20000
 large/E.coli 6 20000
 canterbury/xargs.1 6 - 4096
 calgary/progl 6
+structured/OpenSSH_2k.log 6 20000
+structured/pokemon.json 6 20000
+structured/es6tutorial_zh.md 6 20000
 LIST

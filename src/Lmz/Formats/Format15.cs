@@ -5,8 +5,8 @@ namespace Lmz.Formats;
 
 /// <summary>
 /// Format 15, the current one: structured and non-English text. At levels with the network the
-/// byte model's chunks of text may take the contexts of fields, line templates and numbers, JSON
-/// paths and code points, and with the field contexts a weight set and an APM by field; byte
+/// byte model's chunks of text may take the contexts of fields, line templates and numbers, and
+/// JSON paths, and with the field contexts a weight set and an APM by field; byte
 /// payload headers name 48 bits of contexts. A text-like chunk that codes in a sample below
 /// <see cref="BytesTrialMilliBits"/> goes to the byte model rather than the network (logs, CSV,
 /// JSON: docs/decisions/structured.md). A new format starts as a copy of this file, and this one

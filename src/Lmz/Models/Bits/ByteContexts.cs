@@ -84,26 +84,16 @@ internal enum ByteContexts : long
     ParentSyntax = 1L << 35,
     /// <summary>The contexts of <see cref="CodeLayout"/>, the hybrid's for code.</summary>
     CodeContexts = Indent | Identifier | Syntax | ParentSyntax,
-    /// <summary>Delimited and log lines (<see cref="FieldContexts"/>): the field index with the field so far.</summary>
-    Field = 1L << 36,
-    /// <summary>The same field of the line above at the same offset, and whether the field so far repeats it.</summary>
-    FieldAbove = 1L << 37,
-    /// <summary>The whole same field one and two lines up, with the field so far.</summary>
-    FieldAbove2 = 1L << 38,
+    /// <summary>Delimited and log lines (<see cref="FieldContexts"/>): the same field of the line above at the same offset, with the field index and whether the field so far repeats it.</summary>
+    FieldAbove = 1L << 36,
+    /// <summary>The whole same field one and two lines up, with the field index and the field so far.</summary>
+    FieldAbove2 = 1L << 37,
     /// <summary>The line so far with every run of digits as one symbol: the line's template (<see cref="TemplateContexts"/>).</summary>
-    LineTemplate = 1L << 39,
+    LineTemplate = 1L << 38,
     /// <summary>The digit expected next in the line's k-th number, from the k-th numbers of the two lines above and their difference.</summary>
-    NumberDelta = 1L << 40,
+    NumberDelta = 1L << 39,
     /// <summary>JSON: the keys of the enclosing objects, the current key and array index, and the value so far (<see cref="JsonContexts"/>).</summary>
-    JsonPath = 1L << 41,
-    /// <summary>UTF-8: the last code point with the bytes of the current one so far (<see cref="CodePointContexts"/>).</summary>
-    CodePoint1 = 1L << 42,
-    /// <summary>The last two code points with the bytes of the current one so far.</summary>
-    CodePoint2 = 1L << 43,
-    /// <summary>The last three code points with the bytes of the current one so far.</summary>
-    CodePoint3 = 1L << 44,
-    /// <summary>The word so far and the word before, where any code point from U+0080 but punctuation is a letter.</summary>
-    UnicodeWord = 1L << 45,
-    /// <summary>The contexts for structured and non-English text (format 15's byte chunks).</summary>
-    StructuredContexts = Field | FieldAbove | FieldAbove2 | LineTemplate | NumberDelta | JsonPath | CodePoint1 | CodePoint2 | CodePoint3 | UnicodeWord,
+    JsonPath = 1L << 40,
+    /// <summary>The contexts for structured text (format 15's byte chunks of text; bench/results/structured-ablation.md).</summary>
+    StructuredContexts = FieldAbove | FieldAbove2 | LineTemplate | NumberDelta | JsonPath,
 }

@@ -24,7 +24,6 @@ internal sealed partial class ByteModel
         if (fields != null) families.Add(fields);
         if ((contexts & TemplateContexts.Owned) != 0) families.Add(new TemplateContexts(_bytes, kinds));
         if ((contexts & JsonContexts.Owned) != 0) families.Add(new JsonContexts(_bytes, kinds));
-        if ((contexts & CodePointContexts.Owned) != 0) families.Add(new CodePointContexts(_bytes, kinds));
         return [.. families];
     }
 

@@ -4,13 +4,13 @@ namespace Lmz.Models.Bits;
 /// Fields of delimited and log lines. A line's delimiter is the one of ',', tab, '|' and ';' that
 /// the line before held at least twice (most often; ties in that order), else runs of spaces; with
 /// a delimiter other than space, double quotes hide delimiters. The contexts read the field index,
-/// the field so far, and the same field one and two lines up. Always tracked when the model has
-/// the field weight set or the field APM (<see cref="ByteModelOptions.FieldMixing"/>).
+/// the field so far, and the same field one and two lines up; with them the model may choose a
+/// weight set and an APM by field (<see cref="ByteModelOptions.FieldMixing"/>).
 /// </summary>
 internal sealed class FieldContexts : ByteContextFamily
 {
     /// <summary>The flags this family computes.</summary>
-    public const ByteContexts Owned = ByteContexts.Field | ByteContexts.FieldAbove | ByteContexts.FieldAbove2;
+    public const ByteContexts Owned = ByteContexts.FieldAbove | ByteContexts.FieldAbove2;
 
     private const int MaxFields = 64; // fields past this share the last entry
     private static readonly byte[] Delimiters = [(byte)',', (byte)'\t', (byte)'|', (byte)';'];
@@ -68,7 +68,6 @@ internal sealed class FieldContexts : ByteContextFamily
         {
             contexts[index] = kind switch
             {
-                ByteContexts.Field => field | (ulong)_line.Whole(_line.Count - 1) << 24 ^ _line.Hash,
                 ByteContexts.FieldAbove => field | (ulong)Offset << 40 | (ulong)(_sameAsAbove ? 1 : 0) << 32
                     | (uint)_expected << 16 | (uint)NextAbove() << 8 | (uint)Bytes.Byte(1),
                 _ => field ^ (ulong)_above.Whole(_line.Count) << 24 ^ (ulong)_above2.Whole(_line.Count) * 0x9E3779B1u ^ _line.Hash, // FieldAbove2
