@@ -11,7 +11,7 @@ dir=../shared/corpora/structured
 [ -d "$dir" ] || { echo "structured-ablation.sh: needs $dir" >&2; exit 1; }
 dotnet build bench/Lmz.Bench -c Release -v q -nologo > /dev/null
 bench="dotnet bench/Lmz.Bench/bin/Release/net10.0/Lmz.Bench.dll bytes --no-decode --format 14"
-all=FieldAbove,FieldAbove2,LineTemplate,NumberDelta,JsonPath
+all=FieldAbove,FieldAbove2,LineTemplate,NumberDelta,JsonPath,TemplateIndirect,TemplateNumber,Identifier
 files=$(ls "$dir" | grep -v MANIFEST)
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT

@@ -85,12 +85,31 @@ public class StructuredTextTests
         Assert.Equal('b', above.Expected);
     }
 
-    /// <summary>A context family after the bytes of <paramref name="text"/> (UTF-8).</summary>
-    private static T Feed<T>(string text, Func<CodedBytes, ByteContexts[], T> create) where T : ByteContextFamily
+    [Fact]
+    public void A_template_predicts_the_bytes_and_the_number_that_followed_it_the_last_time()
+    {
+        ByteContexts[] kinds = [ByteContexts.TemplateIndirect, ByteContexts.TemplateNumber];
+        ulong[] Contexts(string text)
+        {
+            var family = Feed(text, (b, k) => new TemplateContexts(b, k), kinds);
+            var contexts = new ulong[kinds.Length];
+            family.WriteContexts(contexts);
+            return contexts;
+        }
+        // "a=" was last followed by "1\n" (other lines between, of another template).
+        Assert.Equal(('1' << 9) | '\n', (int)(Contexts("a=1\nb=2\na=")[0] & 0x1FFFF));
+        // The number after "id " was 7, then 8: expected 8 again, or 9 by the same step.
+        Assert.Equal((8u << 6) | (9u << 2) | 3u, (uint)(Contexts("id 7\nx\nid 8\nx\nid ")[1] >> 4) & 0x3FF);
+        // Once a digit left the step, only the flag of the other guess stays.
+        Assert.Equal(2u, (uint)(Contexts("id 17\nid 18\nid 18")[1] >> 4) & 3);
+    }
+
+    /// <summary>A context family after the bytes of <paramref name="text"/> (UTF-8), computing <paramref name="kinds"/> (none: only its state).</summary>
+    private static T Feed<T>(string text, Func<CodedBytes, ByteContexts[], T> create, ByteContexts[]? kinds = null) where T : ByteContextFamily
     {
         var input = System.Text.Encoding.UTF8.GetBytes(text);
         var bytes = new CodedBytes(input.Length);
-        var family = create(bytes, []);
+        var family = create(bytes, kinds ?? []);
         foreach (byte b in input)
         {
             bytes.Append(b);

@@ -12,7 +12,7 @@ namespace Lmz.Bench.Dev;
 /// --ablate adds a row per context with that context switched off. --piece N codes the file as
 /// independent pieces of N KiB (as the container's chunks are) and sums them. --no-decode skips
 /// the decode and its check. --format 7, 8, 9, 11 or 12 runs that format's byte model at level 6 (default: the
-/// newest, 5, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --options A,B turns on those ByteModelOptions switches; --no-trial keeps the encoder from trying to leave out
+/// newest, 5, with the contexts of levels 4–9). --with A,B adds those contexts, --without A,B leaves them out; --classes prints the ideal cost by kind of byte (digit, letter, space, other ASCII, line feed, from 0x80); --options A,B turns on those ByteModelOptions switches; --no-trial keeps the encoder from trying to leave out
 /// BytePayloadHeader.TableTrial on a sample (as it does for chunks from 256 KiB). A last line
 /// totals the payloads of every file.
 /// </summary>
@@ -27,6 +27,7 @@ public static class BytesCommand
         long grandTotal = 0;
         var files = new List<string>();
         string[] options = [];
+        bool classes = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] is "--ablate" or "--no-decode" or "--no-trial") continue;
@@ -34,6 +35,7 @@ public static class BytesCommand
             if (args[i] == "--piece") { piece = int.Parse(args[++i]) << 10; continue; }
             if (args[i] == "--format") { format = int.Parse(args[++i]); continue; }
             if (args[i] == "--with") { extra = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
+            if (args[i] == "--classes") { classes = true; continue; }
             if (args[i] == "--options") { options = args[++i].Split(','); continue; }
             if (args[i] == "--without") { without = args[++i].Split(',').Aggregate(ByteContexts.None, (m, n) => m | Enum.Parse<ByteContexts>(n)); continue; }
             files.Add(args[i]);
@@ -65,6 +67,7 @@ public static class BytesCommand
                     Console.WriteLine($"{Path.GetFileName(file),-14} {name,-18} {total,10:N0} B {total * 8.0 / data.Length,7:F4} bpb  c {data.Length / 1024.0 / seconds,7:F0} KB/s  in {piece >> 10} KiB pieces");
                     continue;
                 }
+                if (classes) PrintClasses(data, settings);
                 var payload = ByteStreamCoder.Encode(data, settings);
                 double encode = sw.Elapsed.TotalSeconds;
                 if (name == "all") grandTotal += payload.Length;
@@ -96,5 +99,30 @@ public static class BytesCommand
             property.SetValue(copy, on);
         }
         return copy;
+    }
+
+    /// <summary>The model's ideal cost of <paramref name="data"/> split by kind of byte.</summary>
+    private static void PrintClasses(byte[] data, ByteModelSettings settings)
+    {
+        string[] names = ["digit", "letter", "space", "other ASCII", "line feed", "0x80 up"];
+        var bits = new double[names.Length];
+        var counts = new long[names.Length];
+        var header = BytePayloadHeader.Choose(data, settings);
+        using var model = settings.Create(data.Length, header);
+        foreach (byte b in data)
+        {
+            double cost = 0;
+            for (int i = 7; i >= 0; i--)
+            {
+                int bit = b >> i & 1, p = model.P();
+                cost -= Math.Log2((bit == 1 ? p : 4096 - p) / 4096.0);
+                model.Update(bit);
+            }
+            int k = char.IsAsciiDigit((char)b) ? 0 : char.IsAsciiLetter((char)b) ? 1 : b == ' ' ? 2 : b == '\n' ? 4 : b >= 0x80 ? 5 : 3;
+            bits[k] += cost;
+            counts[k]++;
+        }
+        for (int k = 0; k < names.Length; k++)
+            Console.WriteLine($"  {names[k],-12} {counts[k],9:N0} bytes {bits[k] / 8,10:N0} B  {(counts[k] == 0 ? 0 : bits[k] / counts[k]),6:F3} bits each");
     }
 }

@@ -94,6 +94,10 @@ internal enum ByteContexts : long
     NumberDelta = 1L << 39,
     /// <summary>JSON: the keys of the enclosing objects, the current key and array index, and the value so far (<see cref="JsonContexts"/>).</summary>
     JsonPath = 1L << 40,
+    /// <summary>The two bytes that followed the same template so far, at the same digit of a number, the last time (an indirect context).</summary>
+    TemplateIndirect = 1L << 41,
+    /// <summary>The digit expected next in a number, from the numbers that followed the same template the last two times, as the same value and as the same step again.</summary>
+    TemplateNumber = 1L << 42,
     /// <summary>The contexts for structured text (format 15's byte chunks of text; bench/results/structured-ablation.md).</summary>
-    StructuredContexts = FieldAbove | FieldAbove2 | LineTemplate | NumberDelta | JsonPath,
+    StructuredContexts = FieldAbove | FieldAbove2 | LineTemplate | NumberDelta | JsonPath | TemplateIndirect | TemplateNumber | Identifier,
 }

@@ -1,48 +1,58 @@
 namespace Lmz.Models.Bits;
 
 /// <summary>
-/// Lines as templates with numbers in them (logs above all). The template is the line so far with
-/// each run of digits as one symbol, so lines of one log statement share it whatever their numbers.
-/// The k-th run of digits of a line is its k-th number: the numbers of the two lines above predict
-/// it, as the same value and as the same step again (sequence numbers, timestamps, PIDs).
+/// Lines as templates with numbers in them (logs, CSV, JSON records). The template is the line so
+/// far with each run of digits as one symbol, so lines of one log statement, or one key of JSON
+/// records, share it whatever their numbers. Numbers are predicted two ways, each as the same
+/// value again and as the same step again (sequence numbers, timestamps, PIDs): from the k-th
+/// numbers of the two lines above (the k-th run of digits of a line is its k-th number), and from
+/// the numbers that followed the same template the last two times. The bytes that followed the
+/// same template last time are an indirect context.
 /// </summary>
 internal sealed class TemplateContexts : ByteContextFamily
 {
     /// <summary>The flags this family computes.</summary>
-    public const ByteContexts Owned = ByteContexts.LineTemplate | ByteContexts.NumberDelta;
+    public const ByteContexts Owned = ByteContexts.LineTemplate | ByteContexts.NumberDelta | ByteContexts.TemplateIndirect | ByteContexts.TemplateNumber;
 
     private const int MaxNumbers = 32, MaxDigits = 18; // numbers past these share the last entry; longer runs are no number
     private const int None = 10, Past = 11;           // a digit expected where there is none, and past a number's end
+    private const int KeyBits = 18, NumberKeyBits = 16;
 
+    private readonly int[] _followed = new int[1 << KeyBits];                 // per template key: 1 + where the byte after it was
+    private readonly long[] _last = new long[1 << NumberKeyBits], _before = new long[1 << NumberKeyBits]; // per template: 1 + its numbers
+    private readonly byte[] _width = new byte[1 << NumberKeyBits];
     private Numbers _line = new(), _above = new(), _above2 = new();
     private uint _template = 1;
     private int _digits;      // digits of the run that ends at the last byte
     private long _value;      // their value (−1: too long)
-    private int _expectedSame, _expectedStep; // the digits expected next, as NumberDelta reads them
-    private bool _followsSame = true, _followsStep = true;
+    private uint _numberKey;  // the template's number key where the current run began
+    private Guess _byLine, _byTemplate;
 
     public TemplateContexts(CodedBytes bytes, ByteContexts[] kinds) : base(bytes, kinds, Owned) { }
 
-    /// <summary>The template so far (a hash).</summary>
-    public uint Template => _template;
+    /// <summary>The template with the digits of the current run so far, hashed to <see cref="KeyBits"/> bits.</summary>
+    private uint Key => (_template + (uint)_digits * 0x9E3779B1u) * 0x2F0B3A49u >> (32 - KeyBits);
 
     public override void ByteDone(byte value)
     {
+        _followed[Key] = Bytes.Position;
         if (char.IsAsciiDigit((char)value))
         {
             if (_digits == 0)
             {
+                _numberKey = Key >> (KeyBits - NumberKeyBits);
                 _template = (_template + '0' + 1) * 0x2F0B3A49u;
-                (_followsSame, _followsStep) = (true, true);
+                _byLine.Start();
+                _byTemplate.Start();
             }
-            _followsSame &= value - '0' == _expectedSame;
-            _followsStep &= value - '0' == _expectedStep;
+            _byLine.Follow(value - '0');
+            _byTemplate.Follow(value - '0');
             _value = _value < 0 || _digits >= MaxDigits ? -1 : _value * 10 + (value - '0');
             _digits++;
         }
         else
         {
-            if (_digits > 0) _line.Add(_value, _digits);
+            if (_digits > 0) NumberDone();
             (_digits, _value) = (0, 0);
             _template = (_template + value + 1) * 0x2F0B3A49u;
             if (value == (byte)'\n')
@@ -53,22 +63,42 @@ internal sealed class TemplateContexts : ByteContextFamily
             }
         }
         int k = _line.Count;
-        _expectedSame = Digit(_above.Value(k), _above.Width(k), _digits);
-        long step = _above.Value(k) >= 0 && _above2.Value(k) >= 0 ? 2 * _above.Value(k) - _above2.Value(k) : _above.Value(k);
-        _expectedStep = Digit(step, _above.Width(k), _digits);
+        _byLine.Expect(_above.Value(k), _above2.Value(k), _above.Width(k), _digits);
+        uint key = _digits == 0 ? Key >> (KeyBits - NumberKeyBits) : _numberKey;
+        _byTemplate.Expect(_last[key] - 1, _before[key] - 1, _width[key], _digits);
+    }
+
+    /// <summary>Keeps the number just ended as the line's k-th and as its template's last.</summary>
+    private void NumberDone()
+    {
+        _line.Add(_value, _digits);
+        (_before[_numberKey], _last[_numberKey]) = (_last[_numberKey], _value + 1);
+        _width[_numberKey] = (byte)Math.Min(_digits, 255);
     }
 
     public override void WriteContexts(Span<ulong> contexts)
     {
+        ulong digits = (ulong)Math.Min(_digits, 20);
         foreach (var (kind, index) in Contexts)
         {
-            contexts[index] = kind == ByteContexts.LineTemplate
-                ? (ulong)Math.Min(_digits, 20) << 32 | _template
-                : (ulong)Math.Min(_line.Count, MaxNumbers) << 40 | (ulong)Math.Min(_digits, 20) << 32
-                    | (uint)_expectedSame << 24 | (uint)_expectedStep << 16
-                    | (uint)((_digits == 0 || _followsSame) ? 1 : 0) << 9 | (uint)((_digits == 0 || _followsStep) ? 1 : 0) << 8
-                    | (uint)(_digits == 0 ? Bytes.Byte(1) : '0'); // NumberDelta
+            contexts[index] = kind switch
+            {
+                ByteContexts.LineTemplate => digits << 32 | _template,
+                ByteContexts.NumberDelta => (ulong)Math.Min(_line.Count, MaxNumbers) << 40 | digits << 32 | _byLine.Context << 8
+                    | (uint)(_digits == 0 ? Bytes.Byte(1) : '0'),
+                ByteContexts.TemplateIndirect => Indirect(),
+                _ => (ulong)(_digits == 0 ? Key : _numberKey) << 24 | digits << 16 | _byTemplate.Context << 4 | 1UL << 63, // TemplateNumber
+            };
         }
+    }
+
+    /// <summary>The template with the two bytes that followed it the last time (none yet: the template alone).</summary>
+    private ulong Indirect()
+    {
+        uint key = Key;
+        int at = _followed[key];
+        if (at == 0) return (ulong)key << 20 | 1UL << 63;
+        return (ulong)key << 20 | (uint)Bytes[at - 1] << 9 | (uint)(at < Bytes.Position ? Bytes[at] : 256);
     }
 
     /// <summary>
@@ -85,6 +115,32 @@ internal sealed class TemplateContexts : ByteContextFamily
         if (offset >= length) return Past;
         for (int i = length - 1; i > offset; i--) number /= 10;
         return (int)(number % 10);
+    }
+
+    /// <summary>A number's next digit as the same value again and as the same step again, and whether the digits so far followed each.</summary>
+    private struct Guess
+    {
+        private int _same, _step;
+        private bool _followsSame, _followsStep;
+
+        public void Start() => (_followsSame, _followsStep) = (true, true);
+
+        public void Follow(int digit)
+        {
+            _followsSame &= digit == _same;
+            _followsStep &= digit == _step;
+        }
+
+        /// <summary>Sets the digits expected at <paramref name="offset"/> from the last value and the one before (−1: none).</summary>
+        public void Expect(long last, long before, int width, int offset)
+        {
+            if (offset == 0) Start();
+            _same = Digit(last, width, offset);
+            _step = Digit(last >= 0 && before >= 0 ? 2 * last - before : last, width, offset);
+        }
+
+        /// <summary>Both digits and both flags in 10 bits.</summary>
+        public readonly uint Context => (uint)_same << 6 | (uint)_step << 2 | (_followsSame ? 2u : 0) | (_followsStep ? 1u : 0);
     }
 
     /// <summary>A line's numbers: each one's value (−1: too long) and digits.</summary>
