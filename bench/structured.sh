@@ -18,6 +18,7 @@ declare -A paq=([Android_2k.log]=7367 [Apache_2k.log]=2502 [HDFS_2k.log]=25854 [
   [Mac_2k.log]=19139 [OpenSSH_2k.log]=3121 [OpenSSH_2k_structured.csv]=3481 [es6tutorial_zh.md]=44555
   [javascript_info_ru.md]=47923 [pokemon.json]=16669)
 out=bench/results/structured-routes.md
+commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 {
   echo "# Structured text at lmz -6: sizes, routes, paq8px -8"
   echo
@@ -34,13 +35,13 @@ out=bench/results/structured-routes.md
     same=$(cmp -s "$work/one.lmz" "$work/two.lmz" && echo yes || echo NO)
     trip=$("$lmz" -d -c "$work/two.lmz" | cmp -s - "$dir/$f" && echo ok || echo FAILED)
     size=$(stat -c %s "$work/two.lmz"); n=$(stat -c %s "$dir/$f")
-    methods=$("$lmz" -l -v "$work/two.lmz" | awk 'NR > 3 && NF == 6 {print $2}' | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep = ", "}')
+    methods=$("$lmz" -l -v "$work/two.lmz" | awk 'NR > 3 && NF == 6 && $2 != "method" {print $2}' | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep = ", "}')
     base=""
-    if [ -n "$baseline" ]; then b=$("$baseline" -6 -T 2 -c -q --no-progress "$dir/$f" | wc -c); base=" $(printf "%'d" "$b") |"; total_base=$((total_base + b)); fi
+    if [ -n "$baseline" ]; then b=$("$baseline" -6 -T 2 -c -q --no-progress "$dir/$f" | wc -c); base=" $(commas "$b") |"; total_base=$((total_base + b)); fi
     p=${paq[$f]:-0}
-    printf "| %s | %'d |%s %'d | %+.1f%% | %'d | %s | %s | %s |\n" "$f" "$n" "$base" "$size" "$(awk -v a="$size" -v b="$p" 'BEGIN {print (a - b) * 100 / b}')" "$p" "$methods" "$same" "$trip"
+    printf "| %s | %s |%s %s | %+.1f%% | %s | %s | %s | %s |\n" "$f" "$(commas "$n")" "$base" "$(commas "$size")" "$(awk -v a="$size" -v b="$p" 'BEGIN {print (a - b) * 100 / b}')" "$(commas "$p")" "$methods" "$same" "$trip"
     total=$((total + size)); total_paq=$((total_paq + p)); bytes=$((bytes + n))
   done
-  printf "| **total** | %'d |%s %'d | %+.1f%% | %'d | | | |\n" "$bytes" "${baseline:+ $(printf "%'d" "$total_base") |}" "$total" "$(awk -v a="$total" -v b="$total_paq" 'BEGIN {print (a - b) * 100 / b}')" "$total_paq"
+  printf "| **total** | %s |%s %s | %+.1f%% | %s | | | |\n" "$(commas "$bytes")" "${baseline:+ $(commas "$total_base") |}" "$(commas "$total")" "$(awk -v a="$total" -v b="$total_paq" 'BEGIN {print (a - b) * 100 / b}')" "$(commas "$total_paq")"
 } > "$out"
 cat "$out"

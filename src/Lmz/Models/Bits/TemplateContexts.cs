@@ -110,11 +110,22 @@ internal sealed class TemplateContexts : ByteContextFamily
     {
         if (number < 0) return None;
         int length = 1;
-        for (long n = number / 10; n > 0; n /= 10) length++;
+        while (length < Powers.Length && number >= Powers[length]) length++;
         length = Math.Max(length, width);
         if (offset >= length) return Past;
-        for (int i = length - 1; i > offset; i--) number /= 10;
-        return (int)(number % 10);
+        int shift = length - 1 - offset;
+        return shift >= Powers.Length ? 0 : (int)(number / Powers[shift] % 10);
+    }
+
+    /// <summary>10^0 … 10^18.</summary>
+    private static readonly long[] Powers = PowersOf10();
+
+    private static long[] PowersOf10()
+    {
+        var powers = new long[19];
+        powers[0] = 1;
+        for (int i = 1; i < powers.Length; i++) powers[i] = powers[i - 1] * 10;
+        return powers;
     }
 
     /// <summary>A number's next digit as the same value again and as the same step again, and whether the digits so far followed each.</summary>
