@@ -72,7 +72,7 @@ public sealed class PortabilityTests : IDisposable
         // network and its kernels do not change with the version) under the other switches.
         bool scalar = environment.StartsWith("DOTNET_EnableHWIntrinsic", StringComparison.Ordinal);
         string golden = Path.Combine(TestFiles.RepositoryRoot, "tests", "golden");
-        var dirs = Directory.GetDirectories(golden).OrderBy(d => int.Parse(Path.GetFileName(d)[1..])).ToList(); // v6 … v14, by number
+        var dirs = Directory.GetDirectories(golden).OrderBy(d => int.Parse(Path.GetFileName(d)[1..])).ToList(); // v6 … v15, by number
         // Copies in one folder per version, decoded by one process: starting lmz and compiling its
         // code once, not once per file, is most of what this test used to spend.
         var expected = new List<(string Output, string Sha256)>();
