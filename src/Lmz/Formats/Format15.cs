@@ -14,9 +14,6 @@ namespace Lmz.Formats;
 /// </summary>
 internal class Format15 : Format14
 {
-    /// <summary>The contexts for structured text that paid in the ablation (bench/results/structured-ablation.md).</summary>
-    public const ByteContexts StructuredContexts = ByteContexts.StructuredContexts;
-
     /// <summary>The byte model's switches: format 9's and the field mixing.</summary>
     public static readonly ByteModelOptions StructuredOptions = Format09.Options with { FieldMixing = true };
 
@@ -26,7 +23,7 @@ internal class Format15 : Format14
     {
         var settings = base.Bytes(level)!;
         if (!level.UsesNetwork) return settings;
-        return settings with { Contexts = settings.Contexts | StructuredContexts, Model = StructuredOptions, HeaderBytes = 8 };
+        return settings with { Contexts = settings.Contexts | ByteContexts.StructuredContexts, Model = StructuredOptions, HeaderBytes = 8 };
     }
 
     /// <summary>Logs, CSV and JSON code below 1.05 bits per byte in a 32 KiB sample, prose and code above 1.15 (docs/decisions/structured.md).</summary>

@@ -29,8 +29,8 @@ internal sealed partial class ByteModel : IDisposable
     private readonly ByteContextFamily[] _families; // their ByteDone in this order
     private readonly LineContexts _lines;
     private readonly CodeLayoutContexts? _code;       // with the layout weight set or a code context
-    private readonly FieldContexts? _fields;          // with the field mixing or a field context
-    private readonly BitApm? _fieldApm;
+    private readonly FieldContexts? _fields;          // with a field context
+    private readonly BitApm? _fieldApm;               // with the field mixing
     private readonly PixelModel _pixels;
     private readonly ContextSlots[] _slots;
     private readonly AdaptiveProbability _stateMaps; // per context its 256 histories: [context·256 + state]
@@ -54,6 +54,7 @@ internal sealed partial class ByteModel : IDisposable
     private readonly bool _seenSet, _columnSet, _layoutSet; // the optional weight sets, in this order
     private int _partial = 1, _bitIndex;
     private int _c1, _order2; // byte −1 and the hashed order 2 while this byte is coded
+    private int _fieldSet, _fieldContext; // with the field mixing: its weight set and APM context while this byte is coded
     private int _pFinal, _node; // the final p, and the nibble-tree node of this bit
 
     /// <param name="capacity">Bytes the stream will hold (the history is one array).</param>
@@ -183,6 +184,9 @@ internal sealed partial class ByteModel : IDisposable
     {
         _c1 = _bytes.Byte(1);
         _order2 = (int)((uint)(_bytes.Byte(2) << 8 | _c1) * 0x9E3779B1u >> 24);
+        if (_fieldApm == null) return;
+        _fieldSet = (Math.Min(_fields!.Index, FieldSets / 2 - 1) * 2 + (_fields.SameAsAbove ? 1 : 0)) * 8;
+        _fieldContext = (int)((uint)(_fields.Index * 0x9E3779B1u ^ (uint)_fields.Expected * 0x2F0B3A49u) >> 22) << 8;
     }
 
     /// <summary>Each context's hash for the byte about to be coded: its value salted by its index.</summary>
@@ -250,7 +254,7 @@ internal sealed partial class ByteModel : IDisposable
         }
         if (_columnSet) _mixer.Select(set++, Math.Min(_lines.Column, MaxColumnSet) * 8 + _bitIndex);
         if (_layoutSet) _mixer.Select(set++, _code!.Layout.Selector * 8 + _bitIndex);
-        if (_fieldApm != null) _mixer.Select(set, (Math.Min(_fields!.Index, FieldSets / 2 - 1) * 2 + (_fields.SameAsAbove ? 1 : 0)) * 8 + _bitIndex);
+        if (_fieldApm != null) _mixer.Select(set, _fieldSet + _bitIndex);
         _mixer.Mix(_bitIndex);
         int p = _mixer.P;
         int a = _refine0.Refine(p, _partial);
@@ -266,8 +270,7 @@ internal sealed partial class ByteModel : IDisposable
             _pFinal = Math.Clamp((p + a + b + c + 2) >> 2, 1, 4095);
             return;
         }
-        uint field = (uint)(_fields!.Index * 0x9E3779B1u ^ (uint)_fields.Expected * 0x2F0B3A49u) >> 22;
-        int d = _fieldApm.Refine(p, (int)field << 8 | _partial);
+        int d = _fieldApm.Refine(p, _fieldContext | _partial);
         _pFinal = Math.Clamp((p + a + b + c + 2 * d + 3) / 6, 1, 4095);
     }
 }

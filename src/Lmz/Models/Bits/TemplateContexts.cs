@@ -25,22 +25,23 @@ internal sealed class TemplateContexts : ByteContextFamily
     private uint _template = 1;
     private int _digits;      // digits of the run that ends at the last byte
     private long _value;      // their value (−1: too long)
+    private uint _key;        // the template with the digits of the current run so far, hashed to KeyBits bits
     private uint _numberKey;  // the template's number key where the current run began
     private Guess _byLine, _byTemplate;
 
-    public TemplateContexts(CodedBytes bytes, ByteContexts[] kinds) : base(bytes, kinds, Owned) { }
+    public TemplateContexts(CodedBytes bytes, ByteContexts[] kinds) : base(bytes, kinds, Owned) => _key = Key();
 
     /// <summary>The template with the digits of the current run so far, hashed to <see cref="KeyBits"/> bits.</summary>
-    private uint Key => (_template + (uint)_digits * 0x9E3779B1u) * 0x2F0B3A49u >> (32 - KeyBits);
+    private uint Key() => (_template + (uint)_digits * 0x9E3779B1u) * 0x2F0B3A49u >> (32 - KeyBits);
 
     public override void ByteDone(byte value)
     {
-        _followed[Key] = Bytes.Position;
+        _followed[_key] = Bytes.Position;
         if (char.IsAsciiDigit((char)value))
         {
             if (_digits == 0)
             {
-                _numberKey = Key >> (KeyBits - NumberKeyBits);
+                _numberKey = _key >> (KeyBits - NumberKeyBits);
                 _template = (_template + '0' + 1) * 0x2F0B3A49u;
                 _byLine.Start();
                 _byTemplate.Start();
@@ -62,9 +63,10 @@ internal sealed class TemplateContexts : ByteContextFamily
                 _template = 1;
             }
         }
+        _key = Key();
         int k = _line.Count;
         _byLine.Expect(_above.Value(k), _above2.Value(k), _above.Width(k), _digits);
-        uint key = _digits == 0 ? Key >> (KeyBits - NumberKeyBits) : _numberKey;
+        uint key = _digits == 0 ? _key >> (KeyBits - NumberKeyBits) : _numberKey;
         _byTemplate.Expect(_last[key] - 1, _before[key] - 1, _width[key], _digits);
     }
 
@@ -87,7 +89,7 @@ internal sealed class TemplateContexts : ByteContextFamily
                 ByteContexts.NumberDelta => (ulong)Math.Min(_line.Count, MaxNumbers) << 40 | digits << 32 | _byLine.Context << 8
                     | (uint)(_digits == 0 ? Bytes.Byte(1) : '0'),
                 ByteContexts.TemplateIndirect => Indirect(),
-                _ => (ulong)(_digits == 0 ? Key : _numberKey) << 24 | digits << 16 | _byTemplate.Context << 4 | 1UL << 63, // TemplateNumber
+                _ => (ulong)(_digits == 0 ? _key : _numberKey) << 24 | digits << 16 | _byTemplate.Context << 4 | 1UL << 63, // TemplateNumber
             };
         }
     }
@@ -95,10 +97,9 @@ internal sealed class TemplateContexts : ByteContextFamily
     /// <summary>The template with the two bytes that followed it the last time (none yet: the template alone).</summary>
     private ulong Indirect()
     {
-        uint key = Key;
-        int at = _followed[key];
-        if (at == 0) return (ulong)key << 20 | 1UL << 63;
-        return (ulong)key << 20 | (uint)Bytes[at - 1] << 9 | (uint)(at < Bytes.Position ? Bytes[at] : 256);
+        int at = _followed[_key];
+        if (at == 0) return (ulong)_key << 20 | 1UL << 63;
+        return (ulong)_key << 20 | (uint)Bytes[at - 1] << 9 | (uint)(at < Bytes.Position ? Bytes[at] : 256);
     }
 
     /// <summary>
